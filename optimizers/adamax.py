@@ -1,0 +1,145 @@
+r"""AdaMax — Kingma & Ba, "Adam: A Method for Stochastic Optimization" (arXiv:1412.6980), §7.1, Algorithm 2.
+
+Adam with the L2 norm of past gradients replaced by the L∞ norm. With m₀ = u₀ = 0, each step t:
+
+    m_t = β1·m_{t−1} + (1 − β1)·g_t
+    u_t = max(β2·u_{t−1}, |g_t|)                       (element-wise)
+    θ_t = θ_{t−1} − α/(1 − β1^t) · m_t / u_t
+
+The paper has no ε; where a coordinate's gradient has been exactly 0 since the start, m = u = 0 and the
+step is 0/0. Frameworks place ε differently (see ../shared/REFERENCE.md, "AdaMax"):
+
+    eps_mode="pytorch"  u_t = max(β2·u_{t−1}, |g_t| + ε)             torch.optim.Adamax, optax.adamax
+    eps_mode="keras"    θ_t = θ_{t−1} − α·m_t / ((1 − β1^t)(u_t + ε))   keras.optimizers.Adamax
+    eps_mode="paper"    no ε; a coordinate with u_t = 0 does not move (its 0/0 step is taken as 0)
+
+The default is "pytorch": what most practitioners' training code runs. The other defaults follow the paper
+(α = 0.002, β1 = 0.9, β2 = 0.999) — which PyTorch shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple
+
+import numpy as np
+
+from .base import Array, Hyperparameter, Optimizer, bias_correction, check_beta, check_nonnegative, check_positive
+
+EPS_MODES = ("pytorch", "keras", "paper")
+
+_MOMENT = r"m_t &= \beta_1 m_{t-1} + (1-\beta_1)\, g_t"
+_BIAS = r"\hat m_t &= \frac{m_t}{1-\beta_1^t}"
+LATEX_BY_MODE: dict[str, str] = {
+    "pytorch": "\\begin{aligned}\n" + _MOMENT + r" \\" + "\n"
+    r"u_t &= \max\!\left(\beta_2 u_{t-1},\ |g_t| + \epsilon\right) \\" + "\n"
+    + _BIAS + r" \\" + "\n"
+    r"\theta_t &= \theta_{t-1} - \alpha\, \frac{\hat m_t}{u_t}" + "\n\\end{aligned}",
+    "keras": "\\begin{aligned}\n" + _MOMENT + r" \\" + "\n"
+    r"u_t &= \max\!\left(\beta_2 u_{t-1},\ |g_t|\right) \\" + "\n"
+    + _BIAS + r" \\" + "\n"
+    r"\theta_t &= \theta_{t-1} - \alpha\, \frac{\hat m_t}{u_t + \epsilon}" + "\n\\end{aligned}",
+    "paper": "\\begin{aligned}\n" + _MOMENT + r" \\" + "\n"
+    r"u_t &= \max\!\left(\beta_2 u_{t-1},\ |g_t|\right) \\" + "\n"
+    + _BIAS + r" \\" + "\n"
+    r"\theta_t &= \theta_{t-1} - \alpha\, \frac{\hat m_t}{u_t} \quad (0 \text{ where } u_t = 0)"
+    + "\n\\end{aligned}",
+}
+
+
+class AdaMaxState(NamedTuple):
+    """t: steps taken; m: first moment (EMA of g); u: infinity norm max(β2·u, |g|)."""
+
+    t: int
+    m: Array
+    u: Array
+
+
+@dataclass(frozen=True)
+class AdaMax(Optimizer):
+    """AdaMax with the ε placement of `eps_mode` ("pytorch", "keras" or "paper")."""
+
+    lr: Any = 0.002
+    beta1: Any = 0.9
+    beta2: Any = 0.999
+    eps: Any = 1e-8
+    eps_mode: str = "pytorch"
+
+    key: ClassVar[str] = "adamax"
+    title: ClassVar[str] = "AdaMax"
+    LATEX: ClassVar[str] = LATEX_BY_MODE["pytorch"]
+    STATE_LATEX: ClassVar[dict[str, str]] = {"m": "m_t", "u": "u_t"}
+    HYPERPARAMETERS: ClassVar[tuple[Hyperparameter, ...]] = (
+        Hyperparameter("lr", "step size α: the largest move per coordinate, about α per step",
+                       1e-4, 2.0, "log", "> 0"),
+        Hyperparameter("beta1", "decay of the first moment m (momentum)", 0.0, 0.999, "one_minus_log", "[0, 1)"),
+        Hyperparameter("beta2", "decay of the infinity norm u: how long a large gradient is remembered",
+                       0.0, 0.9999, "one_minus_log", "[0, 1)"),
+        Hyperparameter("eps", "ε guarding the division by u", 0.0, 1e-3, "log", "≥ 0"),
+        Hyperparameter("eps_mode", "where ε enters: PyTorch (inside the max), Keras (added to u), "
+                       "or the paper (no ε)", scale="choice", valid="pytorch | keras | paper",
+                       choices=EPS_MODES),
+    )
+
+    def __post_init__(self) -> None:
+        self._set("lr", check_positive("lr", self.lr))
+        self._set("beta1", check_beta("beta1", self.beta1))
+        self._set("beta2", check_beta("beta2", self.beta2))
+        self._set("eps", check_nonnegative("eps", self.eps))
+        if self.eps_mode not in EPS_MODES:
+            raise ValueError(f"eps_mode must be one of {', '.join(EPS_MODES)}, got {self.eps_mode!r}")
+
+    def latex(self) -> str:
+        return LATEX_BY_MODE[self.eps_mode]
+
+    def init(self, params: Array) -> AdaMaxState:
+        return AdaMaxState(0, np.zeros_like(params), np.zeros_like(params))
+
+    def update_into(self, grad: Array, state: AdaMaxState, out: AdaMaxState,
+                    updates: Array) -> tuple[Array, AdaMaxState]:
+        t = state.t + 1
+        m, u = out.m, out.u
+        # m_t = m + (1 − β1)(g − m) = β1·m + (1 − β1)·g, written as PyTorch's lerp
+        np.subtract(grad, state.m, out=m)
+        m *= 1.0 - self.beta1
+        m += state.m
+        np.abs(grad, out=u)
+        if self.eps_mode == "pytorch":
+            u += self.eps
+        np.multiply(state.u, self.beta2, out=updates)  # `updates` is scratch until the step is written
+        np.maximum(updates, u, out=u)
+        if self.eps_mode == "keras":
+            np.add(u, self.eps, out=updates)
+            np.divide(m, updates, out=updates)
+        elif self.eps_mode == "paper":
+            updates.fill(0.0)  # where u = 0, m = 0 too: the 0/0 step is taken as no move
+            np.divide(m, u, out=updates, where=u > 0)
+        else:
+            np.divide(m, u, out=updates)
+        updates *= self.lr
+        updates *= -1.0 / bias_correction(self.beta1, t)
+        return updates, AdaMaxState(t, m, u)
+
+
+def adamax_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:
+    r"""The largest |Δθ| AdaMax can take on one coordinate at step t (../shared/REFERENCE.md, "Step bound").
+
+    From |g_i| ≤ u_t / β2^(t−i):
+
+        |Δθ_t| ≤ α (1 − β1)(1 − (β1/β2)^t) / ((1 − β1^t)(1 − β1/β2))     (β1 ≠ β2)
+        |Δθ_t| ≤ α (1 − β1) t / (1 − β1^t)                               (β1 = β2)
+
+    Exactly α at t = 1; for β1 < β2 it never exceeds α(1 − β1)/(1 − β1/β2) (≈ 1.0091·α for the defaults);
+    for β1 ≥ β2 it grows with t. With β2 = 0 only |g_t| is remembered, so there is no bound unless β1 = 0
+    (then every step is exactly α): the function returns inf there.
+
+    >>> round(float(adamax_step_bound(0.002, 0.9, 0.999, 1)), 12)
+    0.002
+    """
+    lr, beta1, beta2, t = (np.asarray(v, dtype=np.float64) for v in (lr, beta1, beta2, t))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratio = beta1 / beta2
+        geometric = np.where(np.isclose(ratio, 1.0), t, (1.0 - ratio**t) / (1.0 - ratio))
+        bound = lr * (1.0 - beta1) * geometric / (1.0 - beta1**t)
+    bound = np.where(beta2 > 0, bound, np.where(beta1 > 0, np.inf, lr))
+    return float(bound) if bound.ndim == 0 else bound

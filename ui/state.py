@@ -1,0 +1,37 @@
+"""The app's state: one typed, immutable value, mirrored in the URL (see ui/url.py for the format)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+View = Literal["contour", "3d"]
+MAX_RUNS = 8
+MIN_STEPS, MAX_STEPS = 10, 5000
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of the comparison: an optimizer key of OPTIMIZERS and the hyperparameters set on it.
+
+    `params` holds only what differs from the optimizer's defaults, as a sorted tuple of (name, value)
+    pairs, so a RunSpec is hashable (a cache key) and prints like a call: adamax(lr=0.05).
+    """
+
+    optimizer: str
+    params: tuple[tuple[str, float | bool | str], ...] = ()
+
+    def kwargs(self) -> dict[str, float | bool | str]:
+        return dict(self.params)
+
+
+@dataclass(frozen=True)
+class AppState:
+    """Everything on screen that a link should restore."""
+
+    surface: str = "rosenbrock"
+    surface_params: tuple[tuple[str, float], ...] = ()   # e.g. (("angle", 30.0), ("condition", 10.0))
+    start: tuple[float, float] = (-1.2, 1.0)
+    steps: int = 500
+    view: View = "contour"
+    runs: tuple[RunSpec, ...] = field(default_factory=tuple)
