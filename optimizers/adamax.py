@@ -138,8 +138,10 @@ def adamax_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:
     """
     lr, beta1, beta2, t = (np.asarray(v, dtype=np.float64) for v in (lr, beta1, beta2, t))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratio = beta1 / beta2
-        geometric = np.where(np.isclose(ratio, 1.0), t, (1.0 - ratio**t) / (1.0 - ratio))
+        # Σ_{k<t} r^k = (r^t − 1)/(r − 1), r = β1/β2, through log1p/expm1: exact to rounding even for r near 1
+        # (replacing it by t wherever np.isclose(r, 1) understated the bound by ≈ (r − 1)·t/2 when r > 1).
+        log_ratio = np.log1p((beta1 - beta2) / beta2)
+        geometric = np.where(log_ratio == 0, t, np.expm1(t * log_ratio) / np.expm1(log_ratio))
         bound = lr * (1.0 - beta1) * geometric / (1.0 - beta1**t)
     bound = np.where(beta2 > 0, bound, np.where(beta1 > 0, np.inf, lr))
     return float(bound) if bound.ndim == 0 else bound

@@ -111,3 +111,13 @@ v_t &= \beta_2^p\, v_{t-1} + (1-\beta_2^p)\, |g_t|^p \\
         updates *= self.lr
         updates *= -1.0 / bias_correction(self.beta1, t)
         return updates, AdamLpState(t, m, out.w)
+
+    def _stable_norm(self, w: Array, grad: Array, decay: Array | float) -> Array:
+        """w_t = M·((a/M)^p + (b/M)^p)^{1/p}, a = β2·w_{t−1}, b = (1 − β2^p)^{1/p}·|g|, M = max(a, b); 0 where M = 0."""
+        p = self.p
+        a = self.beta2 * w
+        b = (1.0 - decay) ** (1.0 / p) * np.abs(grad)
+        top = np.maximum(a, b)
+        positive = top > 0
+        safe = np.where(positive, top, 1.0)  # both ratios are then 0/1 where M = 0: no 0/0
+        return np.where(positive, top * ((a / safe) ** p + (b / safe) ** p) ** (1.0 / p), 0.0)

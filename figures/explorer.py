@@ -1,0 +1,303 @@
+"""The explorer's figure: the runs racing across the landscape, with loss and distance curves beside it.
+
+One figure, one Plotly animation: a frame moves every run's head and short trail on the map and a cursor
+through the curves, so the play button and the step scrubber drive everything together. Following
+REFERENCE.md's recipe, the landscape, the full (thinned) paths and the curves are static traces drawn once;
+frames update only small traces (heads, trails, cursors) with `redraw: False`, and axis ranges are fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from optimizers.metrics import distance_to_nearest
+
+from .landscape import (
+    Landscape,
+    click_grid_trace,
+    contour_trace,
+    minima_trace,
+    sample_landscape,
+    start_trace,
+    surface_trace,
+)
+from .palette import DIVERGED_COLOR, FONT, with_alpha
+from .sampling import MAX_FRAMES, frame_steps, path_steps, rounded, typed
+
+CLICK_GRID_TRACE = 1      # index of the invisible click grid in the contour view
+TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
+TRAIL_POINTS = 8
+CURVE_POINTS = 700
+GAP_FLOOR = 1e-16         # f − f* below this is drawn at it (a log axis cannot show 0)
+FRAME_MS = 60             # frame duration at 1× speed
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+
+@dataclass(frozen=True)
+class ExplorerRun:
+    """One run as the figure shows it: its legend label, its colour and its (unbatched) trajectory."""
+
+    label: str
+    color: str
+    trajectory: Any  # optimizers.Trajectory with points (steps + 1, 2)
+
+
+def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "contour",
+                    max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = 720) -> dict:
+    """The animated comparison as a JSON-ready figure dict (no NaN or inf anywhere in it)."""
+    landscape = sample_landscape(surface, resolution=120 if view == "contour" else 70)
+    steps = runs[0].trajectory.steps if runs else 0
+    shown = frame_steps(steps, max_frames if view == "contour" else min(max_frames, 100))
+    curves = _curves(surface, runs)
+
+    traces: list[dict] = []
+    if view == "3d":
+        traces.append(surface_trace(landscape))
+    else:
+        traces.append(contour_trace(landscape))
+        if click_to_start:
+            traces.append(click_grid_trace(surface))
+    minima = minima_trace(surface)
+    if minima and view == "contour":
+        traces.append(minima)
+    if runs:
+        start = runs[0].trajectory.points[0]
+        traces.append(start_trace(start) if view == "contour" else _start_3d(landscape, surface, start))
+    for run in runs:
+        traces.append(_path_trace(run, landscape, surface, view))
+    for run in runs:
+        marker = _divergence_trace(run, landscape, surface, view)
+        if marker:
+            traces.append(marker)
+    for run, curve in zip(runs, curves["gap"], strict=True):
+        traces.append(_curve_trace(run, curve, "x2", "y2", curves["gap_label"]))
+    for run, curve in zip(runs, curves["distance"], strict=True):
+        traces.append(_curve_trace(run, curve, "x3", "y3", curves["distance_label"]))
+
+    animated = len(traces)
+    traces.extend(_moving_traces(runs, view, _moving_coordinates(runs, landscape, surface, view, curves, shown[0])))
+    frames = [{"name": str(int(step)), "data": _moving_coordinates(runs, landscape, surface, view, curves, step),
+               "traces": list(range(animated, len(traces)))} for step in shown]
+    layout = _layout(surface, landscape, view, curves, shown, height, steps)
+    return {"data": traces, "layout": layout, "frames": frames}
+
+
+# ---------------------------------------------------------------- curves beside the map
+
+def _curves(surface: Any, runs: list[ExplorerRun]) -> dict[str, Any]:
+    """Per run: f − f* (or f) and the distance to the nearest minimum (or |∇f|), at every step."""
+    known = getattr(surface, "minimum_value", None)
+    minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
+    gaps, distances = [], []
+    for run in runs:
+        points, losses = run.trajectory.points, run.trajectory.losses
+        gaps.append(np.maximum(losses - known, GAP_FLOOR) if known is not None else losses)
+        if len(minima):
+            distance = distance_to_nearest(points, minima)
+        else:
+            with np.errstate(all="ignore"):
+                distance = np.linalg.norm(np.asarray(surface.grad(points), dtype=np.float64), axis=-1)
+            distance = np.nan_to_num(distance, nan=0.0, posinf=1e300)
+        distances.append(np.maximum(distance, GAP_FLOOR))
+    return {
+        "gap": gaps, "gap_log": known is not None,
+        "gap_label": "f − f*" if known is not None else "f",
+        "distance": distances,
+        "distance_label": "distance to nearest minimum" if len(minima) else "|∇f| (no minimum: f is unbounded)",
+    }
+
+
+def _axis_range(series: list[np.ndarray], log: bool) -> list[float]:
+    values = np.concatenate(series) if series else np.array([1.0])
+    if log:
+        low, high = np.log10(values.min()), np.log10(values.max())
+        pad = max(0.05 * (high - low), 0.1)
+        return [float(low - pad), float(high + pad)]
+    low, high = float(values.min()), float(values.max())
+    pad = max(0.05 * (high - low), 1e-9)
+    return [low - pad, high + pad]
+
+
+def _curve_trace(run: ExplorerRun, values: np.ndarray, xaxis: str, yaxis: str, what: str) -> dict:
+    index = path_steps(np.stack([np.arange(len(values), dtype=float), np.log10(np.abs(values) + 1e-300)], -1),
+                       CURVE_POINTS)
+    return {
+        "type": "scatter", "mode": "lines", "x": typed(index, "i4"), "y": typed(values[index], "f8"),
+        "xaxis": xaxis, "yaxis": yaxis, "line": {"color": run.color, "width": 2.2},
+        "legendgroup": run.label, "showlegend": False, "name": run.label,
+        "hovertemplate": f"{run.label}<br>step %{{x}}: {what} %{{y:.4g}}<extra></extra>",
+    }
+
+
+# ---------------------------------------------------------------- paths on the map
+
+def _heights(landscape: Landscape, surface: Any, points: np.ndarray) -> np.ndarray:
+    """z of path points in the 3-D view: the displayed value, lifted a little so paths float above it."""
+    with np.errstate(all="ignore"):
+        f = np.asarray(surface.f(points), dtype=np.float64)
+    z = landscape.display(np.nan_to_num(f, nan=landscape.floor))
+    lift = 0.02 * float(np.ptp(landscape.display(landscape.values)) or 1.0)
+    return z + lift
+
+
+def _xy(points: np.ndarray, landscape: Landscape, surface: Any, view: str) -> dict:
+    coordinates = {"x": rounded(points[:, 0], 4), "y": rounded(points[:, 1], 4)}
+    if view == "3d":
+        coordinates["z"] = rounded(_heights(landscape, surface, points), 4)
+    return coordinates
+
+
+def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str) -> dict:
+    points = run.trajectory.points
+    index = path_steps(points)
+    trace = {
+        "type": "scatter" if view == "contour" else "scatter3d", "mode": "lines",
+        "x": typed(points[index, 0]), "y": typed(points[index, 1]),
+        "line": {"color": with_alpha(run.color, 0.45), "width": 2.5 if view == "contour" else 4},
+        "name": run.label, "legendgroup": run.label, "showlegend": True,
+        "customdata": typed(index, "i4"),
+        "hovertemplate": f"{run.label}<br>step %{{customdata}}: (%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
+    }
+    if view == "3d":
+        trace["z"] = typed(_heights(landscape, surface, points[index]))
+    return trace
+
+
+def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str) -> dict | None:
+    step = int(run.trajectory.diverged_at)
+    if step < 0:
+        return None
+    last = run.trajectory.points[-1:]
+    return {
+        "type": "scatter" if view == "contour" else "scatter3d", "mode": "markers+text",
+        **_xy(last, landscape, surface, view),
+        "marker": {"symbol": "x", "size": 16 if view == "contour" else 8, "color": DIVERGED_COLOR,
+                   "line": {"width": 2, "color": "white"}},
+        "text": [f"diverged at step {step}"], "textposition": "top center",
+        "textfont": {"color": DIVERGED_COLOR, "size": 13},
+        "name": f"{run.label} diverged", "legendgroup": run.label, "showlegend": False,
+        "hovertemplate": f"{run.label}<br>diverged at step {step}: its next point left the bound or was "
+                         "not finite; shown at its last finite point<extra></extra>",
+    }
+
+
+def _start_3d(landscape: Landscape, surface: Any, start: np.ndarray) -> dict:
+    return {
+        "type": "scatter3d", "mode": "markers", **_xy(start[None, :], landscape, surface, "3d"),
+        "marker": {"size": 7, "color": "white", "line": {"width": 2, "color": "#222"}}, "name": "start",
+    }
+
+
+# ---------------------------------------------------------------- what the frames move
+
+def _moving_coordinates(runs: list[ExplorerRun], landscape: Landscape, surface: Any, view: str,
+                        curves: dict[str, Any], step: int) -> list[dict]:
+    """At one step: the heads, each run's trail, and the heads on both curves — coordinates only, since a
+    frame's trace data merges into the trace it updates (this keeps a frame to a few hundred bytes)."""
+    step = int(step)
+    window = max(TRAIL_FRAMES * max(runs[0].trajectory.steps // MAX_FRAMES, 1), 6) if runs else 1
+    heads = np.array([run.trajectory.points[step] for run in runs]).reshape(-1, 2)
+    moving = [_xy(heads, landscape, surface, view)]
+    for run in runs:
+        first = max(step - window, 0)
+        trail = run.trajectory.points[np.unique(np.linspace(first, step, TRAIL_POINTS).round().astype(int))]
+        moving.append(_xy(trail, landscape, surface, view))
+    for key in ("gap", "distance"):
+        moving.append({"x": [step] * len(runs), "y": [float(f"{curve[step]:.4g}") for curve in curves[key]]})
+    return moving
+
+
+def _moving_traces(runs: list[ExplorerRun], view: str, first: list[dict]) -> list[dict]:
+    """The styled traces the frames move, holding the coordinates of the first frame."""
+    kind = "scatter" if view == "contour" else "scatter3d"
+    colors = [run.color for run in runs]
+    traces = [{"type": kind, "mode": "markers", **first[0], "name": "current point", "showlegend": False,
+               "marker": {"size": 14 if view == "contour" else 7, "color": colors,
+                          "line": {"width": 2, "color": "white"}},
+               "text": [run.label for run in runs], "hovertemplate": "%{text}<extra></extra>"}]
+    for run, coordinates in zip(runs, first[1:], strict=False):
+        traces.append({"type": kind, "mode": "lines", **coordinates, "name": run.label, "legendgroup": run.label,
+                       "line": {"color": run.color, "width": 5 if view == "contour" else 7},
+                       "showlegend": False, "hoverinfo": "skip"})
+    for coordinates, axes in zip(first[-2:], (("x2", "y2"), ("x3", "y3")), strict=True):
+        traces.append({"type": "scatter", "mode": "markers", **coordinates, "xaxis": axes[0], "yaxis": axes[1],
+                       "marker": {"size": 10, "color": colors, "line": {"width": 1.5, "color": "white"}},
+                       "showlegend": False, "hoverinfo": "skip", "name": "now"})
+    return traces
+
+
+# ---------------------------------------------------------------- layout, play controls, scrubber
+
+def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any], shown: np.ndarray,
+            height: int, steps: int) -> dict:
+    (x0, x1), (y0, y1) = surface.domain
+    map_domain = [0.0, 0.58]
+    curve_x = {"range": [0, max(steps, 1)], "domain": [0.7, 1.0], "title": {"text": "step"},
+               "showgrid": True, "gridcolor": "#e8e8e8", "zeroline": False}
+    gap_log = curves["gap_log"]
+    layout: dict[str, Any] = {
+        "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
+        "margin": {"l": 10, "r": 10, "t": 70, "b": 10}, "uirevision": surface.key,
+        "legend": {"orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom", "font": {"size": 15}},
+        "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},
+        "yaxis2": {"domain": [0.55, 1.0], "anchor": "x2", "type": "log" if gap_log else "linear",
+                   "range": _axis_range(curves["gap"], gap_log), "title": {"text": curves["gap_label"]},
+                   "exponentformat": "power", "gridcolor": "#e8e8e8"},
+        "xaxis3": {**curve_x, "anchor": "y3", "matches": "x2"},
+        "yaxis3": {"domain": [0.12, 0.5], "anchor": "x3", "type": "log",
+                   "range": _axis_range(curves["distance"], True),
+                   "title": {"text": curves["distance_label"].split(" (")[0]}, "exponentformat": "power",
+                   "gridcolor": "#e8e8e8"},
+        "updatemenus": _play_controls(view),
+        "sliders": [_scrubber(shown, view)],
+    }
+    if view == "3d":
+        layout["scene"] = {
+            "domain": {"x": map_domain, "y": [0.12, 1.0]},
+            "xaxis": {"range": [x0, x1], "title": {"text": "x"}}, "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
+            "zaxis": {"title": {"text": landscape.title}}, "aspectmode": "manual",
+            "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
+            "camera": {"eye": {"x": -1.4, "y": -1.5, "z": 1.0}},
+        }
+    else:
+        layout["xaxis"] = {"range": [x0, x1], "domain": map_domain, "anchor": "y", "title": {"text": "x"},
+                           "showgrid": False, "zeroline": False, "constrain": "domain"}
+        layout["yaxis"] = {"range": [y0, y1], "domain": [0.12, 1.0], "anchor": "x", "title": {"text": "y"},
+                           "showgrid": False, "zeroline": False, "scaleanchor": "x", "constrain": "domain"}
+    return layout
+
+
+def _animate_args(duration: float, view: str) -> dict:
+    return {"frame": {"duration": duration, "redraw": view == "3d"}, "transition": {"duration": 0},
+            "fromcurrent": True, "mode": "immediate"}
+
+
+def _play_controls(view: str) -> list[dict]:
+    play = {"label": "▶ Play", "method": "animate", "args": [None, _animate_args(FRAME_MS, view)]}
+    pause = {"label": "❚❚ Pause", "method": "animate",
+             "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                               "transition": {"duration": 0}}]}
+    speeds = [{"label": f"{speed:g}×", "method": "animate",
+               "args": [None, _animate_args(FRAME_MS / speed, view)]} for speed in SPEEDS]
+    style = {"type": "buttons", "direction": "left", "showactive": False, "yanchor": "top",
+             "bgcolor": "#f4f4f4", "bordercolor": "#bbb", "font": {"size": 14}, "pad": {"r": 6, "t": 6}}
+    return [
+        {**style, "buttons": [play, pause], "x": 0.0, "xanchor": "left", "y": 0.06, "name": "play"},
+        {**style, "buttons": speeds, "x": 0.7, "xanchor": "left", "y": 0.06, "name": "speed",
+         "showactive": True, "active": SPEEDS.index(1.0)},
+    ]
+
+
+def _scrubber(shown: np.ndarray, view: str) -> dict:
+    return {
+        "active": 0, "x": 0.16, "len": 0.42, "y": 0.08, "yanchor": "top", "pad": {"t": 0},
+        "currentvalue": {"prefix": "step ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
+        # one label per frame would overlap: tick labels are hidden, the current step shows above
+        "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},
+        "steps": [{"label": str(int(step)), "method": "animate",
+                   "args": [[str(int(step))], {**_animate_args(0, view), "fromcurrent": False}]}
+                  for step in shown],
+    }

@@ -1,0 +1,35 @@
+"""Colours: the Okabe–Ito palette (distinct under the common colour-vision deficiencies), one per run.
+
+Run i has colour RUN_COLORS[i] on every chart and table of the page. AdaMax, the first run of every preset,
+gets vermillion; yellow comes last because it is hard to see on a light background.
+"""
+
+RUN_COLORS = (
+    "#D55E00",  # vermillion
+    "#0072B2",  # blue
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow
+)
+
+# The landscape is drawn in quiet greys and blues so the runs' colours stand out on it.
+LANDSCAPE_COLORSCALE = [
+    [0.0, "#f7fbff"], [0.25, "#dbe6f1"], [0.5, "#b3c6db"], [0.75, "#7f9cbd"], [1.0, "#4a6a8f"],
+]
+MINIMUM_COLOR = "#FFD700"
+DIVERGED_COLOR = "#B00020"
+FONT = {"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 15}
+
+
+def run_color(index: int) -> str:
+    """The colour of the run at position `index` (cycling, though the app allows at most 8 runs)."""
+    return RUN_COLORS[index % len(RUN_COLORS)]
+
+
+def with_alpha(hex_color: str, alpha: float) -> str:
+    """'#RRGGBB' → 'rgba(r, g, b, alpha)' (Plotly 7 takes 0–255 channels in rgb()/rgba())."""
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"

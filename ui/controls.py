@@ -1,0 +1,156 @@
+"""The sidebar: surface, start, steps, view and the runs — widgets in, one AppState out.
+
+The AppState is the source of truth; widgets hold it while the page is open. `load_state` writes a state
+into the widgets' keys (from a link, a preset, or a click on the map), `read_state` reads it back.
+Runs have stable ids, so removing run 2 of 4 leaves the others' widgets (and their keys) untouched.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from optimizers import OPTIMIZERS, make_optimizer
+from surfaces import SURFACE_PARAMETER_RANGES, SURFACES
+
+from .presets import preset_for
+from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec
+from .widgets import format_value, hyperparameter_widget
+
+STEP_OPTIONS = (10, 20, 30, 50, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000)
+VIEWS = {"contour": "Contour map", "3d": "3-D surface"}
+
+
+def _param_key(run_id: int, name: str) -> str:
+    return f"run{run_id}_{name}"
+
+
+def _defaults(optimizer: str) -> dict:
+    return make_optimizer(optimizer).hyperparameters()
+
+
+def _load_run(run_id: int, spec: RunSpec) -> None:
+    st.session_state[_param_key(run_id, "optimizer")] = spec.optimizer
+    values = {**_defaults(spec.optimizer), **spec.kwargs()}
+    for name, value in values.items():
+        st.session_state[_param_key(run_id, name)] = value
+
+
+def load_state(state: AppState) -> None:
+    """Put `state` into the widgets (call before they are drawn, or from a callback)."""
+    st.session_state["surface"] = state.surface
+    for name, value in state.surface_params:
+        st.session_state[f"surface_{name}"] = float(value)
+    st.session_state["start_x"], st.session_state["start_y"] = (float(v) for v in state.start)
+    st.session_state["steps"] = int(state.steps)
+    st.session_state["view"] = state.view
+    ids = list(range(len(state.runs)))
+    st.session_state["run_ids"] = ids
+    st.session_state["next_run_id"] = len(ids)
+    for run_id, spec in zip(ids, state.runs, strict=True):
+        _load_run(run_id, spec)
+
+
+def _run_spec(run_id: int) -> RunSpec:
+    optimizer = st.session_state[_param_key(run_id, "optimizer")]
+    defaults = _defaults(optimizer)
+    changed = {}
+    for name, default in defaults.items():
+        value = st.session_state.get(_param_key(run_id, name), default)
+        if value != default:
+            changed[name] = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    if changed.get("nesterov") and not changed.get("momentum"):
+        changed.pop("nesterov")  # Nesterov needs momentum > 0; its toggle is disabled then
+    return RunSpec(optimizer, tuple(sorted(changed.items())))
+
+
+def read_state() -> AppState:
+    surface = st.session_state["surface"]
+    ranges = SURFACE_PARAMETER_RANGES.get(surface, {})
+    params = tuple(sorted((name, float(st.session_state[f"surface_{name}"])) for name in ranges))
+    runs = tuple(_run_spec(run_id) for run_id in st.session_state["run_ids"])
+    start = (float(st.session_state["start_x"]), float(st.session_state["start_y"]))
+    return AppState(surface, params, start, int(st.session_state["steps"]), st.session_state["view"], runs)
+
+
+# ---------------------------------------------------------------- callbacks
+
+def _on_surface_change() -> None:
+    """A new surface opens on its preset: its own start and learning rates tuned to its gradients."""
+    load_state(preset_for(st.session_state["surface"]))
+
+
+def _add_run() -> None:
+    ids = st.session_state["run_ids"]
+    if len(ids) >= MAX_RUNS:
+        return
+    run_id = st.session_state["next_run_id"]
+    st.session_state["next_run_id"] = run_id + 1
+    ids.append(run_id)
+    preset = preset_for(st.session_state["surface"])
+    _load_run(run_id, preset.runs[0] if preset.runs else RunSpec("adamax"))
+
+
+def _remove_run(run_id: int) -> None:
+    st.session_state["run_ids"].remove(run_id)
+
+
+def _on_optimizer_change(run_id: int) -> None:
+    """A run switched optimizer: take that optimizer's defaults, with the surface preset's lr if it has one."""
+    optimizer = st.session_state[_param_key(run_id, "optimizer")]
+    preset = preset_for(st.session_state["surface"])
+    tuned = next((spec for spec in preset.runs if spec.optimizer == optimizer), RunSpec(optimizer))
+    _load_run(run_id, tuned)
+
+
+def _reset_to_preset() -> None:
+    load_state(preset_for(st.session_state["surface"]))
+
+
+# ---------------------------------------------------------------- drawing
+
+def draw_sidebar(labels: list[str], colors: list[str]) -> None:
+    """Draw every control. `labels`/`colors` name the runs as the chart does (same order)."""
+    sidebar = st.sidebar
+    sidebar.selectbox("Surface", list(SURFACES), key="surface", on_change=_on_surface_change,
+                      format_func=lambda key: SURFACES[key].name)
+    for name, (low, high) in SURFACE_PARAMETER_RANGES.get(st.session_state["surface"], {}).items():
+        sidebar.slider(name, float(low), float(high), key=f"surface_{name}",
+                       step=1.0 if name == "angle" else 0.5)
+    surface = SURFACES[st.session_state["surface"]]
+    (x0, x1), (y0, y1) = surface.domain
+    left, right = sidebar.columns(2)
+    left.number_input("start x", float(x0), float(x1), key="start_x", step=0.1, format="%.4g")
+    right.number_input("start y", float(y0), float(y1), key="start_y", step=0.1, format="%.4g")
+    sidebar.caption("…or click anywhere on the map to start there.")
+    steps = st.session_state["steps"]
+    sidebar.select_slider("Steps", sorted({*STEP_OPTIONS, steps}), key="steps",
+                          help=f"{MIN_STEPS} to {MAX_STEPS:,} optimizer steps")
+    sidebar.segmented_control("View", list(VIEWS), key="view", format_func=VIEWS.get, selection_mode="single")
+
+    sidebar.subheader("Runs")
+    for index, run_id in enumerate(st.session_state["run_ids"]):
+        _draw_run(sidebar, run_id, labels[index] if index < len(labels) else "", colors[index % len(colors)])
+    sidebar.button("➕ Add a run", on_click=_add_run, disabled=len(st.session_state["run_ids"]) >= MAX_RUNS,
+                   width="stretch", help=f"Up to {MAX_RUNS} runs; the same optimizer may appear twice.")
+    sidebar.button("↺ Reset to this surface's preset", on_click=_reset_to_preset, width="stretch")
+
+
+def _draw_run(sidebar, run_id: int, label: str, color: str) -> None:
+    optimizer = st.session_state[_param_key(run_id, "optimizer")]
+    with sidebar.expander(f":material/circle: {label}", expanded=False):
+        st.markdown(f"<div style='height:6px;background:{color};border-radius:3px'></div>",
+                    unsafe_allow_html=True)
+        st.selectbox("optimizer", list(OPTIMIZERS), key=_param_key(run_id, "optimizer"),
+                     format_func=lambda key: OPTIMIZERS[key].title, on_change=_on_optimizer_change,
+                     args=(run_id,))
+        for spec in OPTIMIZERS[optimizer].HYPERPARAMETERS:
+            key = _param_key(run_id, spec.name)
+            if key not in st.session_state:
+                st.session_state[key] = _defaults(optimizer)[spec.name]
+            disabled = spec.name == "nesterov" and not st.session_state.get(_param_key(run_id, "momentum"))
+            hyperparameter_widget(spec, key, disabled=disabled)
+        if len(st.session_state["run_ids"]) > 1:
+            st.button("Remove this run", key=f"remove_{run_id}", on_click=_remove_run, args=(run_id,))
+
+
+__all__ = ["draw_sidebar", "format_value", "load_state", "read_state"]

@@ -1,0 +1,80 @@
+"""The page: state from the link and the sidebar → cached runs → figures → Streamlit elements."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from figures.explorer import CLICK_GRID_TRACE
+
+from . import url
+from .compute import divergence_bound, explorer_figure_for, results_for, surface_of
+from .controls import draw_sidebar, load_state, read_state
+from .figure import show_figure
+from .summary import draw_summary
+
+CHART_KEY = "explorer_chart"
+
+
+def main() -> None:
+    if "run_ids" not in st.session_state:  # a new session: open the view the link describes
+        state, notices = url.decode({key: st.query_params.get_all(key) for key in st.query_params})
+        load_state(state)
+        st.session_state["link_notices"] = notices
+
+    state = read_state()
+    results = results_for(state)
+    draw_sidebar([result.label for result in results], [result.color for result in results])
+    _mirror_in_url(state)
+
+    surface = surface_of(state)
+    _header(surface)
+    _notices(results, surface)
+    show_figure(explorer_figure_for(state), key=CHART_KEY, on_select=_on_chart_click,
+                clickable=state.view == "contour")
+    draw_summary(results, surface)
+
+
+def _mirror_in_url(state) -> None:
+    """Keep the address bar equal to the view, so copying it shares exactly what is on screen."""
+    query = url.encode(state)
+    current = {key: st.query_params.get_all(key) for key in st.query_params}
+    wanted = {key: value if isinstance(value, list) else [value] for key, value in query.items()}
+    if current != wanted:
+        st.query_params.from_dict(query)
+
+
+def _header(surface) -> None:
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.title("AdaMax Lab")
+    left.markdown(
+        "AdaMax (Kingma & Ba, 2015, §7.1) is Adam with the L∞ norm: "
+        r"$u_t = \max(\beta_2 u_{t-1}, |g_t|)$, so each step moves a coordinate by about $\alpha$, "
+        "whatever the gradient's scale. Press **▶ Play** to watch it race the others.")
+    right.markdown(f"**{surface.name}** — {surface.note}")
+    right.latex(f"f(x, y) = {surface.latex}")
+
+
+def _notices(results, surface) -> None:
+    notices = st.session_state.get("link_notices") or []
+    if notices:
+        st.warning("This link had parts that could not be used as they were:\n\n"
+                   + "\n".join(f"- {notice}" for notice in notices), icon="🔗")
+    bound = divergence_bound(surface)
+    for result in results:
+        step = int(result.trajectory.diverged_at)
+        if step >= 0:
+            st.error(f"**{result.label} diverged at step {step}**: its next point left |x|, |y| ≤ {bound:g} or "
+                     "was not finite. It is drawn stopped at its last finite point (✖ on the map). "
+                     "Try a smaller learning rate.", icon="💥")
+
+
+def _on_chart_click() -> None:
+    """A click on the map's invisible grid moves the start there (REFERENCE.md: contours report no clicks)."""
+    event = st.session_state.get(CHART_KEY)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        if point.get("curve_number") == CLICK_GRID_TRACE:
+            st.session_state["start_x"] = float(point["x"])
+            st.session_state["start_y"] = float(point["y"])
+            st.session_state["link_notices"] = []
+            return

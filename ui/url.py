@@ -1,0 +1,484 @@
+"""The app's URL: the one place that knows how an AppState is written into a link and read back.
+
+    ?surface=beale&start=1,1.5&steps=500&view=contour
+     &run=adamax(lr=0.05)&run=adam(lr=0.05,beta2=0.99)&run=sgd(lr=0.001,momentum=0.9)
+
+`surface` may carry the surface's own parameters in the same call syntax: `surface=quadratic(condition=50,angle=30)`.
+Links come from whoever wrote them, so `decode` never raises and never does unbounded work: each value is
+capped in length, at most MAX_RUNS runs and MAX_ARGUMENTS arguments per call are read, and the call syntax
+is read by a small hand-written parser that knows only `name` and `name(key=value, ...)`, where a value is a
+plain decimal number (optionally negative) or a bare word. Nothing is ever evaluated. (A hand-written parser
+rather than `ast.parse`: the latter warns on text like `1if`, NFKC-folds identifiers and accepts `1_0`, `0x1`
+and `1j` as numbers, all of which would need policing after the fact.) Whatever cannot be used as written
+is dropped, clamped or replaced by the surface's preset, and `decode` says so in a list of notices.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import islice
+from urllib.parse import urlencode
+
+from optimizers.base import Hyperparameter
+from optimizers.registry import OPTIMIZERS, make_optimizer
+from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
+
+from .presets import DEFAULT_SURFACE, preset_for
+from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec
+
+MAX_VALUE_CHARS = 300   # longer than any link the app writes; longer values are ignored unread
+MAX_ARGUMENTS = 16      # per call; no optimizer has more than 6 hyperparameters
+MAX_NOTICES = 12
+LOG_SCALE_FLOOR = 1e-12  # a log-scale slider cannot show 0, so its range starts here
+VIEWS = ("contour", "3d")
+KEYS = ("surface", "start", "steps", "view", "run")
+
+_NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_TOKEN = re.compile(rf"\s*(?:(?P<number>{_NUMBER})|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),=-]))")
+_SIGNED_NUMBER = re.compile(rf"\s*-?{_NUMBER}\s*")
+_STEPS = re.compile(r"\s*-?[0-9]{1,9}\s*")  # more digits than that is not a step count anyone meant
+_TRUE, _FALSE = ("true", "True"), ("false", "False")
+
+Domain = tuple[tuple[float, float], tuple[float, float]]
+
+
+# ---------------------------------------------------------------- writing
+
+def encode(state: AppState) -> dict[str, str | list[str]]:
+    """`state` as query parameters for `st.query_params.from_dict` (the repeated `run` as a list)."""
+    query: dict[str, str | list[str]] = {
+        "surface": _call(state.surface, state.surface_params),
+        "start": ",".join(_number(value) for value in state.start),
+        "steps": str(int(state.steps)),
+        "view": state.view,
+    }
+    if state.runs:
+        query["run"] = [_call(spec.optimizer, _non_default(spec)) for spec in state.runs]
+    return query
+
+
+def to_query_string(state: AppState) -> str:
+    """`state` as an urlencoded query string (without the leading "?"), keeping `,()=` readable."""
+    return urlencode(encode(state), doseq=True, safe=",()=")
+
+
+def _call(name: str, params: tuple[tuple[str, object], ...]) -> str:
+    if not params:
+        return name
+    return f"{name}({','.join(f'{key}={_word(value)}' for key, value in params)})"
+
+
+def _word(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return _number(float(value))
+    return str(value)
+
+
+def _number(value: float) -> str:
+    """Shortest text that reads back as exactly `value`: 20 for 20.0, 0.05, 1e-08; no "+" (a space in URLs)."""
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value).replace("e+", "e")
+
+
+def _non_default(spec: RunSpec) -> tuple[tuple[str, object], ...]:
+    cls = OPTIMIZERS.get(spec.optimizer)
+    if cls is None:
+        return spec.params
+    defaults = cls().hyperparameters()
+    return tuple((name, value) for name, value in spec.params if name not in defaults or value != defaults[name])
+
+
+# ---------------------------------------------------------------- the call syntax
+
+class _SyntaxProblem(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class _Value:
+    """One argument's value as written: a number (`number` is its float, maybe ±inf) or a bare word."""
+
+    text: str
+    number: float | None = None
+    word: str | None = None
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, position = [], 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if match is None:
+            unexpected = text[position:].lstrip()[:1]
+            if not unexpected:
+                break
+            raise _SyntaxProblem(f"unexpected {unexpected!r}")
+        kind = match.lastgroup or ""
+        token = match.group(kind)
+        position = match.end()
+        if kind == "number" and re.match(r"[A-Za-z0-9_.]", text[position:position + 1]):
+            raise _SyntaxProblem(f"malformed number {token + text[position]!r}")
+        tokens.append((kind, token))
+    return tokens
+
+
+def _parse_call(text: str) -> tuple[str, list[tuple[str, _Value]]]:
+    """Read `name` or `name(key=value, ...)`; a value is [-]number or a bare word. Raises _SyntaxProblem."""
+    tokens = _tokens(text)
+    if not tokens or tokens[0][0] != "word":
+        raise _SyntaxProblem("expected a name")
+    name, rest = tokens[0][1], tokens[1:]
+    if not rest:
+        return name, []
+    if rest[0] != ("punct", "(") or rest[-1] != ("punct", ")"):
+        raise _SyntaxProblem("expected name(key=value, ...)")
+    arguments: list[tuple[str, _Value]] = []
+    inner, index = rest[1:-1], 0
+    while index < len(inner):
+        if inner[index][0] != "word" or inner[index + 1:index + 2] != [("punct", "=")]:
+            raise _SyntaxProblem("expected key=value arguments")
+        key, index = inner[index][1], index + 2
+        negative = inner[index:index + 1] == [("punct", "-")]
+        index += negative
+        if index >= len(inner) or inner[index][0] == "punct":
+            raise _SyntaxProblem(f"no value for {key}")
+        kind, token = inner[index]
+        index += 1
+        if index < len(inner):
+            if inner[index] != ("punct", ","):
+                raise _SyntaxProblem(f"unexpected {inner[index][1]!r} after {key}={token}")
+            index += 1
+        shown = "-" * negative + token
+        if kind == "number":
+            arguments.append((key, _Value(shown, number=-float(token) if negative else float(token))))
+        else:
+            arguments.append((key, _Value(shown, word=None if negative else token)))
+    return name, arguments
+
+
+# ---------------------------------------------------------------- reading
+
+class _Notices:
+    """What the link asked for that could not be used as written, in the order found; capped."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.hidden = 0  # notices counted but not written out (unknown keys past the first few)
+
+    def add(self, message: str) -> None:
+        self.items.append(message)
+
+    def result(self) -> list[str]:
+        hidden = self.hidden + max(len(self.items) - MAX_NOTICES, 0)
+        return self.items[:MAX_NOTICES] + ([f"… and {hidden} more."] if hidden else [])
+
+
+def _show(text: object, limit: int = 40) -> str:
+    """User text, quoted and escaped for a notice, cut short if long."""
+    text = text if isinstance(text, str) else str(type(text).__name__)
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def _brief(text: str, limit: int = 30) -> str:
+    """An argument as written (parsed tokens are plain ASCII words and numbers), cut short if long."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _values(query: Mapping, key: str) -> list[object]:
+    values = query.get(key)
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return [values]
+    if isinstance(values, list | tuple):
+        return list(values[:MAX_RUNS + 1])  # nobody reads further
+    return [values]
+
+
+def _single(query: Mapping, key: str, notices: _Notices) -> str | None:
+    """The one value of `key`, or None when absent or unusable (with a notice)."""
+    values = _values(query, key)
+    if not values:
+        return None
+    if len(values) > 1:
+        notices.add(f"The link sets {key} more than once; used the first ({_show(values[0])}).")
+    value = values[0]
+    if not isinstance(value, str):
+        notices.add(f"Could not read the {key} value; ignored it.")
+        return None
+    if len(value) > MAX_VALUE_CHARS:
+        notices.add(f"The {key} value is too long ({len(value):,} characters); ignored it.")
+        return None
+    return value
+
+
+def decode(query: Mapping[str, list[str]]) -> tuple[AppState, list[str]]:
+    """The state a link describes, and a notice for everything in it that was ignored, clamped or replaced.
+
+    `query` maps each key to its values (a single str is accepted too). Missing parts come from the
+    surface's preset. Never raises; the work done is bounded whatever the input.
+    """
+    notices = _Notices()
+    try:
+        state = _decode(query if isinstance(query, Mapping) else {}, notices)
+    except Exception as error:  # a bug here must not take the page down: open the default view instead
+        notices.add(f"Could not read this link ({type(error).__name__}); showing the default view.")
+        state = preset_for(DEFAULT_SURFACE)
+    return state, notices.result()
+
+
+def _decode(query: Mapping, notices: _Notices) -> AppState:
+    surface, surface_params, domain = _read_surface(_single(query, "surface", notices), notices)
+    preset = _preset(surface, domain)
+    state = AppState(
+        surface=surface,
+        surface_params=surface_params if surface_params is not None else preset.surface_params,
+        start=_read_start(_single(query, "start", notices), domain, preset.start, notices),
+        steps=_read_steps(_single(query, "steps", notices), preset.steps, notices),
+        view=_read_view(_single(query, "view", notices), notices),
+        runs=_read_runs(query, preset.runs, notices),
+    )
+    _report_unknown_keys(query, notices)
+    return state
+
+
+def _report_unknown_keys(query: Mapping, notices: _Notices) -> None:
+    """A notice per unknown key, naming the first few and counting the rest (never a walk over them all)."""
+    unknown = len(query) - sum(1 for key in KEYS if key in query)
+    named = 0
+    for key in islice(query, len(KEYS) + MAX_NOTICES):
+        if key not in KEYS:
+            notices.add(f"Ignored the unknown link parameter {_show(key)}.")
+            named += 1
+    notices.hidden += unknown - named
+
+
+def _preset(surface: str, domain: Domain) -> AppState:
+    """The preset of `surface`, with its start inside `domain` (a surface without a preset borrows the default's)."""
+    preset = preset_for(surface)
+    if preset.surface != surface:
+        preset = AppState(surface, _default_surface_params(surface), preset.start, preset.steps, "contour",
+                          preset.runs)
+    start = tuple(min(max(value, low), high) for value, (low, high) in zip(preset.start, domain, strict=True))
+    return AppState(preset.surface, preset.surface_params, start, preset.steps, preset.view, preset.runs)
+
+
+def _default_surface_params(surface: str) -> tuple[tuple[str, float], ...]:
+    preset = preset_for(surface)
+    known = dict(preset.surface_params) if preset.surface == surface else {}
+    built = getattr(SURFACES[surface], "parameters", None) or {}
+    params = {}
+    for name, (low, high) in SURFACE_PARAMETER_RANGES.get(surface, {}).items():
+        value = known.get(name, built.get(name, low))
+        params[name] = min(max(float(value), float(low)), float(high))
+    return tuple(sorted(params.items()))
+
+
+def _read_surface(text: str | None, notices: _Notices) -> tuple[str, tuple[tuple[str, float], ...] | None, Domain]:
+    """(surface key, its parameters or None for the preset's, its domain)."""
+    default = DEFAULT_SURFACE
+    if text is None:
+        return default, None, SURFACES[default].domain
+    try:
+        name, arguments = _parse_call(text)
+    except _SyntaxProblem as problem:
+        notices.add(f"Could not read surface {_show(text)} ({problem}): showing {default} instead.")
+        return default, None, SURFACES[default].domain
+    if name not in SURFACES:
+        notices.add(f"Unknown surface {_show(name)}: showing {default} instead.")
+        return default, None, SURFACES[default].domain
+    ranges = SURFACE_PARAMETER_RANGES.get(name, {})
+    if not ranges:
+        if arguments:
+            written = ", ".join(f"{key}={value.text}" for key, value in arguments[:3])
+            notices.add(f"Surface {name} takes no parameters; ignored {_brief(written, 60)}.")
+        return name, None, SURFACES[name].domain
+    params = dict(_default_surface_params(name))
+    given: set[str] = set()
+    for key, value in _first_arguments(arguments, f"Surface {name}", notices):
+        where = f"Surface {name}"
+        if key not in ranges:
+            notices.add(f"{where} has no parameter {_show(key)} (it has {', '.join(ranges)}); ignored it.")
+        elif key in given:
+            notices.add(f"{where}: {key} is given more than once; used the first.")
+        else:
+            given.add(key)
+            number = _number_in_range(where, key, value, *map(float, ranges[key]), notices)
+            if number is not None:
+                params[key] = number
+    surface_params = tuple(sorted(params.items()))
+    try:
+        domain = make_surface(name, **params).domain
+    except Exception as error:
+        notices.add(f"Surface {name} rejected {_show(_call(name, surface_params), 80)} ({error}); "
+                    "using its preset parameters.")
+        surface_params = _default_surface_params(name)
+        domain = SURFACES[name].domain
+    return name, surface_params, domain
+
+
+def _first_arguments(arguments, where: str, notices: _Notices):
+    if len(arguments) > MAX_ARGUMENTS:
+        notices.add(f"{where}: only the first {MAX_ARGUMENTS} arguments were read; "
+                    f"ignored the other {len(arguments) - MAX_ARGUMENTS}.")
+    return arguments[:MAX_ARGUMENTS]
+
+
+def _number_in_range(where: str, key: str, value: _Value, low: float, high: float,
+                     notices: _Notices) -> float | None:
+    """`value` as a float clamped into [low, high] (with a notice), or None if it is not a finite number."""
+    if value.number is None:
+        notices.add(f"{where}: {key}={_brief(value.text)} is not a number; ignored it.")
+        return None
+    if not math.isfinite(value.number):
+        notices.add(f"{where}: {key}={_brief(value.text)} is not a finite number; ignored it.")
+        return None
+    if value.number > high:
+        notices.add(f"{where}: {key}={_brief(value.text)} is above the slider range; clamped to {_number(high)}.")
+        return high
+    if value.number < low:
+        notices.add(f"{where}: {key}={_brief(value.text)} is below the slider range; clamped to {_number(low)}.")
+        return low
+    return value.number
+
+
+def _read_start(text: str | None, domain: Domain, preset_start: tuple[float, float],
+                notices: _Notices) -> tuple[float, float]:
+    if text is None:
+        return preset_start
+    parts = text.split(",", 2)
+    numbers = [float(part) for part in parts if _SIGNED_NUMBER.fullmatch(part)]
+    if len(parts) != 2 or len(numbers) != 2 or not all(map(math.isfinite, numbers)):
+        notices.add(f"Could not read start {_show(text)} (expected two finite numbers x,y): "
+                    f"starting at the preset's {_number(preset_start[0])},{_number(preset_start[1])}.")
+        return preset_start
+    start = []
+    for axis, value, (low, high) in zip("xy", numbers, domain, strict=True):
+        clamped = min(max(value, float(low)), float(high))
+        if clamped != value:
+            notices.add(f"start {axis}={_number(value)} is outside the surface's domain "
+                        f"[{_number(low)}, {_number(high)}]; clamped to {_number(clamped)}.")
+        start.append(clamped)
+    return start[0], start[1]
+
+
+def _read_steps(text: str | None, preset_steps: int, notices: _Notices) -> int:
+    if text is None:
+        return preset_steps
+    if not _STEPS.fullmatch(text):
+        notices.add(f"Could not read steps={_show(text)} (expected a whole number from {MIN_STEPS} to "
+                    f"{MAX_STEPS}): using the preset's {preset_steps}.")
+        return preset_steps
+    steps = int(text)
+    clamped = min(max(steps, MIN_STEPS), MAX_STEPS)
+    if clamped != steps:
+        side = "above the maximum" if steps > MAX_STEPS else "below the minimum"
+        notices.add(f"steps={steps} is {side} ({MIN_STEPS} to {MAX_STEPS}); clamped to {clamped}.")
+    return clamped
+
+
+def _read_view(text: str | None, notices: _Notices) -> str:
+    if text is None:
+        return "contour"
+    view = text.strip().lower()
+    if view not in VIEWS:
+        notices.add(f"Unknown view {_show(text)} (expected contour or 3d): showing contour.")
+        return "contour"
+    return view
+
+
+def _read_runs(query: Mapping, preset_runs: tuple[RunSpec, ...], notices: _Notices) -> tuple[RunSpec, ...]:
+    values = query.get("run")
+    if values is None:
+        return preset_runs
+    count = len(values) if isinstance(values, list | tuple) else 1
+    if count == 0:
+        return preset_runs
+    if count > MAX_RUNS:
+        notices.add(f"Only {MAX_RUNS} runs are allowed; ignored the other {count - MAX_RUNS:,}.")
+    runs = [_read_run(index, text, notices) for index, text in enumerate(_values(query, "run")[:MAX_RUNS], 1)]
+    kept = tuple(run for run in runs if run is not None)
+    if not kept:
+        notices.add("None of the link's runs could be used; showing this surface's preset runs instead.")
+        return preset_runs
+    return kept
+
+
+def _read_run(index: int, text: object, notices: _Notices) -> RunSpec | None:
+    where = f"Run {index}"
+    if not isinstance(text, str):
+        notices.add(f"{where}: could not read it; ignored that run.")
+        return None
+    if len(text) > MAX_VALUE_CHARS:
+        notices.add(f"{where} is too long ({len(text):,} characters); ignored that run.")
+        return None
+    try:
+        key, arguments = _parse_call(text)
+    except _SyntaxProblem as problem:
+        notices.add(f"{where}: could not read {_show(text)} ({problem}); ignored that run.")
+        return None
+    if key not in OPTIMIZERS:
+        notices.add(f"{where}: unknown optimizer {_show(key)} (valid: {', '.join(OPTIMIZERS)}); ignored that run.")
+        return None
+    where = f"Run {index} ({key})"
+    specs = {spec.name: spec for spec in OPTIMIZERS[key].HYPERPARAMETERS}
+    params: dict[str, float | bool | str] = {}
+    written: dict[str, str] = {}
+    for name, value in _first_arguments(arguments, where, notices):
+        if name not in specs:
+            notices.add(f"{where}: {OPTIMIZERS[key].title} has no hyperparameter {_show(name)} "
+                        f"(it has {', '.join(specs)}); ignored it.")
+        elif name in written:
+            notices.add(f"{where}: {name} is given more than once; used the first.")
+        else:
+            written[name] = value.text
+            coerced = _hyperparameter(where, specs[name], value, notices)
+            if coerced is not None:
+                params[name] = coerced
+    params = _constructible(key, params, written, where, notices)
+    defaults = OPTIMIZERS[key]().hyperparameters()
+    return RunSpec(key, tuple(sorted((name, value) for name, value in params.items() if value != defaults[name])))
+
+
+def _hyperparameter(where: str, spec: Hyperparameter, value: _Value, notices: _Notices) -> float | bool | str | None:
+    """`value` checked against `spec`: a bool, one of its choices, or a number clamped into its slider range."""
+    name = spec.name
+    if spec.scale == "bool":
+        if value.word in _TRUE or value.number == 1.0:
+            return True
+        if value.word in _FALSE or value.number == 0.0:
+            return False
+        notices.add(f"{where}: {name}={_brief(value.text)} is not true or false; ignored it.")
+        return None
+    if spec.scale == "choice":
+        if value.word in spec.choices:
+            return value.word
+        notices.add(f"{where}: {name}={_brief(value.text)} is not one of {', '.join(spec.choices)}; ignored it.")
+        return None
+    low = LOG_SCALE_FLOOR if spec.scale == "log" and spec.low <= 0 else float(spec.low)
+    return _number_in_range(where, name, value, low, float(spec.high), notices)
+
+
+def _constructible(key: str, params: dict, written: dict[str, str], where: str, notices: _Notices) -> dict:
+    """`params` minus whatever makes the optimizer refuse them together (e.g. nesterov without momentum)."""
+    try:
+        make_optimizer(key, **params)
+        return params
+    except Exception as error:
+        problem = error
+    for name in params:
+        fewer = {other: value for other, value in params.items() if other != name}
+        try:
+            make_optimizer(key, **fewer)
+        except Exception:
+            continue
+        notices.add(f"{where}: {problem}; ignored {name}={_brief(written[name])}.")
+        return fewer
+    notices.add(f"{where}: {problem}; ignored all its settings.")
+    return {}
