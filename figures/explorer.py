@@ -145,8 +145,8 @@ def _heights(landscape: Landscape, surface: Any, points: np.ndarray) -> np.ndarr
 
 def _xy(points: np.ndarray, landscape: Landscape, surface: Any, view: str) -> dict:
     coordinates = {"x": rounded(points[:, 0], 4), "y": rounded(points[:, 1], 4)}
-    if view == "3d":
-        coordinates["z"] = rounded(_heights(landscape, surface, points), 4)
+    if view == "3d":  # the type keeps a frame's data valid on its own (a bare x/y/z would read as 2-D)
+        coordinates.update(type="scatter3d", z=rounded(_heights(landscape, surface, points), 4))
     return coordinates
 
 
@@ -156,7 +156,7 @@ def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str)
     trace = {
         "type": "scatter" if view == "contour" else "scatter3d", "mode": "lines",
         "x": typed(points[index, 0]), "y": typed(points[index, 1]),
-        "line": {"color": with_alpha(run.color, 0.45), "width": 2.5 if view == "contour" else 4},
+        "line": {"color": with_alpha(run.color, 0.55), "width": 3 if view == "contour" else 4},
         "name": run.label, "legendgroup": run.label, "showlegend": True,
         "customdata": typed(index, "i4"),
         "hovertemplate": f"{run.label}<br>step %{{customdata}}: (%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
@@ -235,6 +235,7 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
             height: int, steps: int) -> dict:
     (x0, x1), (y0, y1) = surface.domain
     map_domain = [0.0, 0.58]
+    map_rows = [0.16, 1.0]  # the bottom strip holds the play buttons and the scrubber
     curve_x = {"range": [0, max(steps, 1)], "domain": [0.7, 1.0], "title": {"text": "step"},
                "showgrid": True, "gridcolor": "#e8e8e8", "zeroline": False}
     gap_log = curves["gap_log"]
@@ -243,20 +244,18 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
         "margin": {"l": 10, "r": 10, "t": 70, "b": 10}, "uirevision": surface.key,
         "legend": {"orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom", "font": {"size": 15}},
         "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},
-        "yaxis2": {"domain": [0.55, 1.0], "anchor": "x2", "type": "log" if gap_log else "linear",
-                   "range": _axis_range(curves["gap"], gap_log), "title": {"text": curves["gap_label"]},
-                   "exponentformat": "power", "gridcolor": "#e8e8e8"},
+        "yaxis2": _curve_axis(curves["gap"], gap_log, curves["gap_label"], [0.55, 1.0], "x2"),
         "xaxis3": {**curve_x, "anchor": "y3", "matches": "x2"},
-        "yaxis3": {"domain": [0.12, 0.5], "anchor": "x3", "type": "log",
-                   "range": _axis_range(curves["distance"], True),
-                   "title": {"text": curves["distance_label"].split(" (")[0]}, "exponentformat": "power",
-                   "gridcolor": "#e8e8e8"},
+        "yaxis3": _curve_axis(curves["distance"], True, curves["distance_label"].split(" (")[0], [0.16, 0.5], "x3"),
         "updatemenus": _play_controls(view),
+        "annotations": [{"text": "speed", "x": 0.695, "y": 0.045, "xref": "paper", "yref": "paper",
+                         "xanchor": "right", "yanchor": "top", "showarrow": False, "font": {"size": 14},
+                         "yshift": -8}],
         "sliders": [_scrubber(shown, view)],
     }
     if view == "3d":
         layout["scene"] = {
-            "domain": {"x": map_domain, "y": [0.12, 1.0]},
+            "domain": {"x": map_domain, "y": map_rows},
             "xaxis": {"range": [x0, x1], "title": {"text": "x"}}, "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
             "zaxis": {"title": {"text": landscape.title}}, "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
@@ -264,10 +263,20 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
         }
     else:
         layout["xaxis"] = {"range": [x0, x1], "domain": map_domain, "anchor": "y", "title": {"text": "x"},
-                           "showgrid": False, "zeroline": False, "constrain": "domain"}
-        layout["yaxis"] = {"range": [y0, y1], "domain": [0.12, 1.0], "anchor": "x", "title": {"text": "y"},
-                           "showgrid": False, "zeroline": False, "scaleanchor": "x", "constrain": "domain"}
+                           "showgrid": False, "zeroline": False}
+        layout["yaxis"] = {"range": [y0, y1], "domain": map_rows, "anchor": "x", "title": {"text": "y"},
+                           "showgrid": False, "zeroline": False}
     return layout
+
+
+def _curve_axis(series: list[np.ndarray], log: bool, title: str, domain: list[float], anchor: str) -> dict:
+    """A fixed-range axis for a curve panel; a log axis spanning decades labels only the powers of ten."""
+    value_range = _axis_range(series, log)
+    axis = {"domain": domain, "anchor": anchor, "type": "log" if log else "linear", "range": value_range,
+            "title": {"text": title}, "exponentformat": "power", "gridcolor": "#e8e8e8"}
+    if log and value_range[1] - value_range[0] >= 2:
+        axis["dtick"] = 1 if value_range[1] - value_range[0] < 12 else 2
+    return axis
 
 
 def _animate_args(duration: float, view: str) -> dict:
@@ -285,15 +294,15 @@ def _play_controls(view: str) -> list[dict]:
     style = {"type": "buttons", "direction": "left", "showactive": False, "yanchor": "top",
              "bgcolor": "#f4f4f4", "bordercolor": "#bbb", "font": {"size": 14}, "pad": {"r": 6, "t": 6}}
     return [
-        {**style, "buttons": [play, pause], "x": 0.0, "xanchor": "left", "y": 0.06, "name": "play"},
-        {**style, "buttons": speeds, "x": 0.7, "xanchor": "left", "y": 0.06, "name": "speed",
+        {**style, "buttons": [play, pause], "x": 0.0, "xanchor": "left", "y": 0.045, "name": "play"},
+        {**style, "buttons": speeds, "x": 0.7, "xanchor": "left", "y": 0.045, "name": "speed",
          "showactive": True, "active": SPEEDS.index(1.0)},
     ]
 
 
 def _scrubber(shown: np.ndarray, view: str) -> dict:
     return {
-        "active": 0, "x": 0.16, "len": 0.42, "y": 0.08, "yanchor": "top", "pad": {"t": 0},
+        "active": 0, "x": 0.16, "len": 0.42, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
         "currentvalue": {"prefix": "step ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
         # one label per frame would overlap: tick labels are hidden, the current step shows above
         "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},

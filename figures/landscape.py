@@ -62,10 +62,10 @@ def contour_trace(landscape: Landscape, *, xaxis: str = "x", yaxis: str = "y", s
         "z": typed(landscape.display(landscape.values)),
         "xaxis": xaxis, "yaxis": yaxis, "colorscale": LANDSCAPE_COLORSCALE, "ncontours": 28,
         "contours": {"coloring": "heatmap", "showlines": True},
-        "line": {"width": 0.6, "color": "rgba(40, 60, 90, 0.35)"},
+        "line": {"width": 0.7, "color": "rgba(60, 80, 110, 0.45)"},
         "showscale": showscale,
-        "colorbar": {"title": {"text": landscape.title, "side": "right"}, "thickness": 14, "len": 0.9, "x": -0.09,
-                     "xanchor": "right"},
+        "colorbar": {"title": {"text": landscape.title, "side": "right"}, "thickness": 12, "len": 0.8,
+                     "x": 0.595, "xanchor": "left", "y": 0.57, "yanchor": "middle", "tickfont": {"size": 12}},
         "hoverinfo": "skip", "name": "landscape", "showlegend": False,
     }
 

@@ -17,7 +17,7 @@ RUN_COLORS = (
 
 # The landscape is drawn in quiet greys and blues so the runs' colours stand out on it.
 LANDSCAPE_COLORSCALE = [
-    [0.0, "#f7fbff"], [0.25, "#dbe6f1"], [0.5, "#b3c6db"], [0.75, "#7f9cbd"], [1.0, "#4a6a8f"],
+    [0.0, "#ffffff"], [0.3, "#e9eff5"], [0.6, "#cbd8e6"], [0.85, "#a9bdd3"], [1.0, "#8fa8c4"],
 ]
 MINIMUM_COLOR = "#FFD700"
 DIVERGED_COLOR = "#B00020"

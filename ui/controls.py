@@ -14,7 +14,7 @@ from surfaces import SURFACE_PARAMETER_RANGES, SURFACES
 
 from .presets import preset_for
 from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec
-from .widgets import format_value, hyperparameter_widget
+from .widgets import format_value, hyperparameter_widget, log_grid
 
 STEP_OPTIONS = (10, 20, 30, 50, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000)
 VIEWS = {"contour": "Contour map", "3d": "3-D surface"}
@@ -114,8 +114,12 @@ def draw_sidebar(labels: list[str], colors: list[str]) -> None:
     sidebar.selectbox("Surface", list(SURFACES), key="surface", on_change=_on_surface_change,
                       format_func=lambda key: SURFACES[key].name)
     for name, (low, high) in SURFACE_PARAMETER_RANGES.get(st.session_state["surface"], {}).items():
-        sidebar.slider(name, float(low), float(high), key=f"surface_{name}",
-                       step=1.0 if name == "angle" else 0.5)
+        key = f"surface_{name}"
+        if name == "condition":  # condition numbers span decades: a log grid
+            options = sorted({*log_grid(low, high), st.session_state[key]})
+            sidebar.select_slider("condition number κ", options, key=key, format_func=format_value)
+        else:
+            sidebar.slider(f"{name} (degrees)", float(low), float(high), key=key, step=5.0)
     surface = SURFACES[st.session_state["surface"]]
     (x0, x1), (y0, y1) = surface.domain
     left, right = sidebar.columns(2)
@@ -129,15 +133,18 @@ def draw_sidebar(labels: list[str], colors: list[str]) -> None:
 
     sidebar.subheader("Runs")
     for index, run_id in enumerate(st.session_state["run_ids"]):
-        _draw_run(sidebar, run_id, labels[index] if index < len(labels) else "", colors[index % len(colors)])
-    sidebar.button("➕ Add a run", on_click=_add_run, disabled=len(st.session_state["run_ids"]) >= MAX_RUNS,
+        label = labels[index] if index < len(labels) else ""
+        _draw_run(sidebar, run_id, f"Run {index + 1} · {label}", colors[index % len(colors)])
+    full = len(st.session_state["run_ids"]) >= MAX_RUNS
+    sidebar.button("Add a run", key="add_run", icon=":material/add:", on_click=_add_run, disabled=full,
                    width="stretch", help=f"Up to {MAX_RUNS} runs; the same optimizer may appear twice.")
-    sidebar.button("↺ Reset to this surface's preset", on_click=_reset_to_preset, width="stretch")
+    sidebar.button("Reset to this surface's preset", key="reset_preset", icon=":material/restart_alt:",
+                   on_click=_reset_to_preset, width="stretch")
 
 
 def _draw_run(sidebar, run_id: int, label: str, color: str) -> None:
     optimizer = st.session_state[_param_key(run_id, "optimizer")]
-    with sidebar.expander(f":material/circle: {label}", expanded=False):
+    with sidebar.expander(label, expanded=False):
         st.markdown(f"<div style='height:6px;background:{color};border-radius:3px'></div>",
                     unsafe_allow_html=True)
         st.selectbox("optimizer", list(OPTIMIZERS), key=_param_key(run_id, "optimizer"),

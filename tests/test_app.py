@@ -1,0 +1,162 @@
+"""The page, run headless through Streamlit's AppTest: defaults, every surface × optimizer, links, widgets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optimizers import OPTIMIZERS
+from surfaces import SURFACES, make_surface
+from tests.figure_checks import decode, non_finite_paths
+from ui import url
+from ui.presets import preset_for
+
+TIMEOUT = 60
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_app(link: dict[str, str | list[str]] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (link or {}).items():
+        app.query_params[key] = value
+    return app.run()
+
+
+def query(app: AppTest) -> dict[str, list[str]]:
+    """The page's URL query, each key's values as a list."""
+    return {key: value if isinstance(value, list) else [value] for key, value in app.query_params.items()}
+
+
+def chart(app: AppTest, index: int = 0) -> dict:
+    return json.loads(app.get("plotly_chart")[index].proto.spec)
+
+
+def legend_names(figure: dict) -> list[str]:
+    return [t["name"] for t in figure["data"] if t.get("showlegend") and t.get("mode") == "lines"]
+
+
+def test_default_page_is_an_animated_comparison_ready_to_play():
+    app = open_app()
+    assert not app.exception
+    figure = chart(app)
+    assert len(figure["frames"]) >= 50
+    assert {b["label"] for b in figure["layout"]["updatemenus"][0]["buttons"]} == {"▶ Play", "❚❚ Pause"}
+    names = legend_names(figure)
+    default = preset_for("rosenbrock")
+    assert len(names) == len(default.runs) and names[0].startswith("AdaMax")
+    assert any(name.startswith("Adam(") for name in names) and any(name.startswith("SGD") for name in names)
+    assert non_finite_paths(figure) == []
+    assert query(app)["surface"] == ["rosenbrock"]
+    assert len(query(app)["run"]) == len(default.runs)
+    assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == len(default.runs)
+
+
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_every_surface_renders_every_optimizer(key):
+    runs = [f"{name}(lr=0.01)" for name in OPTIMIZERS]
+    app = open_app({"surface": key, "steps": "60", "run": runs})
+    assert not app.exception
+    assert not app.warning, [w.value for w in app.warning]  # the link was valid: no notice
+    figure = chart(app)
+    assert len(legend_names(figure)) == len(OPTIMIZERS)
+    assert non_finite_paths(figure) == []
+    state, _ = url.decode({"surface": [key]})
+    assert "f(x, y) = " + make_surface(state.surface, **dict(state.surface_params)).latex in app.latex[0].value
+
+
+def test_diverging_run_is_reported_not_broken():
+    app = open_app({"surface": "rosenbrock", "start": "-2,2", "steps": "200",
+                    "run": ["sgd(lr=0.05)", "adamax(lr=0.05)"]})
+    assert not app.exception
+    errors = [e.value for e in app.error]
+    assert len(errors) == 1 and "SGD(lr=0.05) diverged at step" in errors[0]
+    figure = chart(app)
+    assert any(t.get("name") == "SGD(lr=0.05) diverged" for t in figure["data"])
+    assert non_finite_paths(figure) == []
+    table = app.dataframe[0].value
+    assert table["outcome"].iloc[0].startswith("✖ diverged at step")
+    assert not table["outcome"].iloc[1].startswith("✖")
+
+
+def test_link_round_trip_restores_the_view():
+    link = {"surface": "quadratic(angle=45,condition=50)", "start": "1.5,-1", "steps": "300", "view": "3d",
+            "run": ["adamax(lr=0.03)", "adamax(lr=0.1)", "adam(beta2=0.99,lr=0.05)", "sgd(lr=0.02,momentum=0.9)"]}
+    app = open_app(link)
+    assert not app.exception and not app.warning
+    state, notices = url.decode(link)
+    assert notices == []
+    assert {key: value if isinstance(value, list) else [value] for key, value in url.encode(state).items()} == \
+        query(app)
+    figure = chart(app)
+    assert legend_names(figure) == ["AdaMax(lr=0.03)", "AdaMax(lr=0.1)", "Adam(lr=0.05, beta2=0.99)",
+                                    "SGD(lr=0.02, momentum=0.9)"]
+    assert "scene" in figure["layout"]
+    assert app.session_state["start_x"] == 1.5 and app.session_state["start_y"] == -1.0
+
+
+BAD_LINKS = [
+    {"surface": "himalaya"},
+    {"run": "__import__('os').system('echo pwned')"},
+    {"run": "adamax(lr=1e309)"},
+    {"run": ["adamax(lr=nan)"]},
+    {"run": ["adamax(lr=-1)", "adam(beta1=1.5)"]},
+    {"steps": "1e9"},
+    {"steps": "abc"},
+    {"start": "1e400,0"},
+    {"start": "a,b"},
+    {"run": [f"adamax(lr={0.001 * (i + 1)})" for i in range(50)]},
+    {"run": "sgd(nesterov=true)"},
+    {"surface": "quadratic(condition=1e9)"},
+    {"view": "hologram"},
+    {"run": "adamax(" + "x" * 100_000 + ")"},
+]
+
+
+@pytest.mark.parametrize("link", BAD_LINKS, ids=[str(i) for i in range(len(BAD_LINKS))])
+def test_bad_links_open_with_a_notice(link):
+    app = open_app(link)
+    assert not app.exception
+    notices = [w.value for w in app.warning]
+    assert len(notices) == 1 and "could not be used" in notices[0]
+    figure = chart(app)
+    assert figure["frames"] and non_finite_paths(figure) == []
+    state, _ = url.decode(query(app))
+    assert url.decode(url.encode(state))[1] == []  # the address bar now holds a clean link
+
+
+def test_changing_steps_and_adding_a_run_updates_chart_and_link():
+    app = open_app()
+    before = chart(app)
+    app.select_slider(key="steps").set_value(1500).run()
+    after = chart(app)
+    assert after["frames"][-1]["name"] == "1500" and before["frames"][-1]["name"] != "1500"
+    assert query(app)["steps"] == ["1500"]
+    runs = len(query(app)["run"])
+    app.button(key="add_run").click().run()
+    assert len(query(app)["run"]) == runs + 1
+    assert len(legend_names(chart(app))) == runs + 1
+
+
+def test_changing_a_learning_rate_reruns_only_that_run():
+    app = open_app({"surface": "beale", "run": ["adamax(lr=0.05)", "adam(lr=0.05)"], "steps": "100"})
+    first = chart(app)
+    app.select_slider(key="run0_lr").set_value(0.2).run()
+    second = chart(app)
+    assert query(app)["run"][0] == "adamax(lr=0.2)"
+    path = [t for t in second["data"] if t.get("showlegend") and t.get("mode") == "lines"]
+    old = [t for t in first["data"] if t.get("showlegend") and t.get("mode") == "lines"]
+    assert path[0]["name"] == "AdaMax(lr=0.2)"
+    assert (decode(path[0]["x"]) != decode(old[0]["x"])).any()
+    assert (decode(path[1]["x"]) == decode(old[1]["x"])).all()
+
+
+def test_switching_surface_opens_its_preset():
+    app = open_app()
+    app.selectbox(key="surface").set_value("saddle").run()
+    preset = preset_for("saddle")
+    assert query(app)["surface"] == ["saddle"]
+    assert query(app)["run"] == url.encode(preset)["run"]
+    assert (app.session_state["start_x"], app.session_state["start_y"]) == preset.start

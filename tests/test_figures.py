@@ -1,0 +1,116 @@
+"""The explorer figure: valid Plotly, small, finite, and frames that show the trajectories' real points."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from figures import ExplorerRun, explorer_figure, run_color
+from figures.sampling import frame_steps, path_steps, typed
+from optimizers import SGD, AdaGrad, AdaMax, Adam, AdamLp, RMSProp, run
+from surfaces import SURFACES
+from tests.figure_checks import decode, non_finite_paths, strict_json
+
+EIGHT = [AdaMax(lr=0.05), Adam(lr=0.05), SGD(lr=5e-4, momentum=0.9), RMSProp(lr=0.01), AdaGrad(lr=0.5),
+         AdamLp(lr=0.05, p=8.0), AdaMax(lr=0.01, eps_mode="keras"), SGD(lr=1e-4)]
+
+
+def explorer_runs(surface, optimizers, steps, start=None):
+    start = surface.start if start is None else start
+    return [ExplorerRun(f"{i}: {opt.label()}", run_color(i), run(opt, surface, start, steps, record_state=True,
+                                                                  bound=50 * np.abs(surface.domain).max()))
+            for i, opt in enumerate(optimizers)]
+
+
+@pytest.mark.parametrize("view", ["contour", "3d"])
+@pytest.mark.parametrize("key", list(SURFACES))
+def test_figure_is_valid_plotly_and_finite(key, view):
+    surface = SURFACES[key]
+    figure = explorer_figure(surface, explorer_runs(surface, EIGHT[:3], 60), view=view)
+    go.Figure(figure)  # plotly.py's validation of every trace, frame and layout property
+    assert non_finite_paths(figure) == []
+    strict_json(figure)
+
+
+def test_payload_of_eight_runs_of_5000_steps_stays_under_one_megabyte():
+    surface = SURFACES["rosenbrock"]
+    figure = explorer_figure(surface, explorer_runs(surface, EIGHT, 5000))
+    size = len(strict_json(figure).encode())
+    assert size <= 1_000_000, f"figure JSON is {size:,} bytes"
+    assert len(figure["frames"]) <= 200
+
+
+def test_frames_move_the_heads_through_the_real_points():
+    surface = SURFACES["beale"]
+    runs = explorer_runs(surface, EIGHT[:3], 300)
+    figure = explorer_figure(surface, runs)
+    heads_index = figure["frames"][0]["traces"][0]
+    assert figure["data"][heads_index]["name"] == "current point"
+    for frame in figure["frames"]:
+        step = int(frame["name"])
+        heads = frame["data"][0]
+        expected = np.array([r.trajectory.points[step] for r in runs])
+        np.testing.assert_allclose(np.c_[heads["x"], heads["y"]], expected, atol=1e-4)
+    assert [int(frame["name"]) for frame in figure["frames"]][-1] == 300
+    slider_steps = [step["label"] for step in figure["layout"]["sliders"][0]["steps"]]
+    assert slider_steps == [frame["name"] for frame in figure["frames"]]
+
+
+def test_static_paths_keep_start_and_end_and_are_labelled():
+    surface = SURFACES["rosenbrock"]
+    runs = explorer_runs(surface, EIGHT[:2], 2000)
+    figure = explorer_figure(surface, runs)
+    for run_ in runs:
+        path = next(t for t in figure["data"] if t.get("name") == run_.label and t.get("showlegend"))
+        xs, ys = decode(path["x"]), decode(path["y"])
+        np.testing.assert_allclose([xs[0], ys[0]], run_.trajectory.points[0], atol=1e-6)
+        np.testing.assert_allclose([xs[-1], ys[-1]], run_.trajectory.points[-1], atol=1e-6)
+        assert run_.color in path["line"]["color"] or path["line"]["color"].startswith("rgba(")
+
+
+def test_diverged_run_is_marked_where_and_when():
+    surface = SURFACES["rosenbrock"]
+    runs = explorer_runs(surface, [SGD(lr=0.05), AdaMax(lr=0.05)], 100)
+    step = int(runs[0].trajectory.diverged_at)
+    assert step > 0
+    figure = explorer_figure(surface, runs)
+    markers = [t for t in figure["data"] if t.get("name", "").endswith("diverged")]
+    assert len(markers) == 1
+    assert markers[0]["text"] == [f"diverged at step {step}"]
+    np.testing.assert_allclose([markers[0]["x"][0], markers[0]["y"][0]], runs[0].trajectory.points[-1], atol=1e-4)
+    assert non_finite_paths(figure) == []
+
+
+def test_surfaces_without_minima_show_gradient_norm_and_linear_loss():
+    surface = SURFACES["saddle"]
+    figure = explorer_figure(surface, explorer_runs(surface, EIGHT[:2], 50))
+    assert figure["layout"]["yaxis2"]["type"] == "linear"
+    assert figure["layout"]["yaxis3"]["title"]["text"] == "|∇f|"
+    assert not any(t.get("name") == "global minimum" for t in figure["data"])
+
+
+def test_log_coloured_landscape_on_rosenbrock():
+    figure = explorer_figure(SURFACES["rosenbrock"], explorer_runs(SURFACES["rosenbrock"], EIGHT[:1], 10))
+    contour = figure["data"][0]
+    z = decode(contour["z"])
+    assert z.shape == (120, 120)
+    assert z.max() - z.min() > 3  # several decades of f − f* are visible in the colours
+    assert contour["colorbar"]["title"]["text"].startswith("log")
+
+
+def test_frame_and_path_sampling():
+    assert frame_steps(5000).tolist()[:2] == [0, 25] and frame_steps(5000)[-1] == 5000
+    assert len(frame_steps(5000)) == 200 and frame_steps(10).tolist() == list(range(11))
+    points = np.cumsum(np.random.default_rng(0).normal(size=(5001, 2)), axis=0)
+    index = path_steps(points, 600)
+    assert index[0] == 0 and index[-1] == 5000 and len(index) <= 602 and np.all(np.diff(index) > 0)
+
+
+def test_typed_arrays_round_trip_and_avoid_float32_overflow():
+    values = np.array([1.5, -2.25, 3e5])
+    np.testing.assert_array_equal(decode(typed(values)), values.astype(np.float32))
+    huge = np.array([1e300, 1.0])
+    assert decode(typed(huge)).dtype == np.float64 and np.isfinite(decode(typed(huge))).all()
+    grid = np.arange(6.0).reshape(2, 3)
+    assert decode(typed(grid)).shape == (2, 3)
