@@ -67,10 +67,11 @@ def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
     MAX_POINT_STEPS, or ≤ MAX_RECORDED_POINT_STEPS with record_state.
     """
     steps = _check_steps(steps)
-    params = _initial_params(optimizer, start)
+    start, shape = _points_shape(optimizer, start)
+    _check_size(steps, int(np.prod(shape[:-1])), record_state)  # before anything of the batch's size is allocated
+    params = _initial_params(start, shape)
     optimizer = _expand_hyperparameters(optimizer, params.shape)
     batch_shape = params.shape[:-1]
-    _check_size(steps, int(np.prod(batch_shape)), record_state)
     if not (bound > 0):
         raise ValueError(f"bound must be > 0, got {bound!r}")
 
@@ -113,7 +114,8 @@ def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
             loss, new_grad = _evaluate(surface, params)
             if not _all_healthy(params, loss, new_grad, bound):
                 healthy = _healthy(params, loss, new_grad, bound)
-                diverged_at[~healthy] = t
+                # a member invalid at its start is held where it is still unhealthy: keep its diverged_at = 0
+                diverged_at[~healthy & (diverged_at < 0)] = t
                 failing = ~healthy[..., None]
                 np.copyto(params, points[t - 1], where=failing)
                 np.copyto(new_grad, grad, where=failing)
@@ -152,13 +154,14 @@ def _hold_after_divergence(diverged_at: Array, grads: Array, recorded: dict[str,
     Step d failed, so the state after step d − 1 (index d − 2, or the initial state when d = 1) is the last
     one that produced a point; the gradient at the last point (index d − 1) is the last one evaluated there.
     """
-    for member in zip(*np.nonzero(diverged_at >= 1), strict=True):
+    # argwhere, not nonzero: it also handles an unbatched run, whose diverged_at is 0-d (member = ())
+    for member in map(tuple, np.argwhere(diverged_at >= 1)):
         d = int(diverged_at[member])
         grads[d:, *member] = grads[d - 1, *member]
         for name, series in recorded.items():
             last = series[d - 2, *member] if d >= 2 else getattr(initial_state, name)[member]
             series[d - 1:, *member] = last
-    for member in zip(*np.nonzero(diverged_at == 0), strict=True):
+    for member in map(tuple, np.argwhere(diverged_at == 0)):
         grads[:, *member] = 0.0
         for name, series in recorded.items():
             series[:, *member] = getattr(initial_state, name)[member]
@@ -172,13 +175,11 @@ def _check_steps(steps: Any) -> int:
     return int(steps)
 
 
-def _initial_params(optimizer: Optimizer, start: Any) -> Array:
-    """The start broadcast against every array-valued hyperparameter: shape (*B, 2), float64, a fresh copy."""
+def _points_shape(optimizer: Optimizer, start: Any) -> tuple[Array, tuple[int, ...]]:
+    """The start as float64 and the shape (*B, 2) it takes when broadcast against the array hyperparameters."""
     start = np.asarray(start, dtype=np.float64)
     if start.ndim == 0 or start.shape[-1] != 2:
         raise ValueError(f"start must have shape (..., 2), got {start.shape}")
-    if not np.isfinite(start).all():
-        raise ValueError("start must be finite")
     shapes = [np.shape(v) for v in optimizer.hyperparameters().values() if np.ndim(v)]
     try:
         shape = np.broadcast_shapes(start.shape, *shapes)
@@ -188,6 +189,13 @@ def _initial_params(optimizer: Optimizer, start: Any) -> Array:
             "give per-configuration values the shape (..., 1)") from None
     if shape[-1] != 2:
         raise ValueError(f"hyperparameters broadcast the points to shape {shape}; the last axis must stay 2")
+    return start, shape
+
+
+def _initial_params(start: Array, shape: tuple[int, ...]) -> Array:
+    """The start broadcast to `shape` (*B, 2): float64, a fresh copy."""
+    if not np.isfinite(start).all():
+        raise ValueError("start must be finite")
     return np.broadcast_to(start, shape).copy()
 
 

@@ -1,0 +1,129 @@
+"""Benchmarks of the explorer page: payload, figure build time, interaction latency and first view.
+
+    python bench/bench_app.py            (needs Debian's chromium and the playwright package)
+
+Prints:
+- payload: the chart's figure JSON for 8 runs × 5,000 steps (budget ≤ 1 MB) and its build time (≤ 100 ms);
+- interaction: from a slider change to the updated chart, in Chromium, median of repeated changes, for the
+  app (3 runs × 500 steps, a learning-rate slider) and for the minimal reference page (bench/reference_app.py,
+  measured in the same run); budget: app ≤ 1.25 × reference;
+- first view: from navigation to a drawn chart, median over fresh browser contexts, for the default page
+  and the reference page; budget: app ≤ 1.5 × reference.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import plotly.io as pio  # noqa: E402
+
+from figures import ExplorerRun, explorer_figure, run_color  # noqa: E402
+from optimizers import SGD, AdaGrad, AdaMax, Adam, AdamLp, RMSProp, run  # noqa: E402
+from surfaces import SURFACES  # noqa: E402
+
+REPEATS = 15
+APP_LINK = "/?surface=rosenbrock&start=-1.2,1&steps=500&run=adamax(lr%3D0.1)&run=adam(lr%3D0.05)" \
+           "&run=sgd(lr%3D0.001,momentum%3D0.9)"
+
+
+def payload() -> None:
+    surface = SURFACES["rosenbrock"]
+    optimizers = [AdaMax(lr=0.05), Adam(lr=0.05), SGD(lr=5e-4, momentum=0.9), RMSProp(lr=0.01),
+                  AdaGrad(lr=0.5), AdamLp(lr=0.05, p=8.0), AdaMax(lr=0.01), SGD(lr=1e-4)]
+    runs = [ExplorerRun(opt.label() + f" #{i}", run_color(i), run(opt, surface, surface.start, 5000,
+                                                                   record_state=True))
+            for i, opt in enumerate(optimizers)]
+    times, size = [], 0
+    for _ in range(7):
+        started = time.perf_counter()
+        figure = explorer_figure(surface, runs)
+        size = len(pio.to_json(figure, validate=False))
+        times.append(time.perf_counter() - started)
+    print(f"Payload, 8 runs × 5,000 steps: {size / 1e6:.3f} MB figure JSON (budget 1 MB), "
+          f"{len(figure['frames'])} frames; built and serialised in {min(times) * 1e3:.1f} ms (budget 100 ms)")
+
+
+def _interaction(page, slider, changed: str) -> list[float]:
+    """Alternate ArrowRight/ArrowLeft on `slider`; time each until `changed` (a JS predicate) holds."""
+    latencies = []
+    for i in range(REPEATS):
+        before = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name).join('|')")
+        started = time.perf_counter()
+        slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+        page.wait_for_function(changed, arg=before, polling="raf", timeout=30_000)
+        latencies.append(time.perf_counter() - started)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+        page.wait_for_timeout(150)
+    return latencies
+
+
+CHART_CHANGED = ("before => { const gd = document.querySelector('.js-plotly-plot');"
+                 " return gd && gd.data && gd.data.map(t => t.name).join('|') !== before; }")
+
+
+def browser_measures() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path, free_port, start_server, wait_for_app
+
+    path = chromium_path()
+    if path is None:
+        print("Interaction and first view: not measured (no Chromium: apt-get install chromium)")
+        return
+    servers = {name: (free_port(), script) for name, script in
+               (("app", ROOT / "app.py"), ("reference", ROOT / "bench" / "reference_app.py"))}
+    processes = [start_server(script, port) for port, script in servers.values()]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+            urls = {"app": f"http://127.0.0.1:{servers['app'][0]}{APP_LINK}",
+                    "reference": f"http://127.0.0.1:{servers['reference'][0]}/"}
+            first_view = {name: [] for name in urls}
+            for _ in range(7):  # interleaved, so both pages see the same machine
+                for name, address in urls.items():
+                    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+                    page = context.new_page()
+                    started = time.perf_counter()
+                    page.goto(address)
+                    page.wait_for_function("() => { const gd = document.querySelector('.js-plotly-plot');"
+                                           " return gd && gd.data && gd.data.length > 0; }", timeout=60_000)
+                    first_view[name].append(time.perf_counter() - started)
+                    context.close()
+
+            latency = {}
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(urls["reference"])
+            wait_for_app(page)
+            slider = page.get_by_role("slider").first
+            slider.focus()
+            latency["reference"] = _interaction(page, slider, CHART_CHANGED)
+            page.goto(urls["app"])
+            wait_for_app(page)
+            page.locator('[data-testid="stExpander"]').first.locator("summary").click()
+            slider = page.locator('[data-testid="stExpander"]').first.get_by_role("slider").first  # its lr
+            slider.focus()
+            latency["app"] = _interaction(page, slider, CHART_CHANGED)
+            browser.close()
+    finally:
+        for process in processes:
+            process.terminate()
+
+    app, reference = (statistics.median(latency[k]) for k in ("app", "reference"))
+    print(f"Interaction (slider → updated chart), median of {REPEATS}: app {app * 1e3:.0f} ms, "
+          f"reference {reference * 1e3:.0f} ms → {app / reference:.2f}× (budget ≤ 1.25×)")
+    app, reference = (statistics.median(first_view[k]) for k in ("app", "reference"))
+    print(f"First view (navigation → drawn chart), median of 7: app {app * 1e3:.0f} ms, "
+          f"reference {reference * 1e3:.0f} ms → {app / reference:.2f}× (budget ≤ 1.5×)")
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    payload()
+    browser_measures()

@@ -1,0 +1,96 @@
+"""The explorer in a real browser: what a user does — load, play, move a slider, click the map, open a link."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.conftest import wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+CHART = ".js-plotly-plot"
+
+
+def chart_state(page, index: int = 0) -> dict:
+    """What Plotly holds for the chart: trace names, frame names, the scrubber position, the start marker."""
+    return page.evaluate(
+        """i => { const gd = document.querySelectorAll('.js-plotly-plot')[i];
+                  const start = gd.data.find(t => t.name === 'start');
+                  return { names: gd.data.filter(t => t.showlegend && t.mode === 'lines').map(t => t.name),
+                           frames: (gd._transitionData._frames || []).map(f => f.name),
+                           active: gd.layout.sliders[0].active,
+                           start: start ? [start.x[0], start.y[0]] : null }; }""", index)
+
+
+def query_of(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_page_loads_and_draws_the_animated_chart(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    state = chart_state(page)
+    assert len(state["names"]) >= 3 and state["names"][0].startswith("AdaMax")
+    assert len(state["frames"]) >= 50 and state["active"] == 0
+    assert page.locator(f"{CHART} .contour").count() == 1
+    assert query_of(page)["surface"] == ["rosenbrock"]
+
+
+def test_play_advances_the_frames(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot').layout.sliders[0].active > 5", timeout=15_000)
+    page.locator("g.updatemenu-button", has_text="Pause").first.click()
+    paused = chart_state(page)["active"]
+    page.wait_for_timeout(600)
+    assert chart_state(page)["active"] == paused  # pause holds the frame
+
+
+def test_moving_the_steps_slider_changes_the_chart(page, app_url):
+    page.goto(app_url + "/?surface=beale&steps=300&run=adamax(lr%3D0.05)&run=adam(lr%3D0.05)")
+    wait_for_app(page)
+    assert chart_state(page)["frames"][-1] == "300"
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Steps").get_by_role("slider")
+    slider.focus()
+    slider.press("ArrowRight")
+    page.wait_for_function("() => location.search.includes('steps=500')", timeout=30_000)
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => { const f = document.querySelector('.js-plotly-plot')._transitionData._frames;"
+        " return f[f.length - 1].name === '500'; }", timeout=30_000)
+    assert query_of(page)["steps"] == ["500"]
+
+
+def test_clicking_the_map_moves_the_start(page, app_url):
+    page.goto(app_url + "/?surface=booth&start=-8,8&steps=100&run=adamax(lr%3D0.2)")
+    wait_for_app(page)
+    assert chart_state(page)["start"] == [-8, 8]
+    target = page.evaluate(
+        """() => { const gd = document.querySelector('.js-plotly-plot'); const l = gd._fullLayout;
+                   const box = gd.getBoundingClientRect();
+                   return [box.left + l.xaxis._offset + l.xaxis.d2p(5), box.top + l.yaxis._offset + l.yaxis.d2p(-5)]; }""")
+    page.mouse.move(*target)
+    page.wait_for_timeout(300)
+    page.mouse.click(*target)
+    page.wait_for_function("() => !location.search.includes('start=-8')", timeout=30_000)
+    wait_for_app(page)
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.js-plotly-plot').data.find(t => t.name === 'start');"
+        " return s && s.x[0] === 5 && s.y[0] === -5; }", timeout=30_000)
+    assert query_of(page)["start"] == ["5,-5"]
+
+
+def test_a_shared_link_restores_the_same_view(page, app_url):
+    link = ("/?surface=beale&start=1,1.5&steps=300&view=contour"
+            "&run=adamax(lr%3D0.05)&run=adam(beta2%3D0.99,lr%3D0.05)&run=sgd(lr%3D0.002,momentum%3D0.9)")
+    page.goto(app_url + link)
+    wait_for_app(page)
+    state = chart_state(page)
+    assert state["names"] == ["AdaMax(lr=0.05)", "Adam(lr=0.05, beta2=0.99)", "SGD(lr=0.002, momentum=0.9)"]
+    assert state["start"] == [1, 1.5] and state["frames"][-1] == "300"
+    assert query_of(page)["run"] == ["adamax(lr=0.05)", "adam(beta2=0.99,lr=0.05)", "sgd(lr=0.002,momentum=0.9)"]
+    assert page.get_by_text("could not be used").count() == 0
