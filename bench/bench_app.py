@@ -25,7 +25,7 @@ import numpy as np  # noqa: E402
 import plotly.io as pio  # noqa: E402
 
 from figures import ExplorerRun, explorer_figure, run_color  # noqa: E402
-from optimizers import SGD, AdaGrad, AdaMax, Adam, AdamLp, RMSProp, run  # noqa: E402
+from optimizers import SGD, AdaGrad, Adam, AdaMax, AdamLp, RMSProp, run  # noqa: E402
 from surfaces import SURFACES  # noqa: E402
 
 REPEATS = 15
@@ -50,18 +50,16 @@ def payload() -> None:
           f"{len(figure['frames'])} frames; built and serialised in {min(times) * 1e3:.1f} ms (budget 100 ms)")
 
 
-def _interaction(page, slider, changed: str) -> list[float]:
-    """Alternate ArrowRight/ArrowLeft on `slider`; time each until `changed` (a JS predicate) holds."""
-    latencies = []
-    for i in range(REPEATS):
-        before = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name).join('|')")
-        started = time.perf_counter()
-        slider.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        page.wait_for_function(changed, arg=before, polling="raf", timeout=30_000)
-        latencies.append(time.perf_counter() - started)
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
-        page.wait_for_timeout(150)
-    return latencies
+def _change_and_time(page, slider, step: int) -> float:
+    """Press ArrowRight (even steps) or ArrowLeft on `slider`; seconds until the chart's traces change."""
+    before = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name).join('|')")
+    started = time.perf_counter()
+    slider.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+    page.wait_for_function(CHART_CHANGED, arg=before, polling="raf", timeout=30_000)
+    elapsed = time.perf_counter() - started
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
+    page.wait_for_timeout(200)
+    return elapsed
 
 
 CHART_CHANGED = ("before => { const gd = document.querySelector('.js-plotly-plot');"
@@ -97,19 +95,23 @@ def browser_measures() -> None:
                     first_view[name].append(time.perf_counter() - started)
                     context.close()
 
-            latency = {}
-            page = browser.new_page(viewport={"width": 1600, "height": 1000})
-            page.goto(urls["reference"])
-            wait_for_app(page)
-            slider = page.get_by_role("slider").first
-            slider.focus()
-            latency["reference"] = _interaction(page, slider, CHART_CHANGED)
-            page.goto(urls["app"])
-            wait_for_app(page)
-            page.locator('[data-testid="stExpander"]').first.locator("summary").click()
-            slider = page.locator('[data-testid="stExpander"]').first.get_by_role("slider").first  # its lr
-            slider.focus()
-            latency["app"] = _interaction(page, slider, CHART_CHANGED)
+            # Both pages open side by side; their slider changes alternate, so both see the same machine.
+            app_page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            app_page.goto(urls["app"])
+            wait_for_app(app_page)
+            app_page.locator('[data-testid="stExpander"]').first.locator("summary").click()
+            app_slider = app_page.locator('[data-testid="stExpander"]').first.get_by_role("slider").first
+            reference_page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            reference_page.goto(urls["reference"])
+            wait_for_app(reference_page)
+            reference_slider = reference_page.get_by_role("slider").first
+            latency = {"app": [], "reference": []}
+            for step in range(REPEATS):
+                for name, page, slider in (("app", app_page, app_slider),
+                                           ("reference", reference_page, reference_slider)):
+                    page.bring_to_front()
+                    slider.focus()
+                    latency[name].append(_change_and_time(page, slider, step))
             browser.close()
     finally:
         for process in processes:

@@ -22,8 +22,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from optimizers import SGD, AdaMax, Adam, RMSProp, run  # noqa: E402
-from surfaces import SURFACES  # noqa: E402
+from optimizers import SGD, Adam, AdaMax, RMSProp, run
+from surfaces import SURFACES
 
 CONFIGS, STEPS, REPEATS = 10_000, 500, 5
 

@@ -18,7 +18,7 @@ from optimizers.metrics import distance_to_nearest
 from .landscape import (
     Landscape,
     click_grid_trace,
-    contour_trace,
+    contour_backdrop,
     minima_trace,
     sample_landscape,
     start_trace,
@@ -27,13 +27,14 @@ from .landscape import (
 from .palette import DIVERGED_COLOR, FONT, with_alpha
 from .sampling import MAX_FRAMES, frame_steps, path_steps, rounded, typed
 
-CLICK_GRID_TRACE = 1      # index of the invisible click grid in the contour view
+CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
 TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
 TRAIL_POINTS = 8
 CURVE_POINTS = 700
 GAP_FLOOR = 1e-16         # f − f* below this is drawn at it (a log axis cannot show 0)
 FRAME_MS = 60             # frame duration at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+SCRUBBER_STEPS = 40
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,9 @@ class ExplorerRun:
 
 
 def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "contour",
-                    max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = 720) -> dict:
+                    max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = 660) -> dict:
     """The animated comparison as a JSON-ready figure dict (no NaN or inf anywhere in it)."""
-    landscape = sample_landscape(surface, resolution=120 if view == "contour" else 70)
+    landscape = sample_landscape(surface, resolution=60 if view == "contour" else 70)
     steps = runs[0].trajectory.steps if runs else 0
     shown = frame_steps(steps, max_frames if view == "contour" else min(max_frames, 100))
     curves = _curves(surface, runs)
@@ -56,10 +57,8 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
     traces: list[dict] = []
     if view == "3d":
         traces.append(surface_trace(landscape))
-    else:
-        traces.append(contour_trace(landscape))
-        if click_to_start:
-            traces.append(click_grid_trace(surface))
+    elif click_to_start:
+        traces.append(click_grid_trace(surface))
     minima = minima_trace(surface)
     if minima and view == "contour":
         traces.append(minima)
@@ -82,6 +81,8 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
     frames = [{"name": str(int(step)), "data": _moving_coordinates(runs, landscape, surface, view, curves, step),
                "traces": list(range(animated, len(traces)))} for step in shown]
     layout = _layout(surface, landscape, view, curves, shown, height, steps)
+    if view == "contour":
+        layout["images"] = [contour_backdrop(surface)]
     return {"data": traces, "layout": layout, "frames": frames}
 
 
@@ -241,16 +242,14 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     gap_log = curves["gap_log"]
     layout: dict[str, Any] = {
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
-        "margin": {"l": 10, "r": 10, "t": 70, "b": 10}, "uirevision": surface.key,
-        "legend": {"orientation": "h", "x": 0.0, "y": 1.02, "yanchor": "bottom", "font": {"size": 15}},
+        "margin": {"l": 60, "r": 10, "t": 20, "b": 10}, "uirevision": surface.key,
+        # The page draws the legend as HTML above the chart: larger text, and no redraw cost in Plotly.
+        "showlegend": False,
         "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},
         "yaxis2": _curve_axis(curves["gap"], gap_log, curves["gap_label"], [0.55, 1.0], "x2"),
         "xaxis3": {**curve_x, "anchor": "y3", "matches": "x2"},
         "yaxis3": _curve_axis(curves["distance"], True, curves["distance_label"].split(" (")[0], [0.16, 0.5], "x3"),
         "updatemenus": _play_controls(view),
-        "annotations": [{"text": "speed", "x": 0.695, "y": 0.045, "xref": "paper", "yref": "paper",
-                         "xanchor": "right", "yanchor": "top", "showarrow": False, "font": {"size": 14},
-                         "yshift": -8}],
         "sliders": [_scrubber(shown, view)],
     }
     if view == "3d":
@@ -285,22 +284,27 @@ def _animate_args(duration: float, view: str) -> dict:
 
 
 def _play_controls(view: str) -> list[dict]:
+    """Play/Pause buttons, and a speed menu whose entries play from the current frame at that speed."""
     play = {"label": "▶ Play", "method": "animate", "args": [None, _animate_args(FRAME_MS, view)]}
     pause = {"label": "❚❚ Pause", "method": "animate",
              "args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
                                "transition": {"duration": 0}}]}
-    speeds = [{"label": f"{speed:g}×", "method": "animate",
+    speeds = [{"label": f"speed {speed:g}×", "method": "animate",
                "args": [None, _animate_args(FRAME_MS / speed, view)]} for speed in SPEEDS]
-    style = {"type": "buttons", "direction": "left", "showactive": False, "yanchor": "top",
-             "bgcolor": "#f4f4f4", "bordercolor": "#bbb", "font": {"size": 14}, "pad": {"r": 6, "t": 6}}
+    style = {"showactive": False, "yanchor": "top", "bgcolor": "#f4f4f4", "bordercolor": "#bbb",
+             "font": {"size": 14}, "pad": {"r": 6, "t": 6}}
     return [
-        {**style, "buttons": [play, pause], "x": 0.0, "xanchor": "left", "y": 0.045, "name": "play"},
-        {**style, "buttons": speeds, "x": 0.7, "xanchor": "left", "y": 0.045, "name": "speed",
-         "showactive": True, "active": SPEEDS.index(1.0)},
+        {**style, "type": "buttons", "direction": "left", "buttons": [play, pause], "x": 0.0, "xanchor": "left",
+         "y": 0.045, "name": "play"},
+        {**style, "type": "dropdown", "direction": "up", "buttons": speeds, "x": 0.7, "xanchor": "left",
+         "y": 0.045, "name": "speed", "showactive": True, "active": SPEEDS.index(1.0)},
     ]
 
 
 def _scrubber(shown: np.ndarray, view: str) -> dict:
+    """The step scrubber. It has at most SCRUBBER_STEPS stops (each stop costs the browser a tick and a label
+    to lay out on every redraw); while playing it follows the frames that coincide with its stops."""
+    stops = shown[np.unique(np.linspace(0, len(shown) - 1, min(len(shown), SCRUBBER_STEPS)).round().astype(int))]
     return {
         "active": 0, "x": 0.16, "len": 0.42, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
         "currentvalue": {"prefix": "step ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
@@ -308,5 +312,5 @@ def _scrubber(shown: np.ndarray, view: str) -> dict:
         "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},
         "steps": [{"label": str(int(step)), "method": "animate",
                    "args": [[str(int(step))], {**_animate_args(0, view), "fromcurrent": False}]}
-                  for step in shown],
+                  for step in stops],
     }

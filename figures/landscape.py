@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
-from .palette import LANDSCAPE_COLORSCALE, MINIMUM_COLOR
+from .palette import ISOLINE_RGB, LANDSCAPE_COLORSCALE, MINIMUM_COLOR
 from .sampling import typed
 
 DECADES_SHOWN = 6  # a log colour scale shows this many decades below the domain's largest value
@@ -56,18 +59,48 @@ def sample_landscape(surface: Any, resolution: int = 120) -> Landscape:
     return Landscape(xs, ys, values, float(min(floor, values.min())), bool(surface.log_scale))
 
 
-def contour_trace(landscape: Landscape, *, xaxis: str = "x", yaxis: str = "y", showscale: bool = True) -> dict:
-    return {
-        "type": "contour", "x": typed(landscape.xs), "y": typed(landscape.ys),
-        "z": typed(landscape.display(landscape.values)),
-        "xaxis": xaxis, "yaxis": yaxis, "colorscale": LANDSCAPE_COLORSCALE, "ncontours": 28,
-        "contours": {"coloring": "heatmap", "showlines": True},
-        "line": {"width": 0.7, "color": "rgba(60, 80, 110, 0.45)"},
-        "showscale": showscale,
-        "colorbar": {"title": {"text": landscape.title, "side": "right"}, "thickness": 12, "len": 0.8,
-                     "x": 0.595, "xanchor": "left", "y": 0.57, "yanchor": "middle", "tickfont": {"size": 12}},
-        "hoverinfo": "skip", "name": "landscape", "showlegend": False,
-    }
+def contour_image(landscape: Landscape, levels: int = 20) -> dict:
+    """The contour map as a layout image: colours from the display value, with `levels` isolines drawn in.
+
+    Why an image and not a contour trace: plotly.js recomputes a contour trace (marching squares for every
+    level, plus the heatmap) each time Streamlit redraws the chart, i.e. on every slider move, ~70 ms;
+    an image of the same map costs ~5 ms to draw. The landscape does not change with the runs, so the image
+    is built once per surface (and cached by the app). Hover values come from the click grid instead.
+    """
+    z = landscape.display(landscape.values)
+    low, high = float(z.min()), float(z.max())
+    scaled = (z - low) / (high - low) if high > low else np.zeros_like(z)
+    positions = np.array([stop for stop, _ in LANDSCAPE_COLORSCALE])
+    colors = np.array([[int(color[i:i + 2], 16) for i in (1, 3, 5)] for _, color in LANDSCAPE_COLORSCALE], float)
+    rgb = np.stack([np.interp(scaled, positions, colors[:, channel]) for channel in range(3)], axis=-1)
+    band = np.minimum(np.floor(scaled * levels), levels - 1)
+    edge = np.zeros(band.shape, dtype=bool)
+    edge[:, :-1] |= band[:, :-1] != band[:, 1:]
+    edge[:-1, :] |= band[:-1, :] != band[1:, :]
+    rgb[edge] = 0.72 * rgb[edge] + 0.28 * np.array(ISOLINE_RGB)
+    picture = Image.fromarray(np.rint(rgb[::-1]).astype(np.uint8))  # image row 0 is the top: the largest y
+    buffer = io.BytesIO()
+    picture.quantize(colors=128).save(buffer, format="PNG", optimize=True)
+    (x0, x1), (y0, y1) = (float(landscape.xs[0]), float(landscape.xs[-1])), (float(landscape.ys[0]),
+                                                                             float(landscape.ys[-1]))
+    return {"source": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"),
+            "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
+            "xanchor": "left", "yanchor": "top", "sizing": "stretch", "layer": "below"}
+
+
+BACKDROP_RESOLUTION = 400
+_backdrops: dict[tuple, dict] = {}
+
+
+def contour_backdrop(surface: Any) -> dict:
+    """contour_image of the surface at BACKDROP_RESOLUTION, memoised per surface (key and parameters):
+    the runs change on every slider move, the landscape does not."""
+    identity = (surface.key, tuple(sorted(getattr(surface, "parameters", {}).items())))
+    if identity not in _backdrops:
+        if len(_backdrops) >= 32:
+            _backdrops.pop(next(iter(_backdrops)))
+        _backdrops[identity] = contour_image(sample_landscape(surface, BACKDROP_RESOLUTION))
+    return _backdrops[identity]
 
 
 def surface_trace(landscape: Landscape, *, scene: str = "scene") -> dict:
@@ -104,19 +137,33 @@ def start_trace(start: np.ndarray, *, xaxis: str = "x", yaxis: str = "y") -> dic
     }
 
 
-def click_grid_trace(surface: Any, count: int = 41, *, xaxis: str = "x", yaxis: str = "y") -> dict:
+def nice_step(span: float, count: int = 16) -> float:
+    """A round grid spacing (1, 2, 2.5 or 5 × 10^k) giving about `count` intervals over `span`.
+
+    >>> nice_step(4.0), nice_step(9.0), nice_step(20.0)
+    (0.25, 0.5, 1.0)
+    """
+    raw = span / count
+    power = 10.0 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0)), key=lambda step: abs(step - raw)))
+
+
+def click_grid_trace(surface: Any, *, xaxis: str = "x", yaxis: str = "y") -> dict:
     """An invisible grid of points over the domain: contour traces report no clicks, scatter points do
-    (REFERENCE.md), so a click anywhere on the map selects the nearest grid point. Its hover also tells f
-    there, since it sits above the contour's own hover."""
+    (REFERENCE.md), so a click selects the nearest grid point, a round number like (0.25, 1.5). The grid is
+    coarse on purpose: every point is an SVG node the browser redraws on each change (~0.1 ms apiece); the
+    start inputs take any value. Its hover also tells f there, since it sits above the contour's hover."""
     (x0, x1), (y0, y1) = surface.domain
-    gx, gy = np.meshgrid(np.linspace(x0, x1, count), np.linspace(y0, y1, count))
+    step = nice_step(max(x1 - x0, y1 - y0))
+    xs = np.arange(np.ceil(x0 / step), np.floor(x1 / step) + 1) * step
+    ys = np.arange(np.ceil(y0 / step), np.floor(y1 / step) + 1) * step
+    gx, gy = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
         f = np.asarray(surface.f(np.stack([gx, gy], axis=-1)), dtype=np.float64).ravel()
     f = np.nan_to_num(f, nan=0.0, posinf=np.finfo(np.float64).max, neginf=-np.finfo(np.float64).max)
     return {
-        "type": "scatter", "mode": "markers", "x": typed(gx.ravel()), "y": typed(gy.ravel()),
-        "customdata": typed(f),
-        "xaxis": xaxis, "yaxis": yaxis, "name": "click to start here",
+        "type": "scatter", "mode": "markers", "x": typed(gx.ravel(), "f8"), "y": typed(gy.ravel(), "f8"),
+        "customdata": typed(f), "xaxis": xaxis, "yaxis": yaxis, "name": "click to start here",
         "marker": {"size": 12, "opacity": 0.0, "color": "#000"}, "showlegend": False,
-        "hovertemplate": "(%{x:.2f}, %{y:.2f})  f = %{customdata:.4g}<br>click to start here<extra></extra>",
+        "hovertemplate": "(%{x}, %{y})  f = %{customdata:.4g}<br>click to start here<extra></extra>",
     }

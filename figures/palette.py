@@ -19,6 +19,7 @@ RUN_COLORS = (
 LANDSCAPE_COLORSCALE = [
     [0.0, "#ffffff"], [0.3, "#e9eff5"], [0.6, "#cbd8e6"], [0.85, "#a9bdd3"], [1.0, "#8fa8c4"],
 ]
+ISOLINE_RGB = (60, 80, 110)
 MINIMUM_COLOR = "#FFD700"
 DIVERGED_COLOR = "#B00020"
 FONT = {"family": "Inter, Segoe UI, Helvetica, Arial, sans-serif", "size": 15}

@@ -6,7 +6,7 @@ import base64
 
 import numpy as np
 
-MAX_FRAMES = 200
+MAX_FRAMES = 80  # each frame is also a scrubber step, and every step costs the browser drawing time
 MAX_PATH_POINTS = 1200
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from PIL import Image
 
 from figures import ExplorerRun, explorer_figure, run_color
-from figures.sampling import frame_steps, path_steps, typed
+from figures.sampling import MAX_FRAMES, frame_steps, path_steps, typed
 from optimizers import SGD, AdaGrad, AdaMax, Adam, AdamLp, RMSProp, run
 from surfaces import SURFACES
 from tests.figure_checks import decode, non_finite_paths, strict_json
@@ -38,7 +42,7 @@ def test_payload_of_eight_runs_of_5000_steps_stays_under_one_megabyte():
     figure = explorer_figure(surface, explorer_runs(surface, EIGHT, 5000))
     size = len(strict_json(figure).encode())
     assert size <= 1_000_000, f"figure JSON is {size:,} bytes"
-    assert len(figure["frames"]) <= 200
+    assert len(figure["frames"]) <= MAX_FRAMES
 
 
 def test_frames_move_the_heads_through_the_real_points():
@@ -53,8 +57,10 @@ def test_frames_move_the_heads_through_the_real_points():
         expected = np.array([r.trajectory.points[step] for r in runs])
         np.testing.assert_allclose(np.c_[heads["x"], heads["y"]], expected, atol=1e-4)
     assert [int(frame["name"]) for frame in figure["frames"]][-1] == 300
-    slider_steps = [step["label"] for step in figure["layout"]["sliders"][0]["steps"]]
-    assert slider_steps == [frame["name"] for frame in figure["frames"]]
+    stops = [step["args"][0][0] for step in figure["layout"]["sliders"][0]["steps"]]
+    names = [frame["name"] for frame in figure["frames"]]
+    assert set(stops) <= set(names) and stops[0] == names[0] and stops[-1] == names[-1]
+    assert [step["label"] for step in figure["layout"]["sliders"][0]["steps"]] == stops
 
 
 def test_static_paths_keep_start_and_end_and_are_labelled():
@@ -90,18 +96,32 @@ def test_surfaces_without_minima_show_gradient_norm_and_linear_loss():
     assert not any(t.get("name") == "global minimum" for t in figure["data"])
 
 
-def test_log_coloured_landscape_on_rosenbrock():
-    figure = explorer_figure(SURFACES["rosenbrock"], explorer_runs(SURFACES["rosenbrock"], EIGHT[:1], 10))
-    contour = figure["data"][0]
-    z = decode(contour["z"])
-    assert z.shape == (120, 120)
-    assert z.max() - z.min() > 3  # several decades of f − f* are visible in the colours
-    assert contour["colorbar"]["title"]["text"].startswith("log")
+def backdrop_pixels(figure: dict) -> np.ndarray:
+    source = figure["layout"]["images"][0]["source"]
+    assert source.startswith("data:image/png;base64,")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))).convert("RGB"), float)
+
+
+def test_contour_backdrop_is_log_coloured_with_isolines_and_placed_on_the_domain():
+    surface = SURFACES["rosenbrock"]
+    figure = explorer_figure(surface, explorer_runs(surface, EIGHT[:1], 10))
+    image = figure["layout"]["images"][0]
+    (x0, x1), (y0, y1) = surface.domain
+    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (x0, y1, x1 - x0, y1 - y0)
+    pixels = backdrop_pixels(figure).mean(axis=-1)
+    assert pixels.shape == (400, 400)
+    def at(x, y):  # the median shade around (x, y); image row 0 is the top of the domain
+        row, column = int(round((y1 - y) / (y1 - y0) * 399)), int(round((x - x0) / (x1 - x0) * 399))
+        return np.median(pixels[max(row - 3, 0):row + 4, max(column - 3, 0):column + 4])
+
+    assert at(0.0, 0.0) > at(-2.0, -1.0) + 30  # light is low: f(0, 0) = 1, f(−2, −1) = 2,509
+    # Log colours: the banana-shaped valley is resolved, so many distinct shades (and isolines) appear.
+    assert len(np.unique(np.round(pixels))) > 40
 
 
 def test_frame_and_path_sampling():
-    assert frame_steps(5000).tolist()[:2] == [0, 25] and frame_steps(5000)[-1] == 5000
-    assert len(frame_steps(5000)) == 200 and frame_steps(10).tolist() == list(range(11))
+    assert frame_steps(5000, 201).tolist()[:2] == [0, 25] and frame_steps(5000)[-1] == 5000
+    assert len(frame_steps(5000)) == MAX_FRAMES and frame_steps(10).tolist() == list(range(11))
     points = np.cumsum(np.random.default_rng(0).normal(size=(5001, 2)), axis=0)
     index = path_steps(points, 600)
     assert index[0] == 0 and index[-1] == 5000 and len(index) <= 602 and np.all(np.diff(index) > 0)

@@ -144,7 +144,8 @@ def draw_sidebar(labels: list[str], colors: list[str]) -> None:
 
 def _draw_run(sidebar, run_id: int, label: str, color: str) -> None:
     optimizer = st.session_state[_param_key(run_id, "optimizer")]
-    with sidebar.expander(label, expanded=False):
+    # The key keeps the panel open while its label follows the values being changed inside it.
+    with sidebar.expander(label, expanded=False, key=f"run{run_id}_panel"):
         st.markdown(f"<div style='height:6px;background:{color};border-radius:3px'></div>",
                     unsafe_allow_html=True)
         st.selectbox("optimizer", list(OPTIMIZERS), key=_param_key(run_id, "optimizer"),

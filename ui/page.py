@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from figures.explorer import CLICK_GRID_TRACE
@@ -23,15 +25,17 @@ def main() -> None:
 
     state = read_state()
     results = results_for(state)
-    draw_sidebar([result.label for result in results], [result.color for result in results])
-    _mirror_in_url(state)
-
     surface = surface_of(state)
     _header(surface)
     _notices(results, surface)
+    _legend(results, surface, state)
     show_figure(explorer_figure_for(state), key=CHART_KEY, on_select=_on_chart_click,
                 clickable=state.view == "contour")
     draw_summary(results, surface)
+    # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
+    # to the browser sooner after a slider moves.
+    draw_sidebar([result.label for result in results], [result.color for result in results])
+    _mirror_in_url(state)
 
 
 def _mirror_in_url(state) -> None:
@@ -43,7 +47,14 @@ def _mirror_in_url(state) -> None:
         st.query_params.from_dict(query)
 
 
+PAGE_STYLE = """<style>
+.block-container {padding-top: 2.2rem; padding-bottom: 1rem}   /* the chart and its controls fit a laptop screen */
+h1 {padding-top: 0}
+</style>"""
+
+
 def _header(surface) -> None:
+    st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.title("AdaMax Lab")
     left.markdown(
@@ -52,6 +63,20 @@ def _header(surface) -> None:
         "whatever the gradient's scale. Press **▶ Play** to watch it race the others.")
     right.markdown(f"**{surface.name}** — {surface.note}")
     right.latex(f"f(x, y) = {surface.latex}")
+
+
+def _legend(results, surface, state) -> None:
+    """The runs' legend, as HTML above the chart: larger than Plotly's, and it costs the chart no redraw."""
+    chips = "".join(
+        f"<span style='margin-right:1.4em;white-space:nowrap'><span style='display:inline-block;width:0.9em;"
+        f"height:0.9em;border-radius:0.2em;background:{result.color};vertical-align:-0.1em'></span>"
+        f"&nbsp;{html.escape(result.label)}</span>" for result in results)
+    marks = "○ start" + ("&emsp;★ global minimum" if len(surface.minima) else "") + "&emsp;✖ diverged"
+    scale = "log₁₀(f − f*)" if surface.log_scale else "f"
+    hint = "; click the map to start there" if state.view == "contour" else ""
+    st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"
+                f"<div style='color:#555;font-size:0.9rem'>{marks}&emsp;·&emsp;map colours: {scale}, "
+                f"light is low{hint}</div>", unsafe_allow_html=True)
 
 
 def _notices(results, surface) -> None:

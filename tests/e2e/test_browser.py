@@ -34,7 +34,7 @@ def test_page_loads_and_draws_the_animated_chart(page, app_url):
     state = chart_state(page)
     assert len(state["names"]) >= 3 and state["names"][0].startswith("AdaMax")
     assert len(state["frames"]) >= 50 and state["active"] == 0
-    assert page.locator(f"{CHART} .contour").count() == 1
+    assert page.locator(f"{CHART} .imagelayer image").count() == 1  # the contour map
     assert query_of(page)["surface"] == ["rosenbrock"]
 
 
