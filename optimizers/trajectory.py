@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ._heap import keep_heap_warm
 from .base import Array, Optimizer
 
 MAX_STEPS = 100_000
@@ -18,7 +19,7 @@ DEFAULT_BOUND = 1e6                   # a run whose |x| or |y| exceeds this has 
 
 
 class SurfaceLike(Protocol):
-    """Anything with f: (..., 2) → (...) and grad: (..., 2) → (..., 2)."""
+    """Anything with f: (..., 2) → (...) and grad: (..., 2) → (..., 2) (and optionally value_and_grad)."""
 
     def f(self, xy: Array) -> Array: ...
     def grad(self, xy: Array) -> Array: ...
@@ -75,6 +76,7 @@ def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
     if not (bound > 0):
         raise ValueError(f"bound must be > 0, got {bound!r}")
 
+    keep_heap_warm()
     points = np.empty((steps + 1, *params.shape))
     losses = np.empty((steps + 1, *batch_shape))
     diverged_at = np.full(batch_shape, -1, dtype=np.int64)
@@ -131,7 +133,10 @@ def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
 
 
 def _evaluate(surface: SurfaceLike, params: Array) -> tuple[Array, Array]:
-    return np.asarray(surface.f(params), dtype=np.float64), np.asarray(surface.grad(params), dtype=np.float64)
+    """(f, ∇f) at params, through the surface's value_and_grad where it offers one (shared terms)."""
+    both = getattr(surface, "value_and_grad", None)
+    value, grad = both(params) if both is not None else (surface.f(params), surface.grad(params))
+    return np.asarray(value, dtype=np.float64), np.asarray(grad, dtype=np.float64)
 
 
 def _all_healthy(params: Array, loss: Array, grad: Array, bound: float) -> bool:

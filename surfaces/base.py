@@ -29,6 +29,8 @@ class Surface:
         log_scale: True where f spans many decades over the domain, so colours need a log scale.
         note: one sentence on what the surface shows about optimizers.
         parameters: the surface's own parameters (e.g. the quadratic's condition number), for URLs and UI.
+        value_and_grad: optionally, (f, ∇f) computed together from shared terms — a faster path that
+            `optimizers.run` takes when it is there (None: run calls f and grad).
     """
 
     key: str
@@ -43,6 +45,7 @@ class Surface:
     log_scale: bool
     note: str = ""
     parameters: dict[str, float] = field(default_factory=dict)
+    value_and_grad: Callable[[Array], tuple[Array, Array]] | None = None
 
 
 def split_xy(xy: Array) -> tuple[Array, Array]:

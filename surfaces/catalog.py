@@ -27,7 +27,8 @@ def _surface(key: str, name: str, module, domain, minima, minimum_value, start, 
     return Surface(key=key, name=name, f=getattr(module, key), grad=getattr(module, f"{key}_grad"),
                    domain=domain, minima=np.array(minima, dtype=np.float64).reshape(-1, 2),
                    minimum_value=minimum_value, start=np.array(start, dtype=np.float64), latex=latex,
-                   log_scale=log_scale, note=note)
+                   log_scale=log_scale, note=note,
+                   value_and_grad=getattr(module, f"{key}_value_and_grad", None))
 
 
 _CLASSIC = (

@@ -38,6 +38,16 @@ def rosenbrock_grad(xy: Array) -> Array:
     return stack_xy(-2.0 * a - 400.0 * x * b, 200.0 * b)
 
 
+def rosenbrock_value_and_grad(xy: Array) -> tuple[Array, Array]:
+    """f and ∇f in one pass over the shared residuals: what `optimizers.run` calls when a surface offers it.
+
+    >>> [a.tolist() for a in rosenbrock_value_and_grad(np.array([0.0, 0.0]))]
+    [1.0, [-2.0, 0.0]]
+    """
+    x, a, b = _rosenbrock_terms(xy)
+    return a * a + 100.0 * b * b, stack_xy(-2.0 * a - 400.0 * x * b, 200.0 * b)
+
+
 def _beale_terms(xy: Array) -> tuple[Array, Array, Array, Array, Array]:
     """x, y and the residuals t_k = c_k − x + x·y^k, k = 1, 2, 3."""
     x, y = split_xy(xy)

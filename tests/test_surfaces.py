@@ -336,3 +336,16 @@ def test_log_scale_follows_the_decade_rule(case):
     span = decades_spanned(surface)
     assert surface.log_scale == (span >= 3.0), f"{case} spans {span:.2f} decades"
     assert abs(span - 3.0) > 0.1, f"{case} spans {span:.2f} decades: too close to the threshold to call"
+
+
+@pytest.mark.parametrize("key", [key for key, surface in SURFACES.items() if surface.value_and_grad is not None])
+def test_value_and_grad_equals_f_and_grad(key):
+    surface = SURFACES[key]
+    points = np.random.default_rng(3).uniform(-2, 2, size=(64, 2))
+    value, grad = surface.value_and_grad(points)
+    np.testing.assert_array_equal(value, surface.f(points))
+    np.testing.assert_array_equal(grad, surface.grad(points))
+
+
+def test_rosenbrock_offers_the_fused_path():
+    assert SURFACES["rosenbrock"].value_and_grad is not None
