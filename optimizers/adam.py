@@ -15,6 +15,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from .base import Array, Hyperparameter, Optimizer, bias_correction, check_beta, check_nonnegative, check_positive
+from .latex import aligned, latex_hyper, latex_power, latex_vector, safe_divide, scalar_hyperparameter
 
 LR = Hyperparameter("lr", "step size α", 1e-4, 2.0, "log", "> 0")
 BETA1 = Hyperparameter("beta1", "decay of the first moment m (momentum)", 0.0, 0.999, "one_minus_log", "[0, 1)")
@@ -80,3 +81,70 @@ v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
         updates *= self.lr
         updates *= -1.0 / bias_correction(self.beta1, t)
         return updates, AdamState(t, m, v)
+
+    def latex_numbers(self, grad: Array, before: AdamState, after: AdamState,
+                      theta_before: Array, theta_after: Array) -> str:
+        r"""`LATEX` with one step's numbers in it, each vector written per coordinate as \left( x,\ y \right).
+
+        `before`/`after` are one member's states around step t = after.t, `grad` the gradient g_t it used,
+        `theta_*` the points θ_{t−1}, θ_t. Numbers have 4 significant digits (optimizers.latex); non-finite
+        values show as ∞ or NaN. ValueError if a hyperparameter is a per-member array.
+        """
+        lr, beta1, beta2, eps = (scalar_hyperparameter(name, getattr(self, name))
+                                 for name in ("lr", "beta1", "beta2", "eps"))
+        t = int(after.t)
+        b1, b2 = latex_hyper(beta1), latex_hyper(beta2)
+        m, v, g = latex_vector(after.m), latex_vector(after.v), latex_vector(grad)
+        m_hat = latex_vector(safe_divide(after.m, bias_correction(beta1, t)))
+        v_hat = latex_vector(safe_divide(after.v, bias_correction(beta2, t)))
+        return aligned([
+            rf"m_{{{t}}} &= {b1} \cdot {latex_vector(before.m)} + {latex_hyper(1.0 - beta1)} \cdot {g} = {m}",
+            rf"v_{{{t}}} &= {b2} \cdot {latex_vector(before.v)} + {latex_hyper(1.0 - beta2)} \cdot {g}^{{2}} = {v}",
+            rf"\hat m_{{{t}}} &= \frac{{{m}}}{{1 - {latex_power(b1, t)}}} = {m_hat}",
+            rf"\hat v_{{{t}}} &= \frac{{{v}}}{{1 - {latex_power(b2, t)}}} = {v_hat}",
+            rf"\theta_{{{t}}} &= {latex_vector(theta_before)} - {latex_hyper(lr)} \cdot "
+            rf"\frac{{{m_hat}}}{{\sqrt{{{v_hat}}} + {latex_hyper(eps)}}} = {latex_vector(theta_after)}",
+        ])
+
+
+def adam_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:
+    r"""The exact largest |Δθ| Adam can take on one coordinate at step t, over all gradient sequences (ε = 0).
+
+    ε only shrinks the step (|m̂|/(√v̂ + ε) ≤ |m̂|/√v̂), so this bounds Adam with any ε. Unrolling the EMAs,
+
+        m̂_t = Σ_{i≤t} a_i g_i,   a_i = (1 − β1) β1^(t−i) / (1 − β1^t)
+        v̂_t = Σ_{i≤t} b_i g_i²,  b_i = (1 − β2) β2^(t−i) / (1 − β2^t)
+
+    and Cauchy–Schwarz on Σ (a_i/√b_i)(√b_i g_i) gives |m̂_t| ≤ √(Σ a_i²/b_i) · √v̂_t, with equality for
+    g_i ∝ a_i/b_i ∝ (β1/β2)^(t−i) (a gradient growing into step t). With r = β1²/β2,
+
+        Σ a_i²/b_i = (1 − β1)²(1 − β2^t) / ((1 − β1^t)²(1 − β2)) · Σ_{k<t} r^k,
+
+    so |Δθ_t| ≤ α · √((1 − β1)²(1 − β2^t) / ((1 − β1^t)²(1 − β2)) · Σ_{k<t} r^k), and the bound is attained.
+    Exactly α at t = 1. For r < 1 it tends to α·√((1 − β1)² / ((1 − β2)(1 − β1²/β2))) — ≈ 7.27·α for the
+    defaults (0.9, 0.999), against ≈ 1.009·α for AdaMax (`adamax_step_bound`): Adam's "box" is wider, because
+    a √(mean of g²) can be far below the largest recent |g| that AdaMax divides by. For r ≥ 1 it grows with t
+    without limit. With β2 = 0, v̂ = g_t² forgets every earlier gradient, so there is no bound (inf) for t > 1
+    unless β1 = 0 (then every step is exactly α).
+
+    Arguments broadcast against each other, like `adamax_step_bound`. Σ r^k is taken through log1p/expm1
+    (exact to rounding for r near 1), and in logarithms for r > 1, so a large t overflows only when the bound
+    itself exceeds the float range.
+
+    >>> round(float(adam_step_bound(0.001, 0.9, 0.999, 1)), 12), round(float(adam_step_bound(1, 0.9, 0.999, 10**6)), 4)
+    (0.001, 7.2703)
+    """
+    lr, beta1, beta2, t = (np.asarray(v, dtype=np.float64) for v in (lr, beta1, beta2, t))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        scale = (1.0 - beta1) ** 2 * (1.0 - beta2**t) / ((1.0 - beta1**t) ** 2 * (1.0 - beta2))
+        log_ratio = np.log1p((beta1 * beta1 - beta2) / beta2)  # log r
+        # r < 1: Σ_{k<t} r^k = expm1(t log r)/expm1(log r), bounded by 1/(1 − r)
+        below = np.sqrt(scale * np.expm1(t * log_ratio) / np.expm1(log_ratio))
+        # r > 1: Σ_{k<t} r^k = r^t · (1 − r^(−t))/(r − 1), all in logarithms
+        log_above = np.log(lr) + 0.5 * (np.log(scale) + t * log_ratio
+                                        + np.log(-np.expm1(-t * log_ratio)) - np.log(np.expm1(log_ratio)))
+        root = np.where(log_ratio == 0, np.sqrt(scale * t), below)
+        bound = np.where(log_ratio > 0, np.exp(log_above), lr * root)
+    # β2 = 0 (b_i = 0 for i < t): only the first step, or β1 = 0, is bounded — by α
+    bound = np.where(beta2 > 0, bound, np.where((beta1 > 0) & (t > 1), np.inf, lr))
+    return float(bound) if bound.ndim == 0 else bound

@@ -25,6 +25,15 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from .base import Array, Hyperparameter, Optimizer, bias_correction, check_beta, check_nonnegative, check_positive
+from .latex import (
+    aligned,
+    coordinate_names,
+    latex_hyper,
+    latex_power,
+    latex_vector,
+    safe_divide,
+    scalar_hyperparameter,
+)
 
 EPS_MODES = ("pytorch", "keras", "paper")
 
@@ -119,6 +128,40 @@ class AdaMax(Optimizer):
         updates *= self.lr
         updates *= -1.0 / bias_correction(self.beta1, t)
         return updates, AdaMaxState(t, m, u)
+
+    def latex_numbers(self, grad: Array, before: AdaMaxState, after: AdaMaxState,
+                      theta_before: Array, theta_after: Array) -> str:
+        r"""`latex()` with one step's numbers in it, each vector written per coordinate as \left( x,\ y \right).
+
+        `before`/`after` are one member's states around step t = after.t, `grad` the gradient g_t it used,
+        `theta_*` the points θ_{t−1}, θ_t. Numbers have 4 significant digits (optimizers.latex); non-finite
+        values show as ∞ or NaN. In paper mode, a coordinate with u_t = 0 is written with a step of 0 and the
+        note "0/0 → no move", as the rule takes it. ValueError if a hyperparameter is a per-member array.
+        """
+        lr, beta1, beta2, eps = (scalar_hyperparameter(name, getattr(self, name))
+                                 for name in ("lr", "beta1", "beta2", "eps"))
+        t = int(after.t)
+        b1, b2 = latex_hyper(beta1), latex_hyper(beta2)
+        m, u, g = latex_vector(after.m), latex_vector(after.u), latex_vector(grad)
+        m_hat = safe_divide(after.m, bias_correction(beta1, t))
+        fresh = rf"\left|{g}\right|" + (rf" + {latex_hyper(eps)}" if self.eps_mode == "pytorch" else "")
+        denominator = u + (rf" + {latex_hyper(eps)}" if self.eps_mode == "keras" else "")
+        theta = (rf"\theta_{{{t}}} &= {latex_vector(theta_before)} - {latex_hyper(lr)} \cdot "
+                 rf"\frac{{{latex_vector(m_hat)}}}{{{denominator}}}")
+        theta_after_text, note = latex_vector(theta_after), ""
+        no_move = np.asarray(after.u) == 0
+        if self.eps_mode == "paper" and no_move.any():
+            step = np.where(no_move, 0.0, -lr * safe_divide(m_hat, np.where(no_move, 1.0, after.u)))
+            names = ", ".join(n for n, zero in zip(coordinate_names(no_move.size), no_move.ravel(), strict=True)
+                              if zero)
+            theta += rf" = {latex_vector(theta_before)} + {latex_vector(step)}"
+            note = rf" \quad \text{{({names}: 0/0 }}\rightarrow\text{{ no move)}}"
+        return aligned([
+            rf"m_{{{t}}} &= {b1} \cdot {latex_vector(before.m)} + {latex_hyper(1.0 - beta1)} \cdot {g} = {m}",
+            rf"u_{{{t}}} &= \max\!\left({b2} \cdot {latex_vector(before.u)},\ {fresh}\right) = {u}",
+            rf"\hat m_{{{t}}} &= \frac{{{m}}}{{1 - {latex_power(b1, t)}}} = {latex_vector(m_hat)}",
+            theta + rf" = {theta_after_text}" + note,
+        ])
 
 
 def adamax_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:

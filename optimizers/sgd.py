@@ -15,6 +15,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from .base import Array, Hyperparameter, Optimizer, check_positive, check_range
+from .latex import aligned, latex_hyper, latex_vector, scalar_hyperparameter
 
 MOMENTUM = Hyperparameter("momentum", "momentum μ: how much of the previous step is kept", 0.0, 0.99,
                           "linear", "[0, 1)")
@@ -73,3 +74,29 @@ d_t &= \begin{cases} g_t + \mu\, b_t & \text{Nesterov} \\ b_t & \text{otherwise}
         updates *= self.lr
         np.negative(updates, out=updates)
         return updates, SGDState(state.t + 1, buffer)
+
+    def latex_numbers(self, grad: Array, before: SGDState, after: SGDState,
+                      theta_before: Array, theta_after: Array) -> str:
+        r"""`LATEX` with one step's numbers in it, each vector written per coordinate as \left( x,\ y \right).
+
+        `before`/`after` are one member's states around step t = after.t, `grad` the gradient g_t it used,
+        `theta_*` the points θ_{t−1}, θ_t. The d_t line shows the case that applies (Nesterov or not).
+        Numbers have 4 significant digits (optimizers.latex). ValueError if a hyperparameter is an array.
+        """
+        lr, mu = (scalar_hyperparameter(name, getattr(self, name)) for name in ("lr", "momentum"))
+        t = int(after.t)
+        g, b, mu_text = latex_vector(grad), latex_vector(after.b), latex_hyper(mu)
+        if self.nesterov:
+            with np.errstate(all="ignore"):
+                direction = np.asarray(grad, dtype=np.float64) + mu * np.asarray(after.b, dtype=np.float64)
+            d = latex_vector(direction)
+            d_line = rf"d_{{{t}}} &= {g} + {mu_text} \cdot {b} = {d} \quad \text{{(Nesterov)}}"
+        else:
+            d = b
+            d_line = rf"d_{{{t}}} &= b_{{{t}}} = {b}"
+        return aligned([
+            rf"b_{{{t}}} &= {mu_text} \cdot {latex_vector(before.b)} + {g} = {b}",
+            d_line,
+            rf"\theta_{{{t}}} &= {latex_vector(theta_before)} - {latex_hyper(lr)} \cdot {d} = "
+            + latex_vector(theta_after),
+        ])

@@ -12,7 +12,7 @@ from PIL import Image
 
 from figures import ExplorerRun, explorer_figure, run_color
 from figures.sampling import MAX_FRAMES, frame_steps, path_steps, typed
-from optimizers import SGD, AdaGrad, AdaMax, Adam, AdamLp, RMSProp, run
+from optimizers import SGD, AdaGrad, Adam, AdaMax, AdamLp, RMSProp, run
 from surfaces import SURFACES
 from tests.figure_checks import decode, non_finite_paths, strict_json
 
@@ -111,7 +111,7 @@ def test_contour_backdrop_is_log_coloured_with_isolines_and_placed_on_the_domain
     pixels = backdrop_pixels(figure).mean(axis=-1)
     assert pixels.shape == (400, 400)
     def at(x, y):  # the median shade around (x, y); image row 0 is the top of the domain
-        row, column = int(round((y1 - y) / (y1 - y0) * 399)), int(round((x - x0) / (x1 - x0) * 399))
+        row, column = round((y1 - y) / (y1 - y0) * 399), round((x - x0) / (x1 - x0) * 399)
         return np.median(pixels[max(row - 3, 0):row + 4, max(column - 3, 0):column + 4])
 
     assert at(0.0, 0.0) > at(-2.0, -1.0) + 30  # light is low: f(0, 0) = 1, f(−2, −1) = 2,509

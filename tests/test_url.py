@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from urllib.parse import parse_qs
@@ -314,3 +315,18 @@ def test_a_bug_in_decode_opens_the_default_view(monkeypatch):
     monkeypatch.setattr(url, "_read_steps", broken)
     assert url.decode({"steps": ["100"]}) == (
         preset_for("rosenbrock"), ["Could not read this link (ZeroDivisionError); showing the default view."])
+
+
+def test_section_round_trips_and_is_left_out_when_default():
+    base = url.decode({"surface": ["beale"]})[0]
+    assert "section" not in url.encode(base)
+    for section in ("inside", "lp", "eps"):
+        state = dataclasses.replace(base, section=section)
+        assert url.encode(state)["section"] == section
+        assert url.decode(url.encode(state)) == (state, [])
+
+
+def test_unknown_section_falls_back_to_the_race_with_a_notice():
+    state, notices = url.decode({"section": ["debug"]})
+    assert state.section == "race"
+    assert any("section" in notice for notice in notices)

@@ -43,6 +43,7 @@ def load_state(state: AppState) -> None:
     st.session_state["start_x"], st.session_state["start_y"] = (float(v) for v in state.start)
     st.session_state["steps"] = int(state.steps)
     st.session_state["view"] = state.view
+    st.session_state["section"] = state.section
     ids = list(range(len(state.runs)))
     st.session_state["run_ids"] = ids
     st.session_state["next_run_id"] = len(ids)
@@ -69,7 +70,10 @@ def read_state() -> AppState:
     params = tuple(sorted((name, float(st.session_state[f"surface_{name}"])) for name in ranges))
     runs = tuple(_run_spec(run_id) for run_id in st.session_state["run_ids"])
     start = (float(st.session_state["start_x"]), float(st.session_state["start_y"]))
-    return AppState(surface, params, start, int(st.session_state["steps"]), st.session_state["view"], runs)
+    # A segmented control can be clicked off to nothing: put it back (widgets are drawn after this).
+    section = st.session_state["section"] = st.session_state.get("section") or "race"
+    view = st.session_state["view"] = st.session_state.get("view") or "contour"
+    return AppState(surface, params, start, int(st.session_state["steps"]), view, runs, section)
 
 
 # ---------------------------------------------------------------- callbacks

@@ -12,6 +12,9 @@ from . import url
 from .compute import divergence_bound, explorer_figure_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .figure import show_figure
+from .inside import draw_inside
+from .limits import draw_eps, draw_lp
+from .state import SECTIONS
 from .summary import draw_summary
 
 CHART_KEY = "explorer_chart"
@@ -27,11 +30,20 @@ def main() -> None:
     results = results_for(state)
     surface = surface_of(state)
     _header(surface)
+    st.segmented_control("Section", list(SECTIONS), key="section", format_func=SECTIONS.get,
+                         selection_mode="single", label_visibility="collapsed")
     _notices(results, surface)
-    _legend(results, surface, state)
-    show_figure(explorer_figure_for(state), key=CHART_KEY, on_select=_on_chart_click,
-                clickable=state.view == "contour")
-    draw_summary(results, surface)
+    if state.section == "inside":
+        draw_inside(state, results)
+    elif state.section == "lp":
+        draw_lp(state)
+    elif state.section == "eps":
+        draw_eps(state)
+    else:
+        _legend(results, surface, state)
+        show_figure(explorer_figure_for(state), key=CHART_KEY, on_select=_on_chart_click,
+                    clickable=state.view == "contour")
+        draw_summary(results, surface)
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.
     draw_sidebar([result.label for result in results], [result.color for result in results])

@@ -6,6 +6,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 View = Literal["contour", "3d"]
+Section = Literal["race", "inside", "lp", "eps"]
+SECTIONS: dict[str, str] = {          # key in the URL → title on the page
+    "race": "The race",
+    "inside": "Inside AdaMax",
+    "lp": "From Adam to AdaMax",
+    "eps": "Where ε goes",
+}
 MAX_RUNS = 8
 MIN_STEPS, MAX_STEPS = 10, 5000
 
@@ -35,3 +42,4 @@ class AppState:
     steps: int = 500
     view: View = "contour"
     runs: tuple[RunSpec, ...] = field(default_factory=tuple)
+    section: Section = "race"

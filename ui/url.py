@@ -27,14 +27,14 @@ from optimizers.registry import OPTIMIZERS, make_optimizer
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
 
 from .presets import DEFAULT_SURFACE, preset_for
-from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec
+from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, SECTIONS, AppState, RunSpec
 
 MAX_VALUE_CHARS = 300   # longer than any link the app writes; longer values are ignored unread
 MAX_ARGUMENTS = 16      # per call; no optimizer has more than 6 hyperparameters
 MAX_NOTICES = 12
 LOG_SCALE_FLOOR = 1e-12  # a log-scale slider cannot show 0, so its range starts here
 VIEWS = ("contour", "3d")
-KEYS = ("surface", "start", "steps", "view", "run")
+KEYS = ("surface", "start", "steps", "view", "run", "section")
 
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _TOKEN = re.compile(rf"\s*(?:(?P<number>{_NUMBER})|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),=-]))")
@@ -57,6 +57,8 @@ def encode(state: AppState) -> dict[str, str | list[str]]:
     }
     if state.runs:
         query["run"] = [_call(spec.optimizer, _non_default(spec)) for spec in state.runs]
+    if state.section != "race":  # the default section is left out, so older links read the same
+        query["section"] = state.section
     return query
 
 
@@ -243,6 +245,7 @@ def _decode(query: Mapping, notices: _Notices) -> AppState:
         steps=_read_steps(_single(query, "steps", notices), preset.steps, notices),
         view=_read_view(_single(query, "view", notices), notices),
         runs=_read_runs(query, preset.runs, notices),
+        section=_read_section(_single(query, "section", notices), notices),
     )
     _report_unknown_keys(query, notices)
     return state
@@ -391,6 +394,16 @@ def _read_view(text: str | None, notices: _Notices) -> str:
         notices.add(f"Unknown view {_show(text)} (expected contour or 3d): showing contour.")
         return "contour"
     return view
+
+
+def _read_section(text: str | None, notices: _Notices) -> str:
+    if text is None:
+        return "race"
+    section = text.strip().lower()
+    if section not in SECTIONS:
+        notices.add(f"Unknown section {_show(text)} (expected {', '.join(SECTIONS)}): showing race.")
+        return "race"
+    return section
 
 
 def _read_runs(query: Mapping, preset_runs: tuple[RunSpec, ...], notices: _Notices) -> tuple[RunSpec, ...]:

@@ -72,7 +72,8 @@ def test_clicking_the_map_moves_the_start(page, app_url):
     target = page.evaluate(
         """() => { const gd = document.querySelector('.js-plotly-plot'); const l = gd._fullLayout;
                    const box = gd.getBoundingClientRect();
-                   return [box.left + l.xaxis._offset + l.xaxis.d2p(5), box.top + l.yaxis._offset + l.yaxis.d2p(-5)]; }""")
+                   return [box.left + l.xaxis._offset + l.xaxis.d2p(5),
+                           box.top + l.yaxis._offset + l.yaxis.d2p(-5)]; }""")
     page.mouse.move(*target)
     page.wait_for_timeout(300)
     page.mouse.click(*target)

@@ -1,0 +1,127 @@
+"""The ε figure: AdaMax as the paper writes it (no ε), as PyTorch runs it and as Keras runs it.
+
+Left, the landscape with the three paths; they often overlap exactly, so each has its own colour, dash and
+width (widest underneath) and all stay visible. Right, how far apart the paths are at each step, for each
+pair of modes, on a log axis: identical points are drawn at DISTANCE_FLOOR, since a log axis cannot show 0.
+Static: no frames. ../shared/REFERENCE.md, "AdaMax", has the three update rules.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from .landscape import contour_backdrop, minima_trace, start_trace
+from .palette import FONT, with_alpha
+from .sampling import path_steps, typed
+
+# Okabe–Ito colours (colour-blind safe); dashes and widths keep overlapping paths apart.
+MODE_STYLES: dict[str, dict[str, Any]] = {
+    "paper": {"label": "paper (no ε)", "color": "#D55E00", "dash": "solid", "width": 7.0},
+    "pytorch": {"label": "PyTorch (ε inside the max)", "color": "#0072B2", "dash": "dash", "width": 4.0},
+    "keras": {"label": "Keras (ε added to u)", "color": "#009E73", "dash": "dot", "width": 3.0},
+}
+PAIR_COLORS = ("#000000", "#CC79A7", "#E69F00")
+DISTANCE_FLOOR = 1e-18
+CURVE_POINTS = 700
+HEIGHT = 560
+
+
+def eps_figure(surface: Any, modes: dict[str, Any]) -> dict:
+    """The figure for {"paper" | "pytorch" | "keras": unbatched Trajectory} (e.g. optimizers.limits.eps_modes)."""
+    names = [name for name in MODE_STYLES if name in modes] + [name for name in modes if name not in MODE_STYLES]
+    traces: list[dict] = []
+    for name in names:
+        traces.append(_path_trace(modes[name], _style(name)))
+    minima = minima_trace(surface)
+    if minima:
+        traces.append(minima)
+    if names:
+        traces.append(start_trace(modes[names[0]].points[0]))
+    for (first, second), color in zip(combinations(names, 2), PAIR_COLORS * len(names), strict=False):
+        traces.append(_distance_trace(modes[first], modes[second], f"{_short(first)} vs {_short(second)}", color))
+
+    steps = max((modes[name].steps for name in names), default=1)
+    layout = _layout(surface, steps)
+    note = _zero_over_zero_note(modes)
+    if note:
+        layout["annotations"].append({
+            "text": note, "xref": "x2 domain", "yref": "y2 domain", "x": 0.02, "y": 0.02, "xanchor": "left",
+            "yanchor": "bottom", "showarrow": False, "align": "left", "font": {"size": 13, "color": "#333"},
+            "bgcolor": with_alpha("#FFFFFF", 0.85),
+        })
+    return {"data": traces, "layout": layout}
+
+
+def _style(name: str) -> dict[str, Any]:
+    return MODE_STYLES.get(name, {"label": name, "color": "#555555", "dash": "dashdot", "width": 2.5})
+
+
+def _short(name: str) -> str:
+    return {"paper": "paper", "pytorch": "PyTorch", "keras": "Keras"}.get(name, name)
+
+
+def _path_trace(trajectory: Any, style: dict[str, Any]) -> dict:
+    points = trajectory.points
+    index = path_steps(points)
+    label = style["label"]
+    return {
+        "type": "scatter", "mode": "lines", "x": typed(points[index, 0], "f8"), "y": typed(points[index, 1], "f8"),
+        "xaxis": "x", "yaxis": "y", "name": label, "legendgroup": label,
+        "line": {"color": style["color"], "width": style["width"], "dash": style["dash"]},
+        "customdata": typed(index, "i4"),
+        "hovertemplate": f"{label}<br>step %{{customdata}}: (%{{x:.6g}}, %{{y:.6g}})<extra></extra>",
+    }
+
+
+def _distance_trace(first: Any, second: Any, label: str, color: str) -> dict:
+    """|first − second| at each step, floored for the log axis, thinned to CURVE_POINTS points."""
+    last = min(first.steps, second.steps)
+    with np.errstate(all="ignore"):
+        gap = np.linalg.norm(first.points[:last + 1] - second.points[:last + 1], axis=-1)
+    gap = np.maximum(np.nan_to_num(gap, nan=0.0, posinf=1e300), DISTANCE_FLOOR)
+    index = path_steps(np.stack([np.arange(len(gap), dtype=float), np.log10(gap)], axis=-1), CURVE_POINTS)
+    return {
+        "type": "scatter", "mode": "lines", "x": typed(index, "i4"), "y": typed(gap[index], "f8"),
+        "xaxis": "x2", "yaxis": "y2", "name": label, "line": {"color": color, "width": 2.5},
+        "hovertemplate": f"{label}<br>step %{{x}}: distance %{{y:.3g}}<extra></extra>",
+    }
+
+
+def _zero_over_zero_note(modes: dict[str, Any]) -> str:
+    """Where the paper's rule divides 0 by 0 (u = 0 exactly): 'paper: 0/0 on y at 300 of 300 steps'."""
+    paper = modes.get("paper")
+    if paper is None or not paper.states or "u" not in paper.states or paper.steps == 0:
+        return ""
+    counts = np.count_nonzero(paper.states["u"] == 0, axis=0)
+    parts = [f"{axis} at {int(count)} of {paper.steps} steps" for axis, count in zip("xy", counts, strict=True)
+             if count]
+    if not parts:
+        return "u > 0 on both coordinates at every step:<br>the paper's rule never meets 0/0 here"
+    return "the paper's m/u is 0/0 (taken as no move) on<br>" + ", ".join(parts)
+
+
+def _layout(surface: Any, steps: int) -> dict:
+    (x0, x1), (y0, y1) = surface.domain
+    return {
+        "height": HEIGHT, "font": FONT, "template": "plotly_white", "hovermode": "closest",
+        "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
+        "images": [contour_backdrop(surface)],
+        "xaxis": {"range": [x0, x1], "domain": [0.0, 0.5], "anchor": "y", "title": {"text": "x"},
+                  "showgrid": False, "zeroline": False},
+        "yaxis": {"range": [y0, y1], "domain": [0.0, 1.0], "anchor": "x", "title": {"text": "y"},
+                  "showgrid": False, "zeroline": False},
+        "xaxis2": {"range": [0, max(steps, 1)], "domain": [0.62, 1.0], "anchor": "y2", "title": {"text": "step"},
+                   "gridcolor": "#e8e8e8", "zeroline": False},
+        "yaxis2": {"type": "log", "domain": [0.0, 0.9], "anchor": "x2", "exponentformat": "power",
+                   "title": {"text": f"distance between the paths (0 drawn at {DISTANCE_FLOOR:.0e})"},
+                   "gridcolor": "#e8e8e8"},
+        "annotations": [{
+            "text": "How far apart the three AdaMax paths are, step by step", "xref": "x2 domain", "yref": "paper",
+            "x": 0.5, "y": 0.97, "xanchor": "center", "yanchor": "top", "showarrow": False, "font": {"size": 15},
+        }],
+        "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                   "font": {"size": 14}, "bgcolor": with_alpha("#FFFFFF", 0.85)},
+    }

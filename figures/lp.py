@@ -1,0 +1,112 @@
+"""The Lp family figure: Adam-Lp paths closing in on AdaMax's as p grows (Kingma & Ba, §7.1).
+
+Left, the landscape with one path per p, a sequential ramp from light (small p) to dark (large p), and
+AdaMax's path in black on top. Right, the largest distance between each p's path and AdaMax's, against p on
+log–log axes, with a dotted 1/p line for comparison (../shared/REFERENCE.md, "The Lp family and its limit").
+Static: no frames.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .landscape import contour_backdrop, minima_trace, start_trace
+from .palette import FONT, with_alpha
+from .sampling import path_steps, typed
+
+# Light → dark as p grows: oranges to a deep brown, clear of the blue-grey landscape and of AdaMax's black.
+RAMP = ("#FDBE85", "#FD8D3C", "#E6550D", "#A63603", "#5A1E02")
+ADAMAX_COLOR = "#000000"
+DISTANCE_FLOOR = 1e-12  # a log axis cannot show 0 (a run that never moved from the start)
+HEIGHT = 560
+
+
+def ramp_colors(count: int) -> list[str]:
+    """`count` colours evenly spaced along RAMP, light first.
+
+    >>> ramp_colors(3)
+    ['#FDBE85', '#E6550D', '#5A1E02']
+    """
+    stops = np.array([[int(color[i:i + 2], 16) for i in (1, 3, 5)] for color in RAMP], dtype=float)
+    where = np.linspace(0.0, len(RAMP) - 1, count) if count > 1 else np.zeros(1)
+    rgb = [[np.interp(w, np.arange(len(RAMP)), stops[:, c]) for c in range(3)] for w in where]
+    return ["#" + "".join(f"{round(v):02X}" for v in color) for color in rgb]
+
+
+def lp_figure(surface: Any, family: Any) -> dict:
+    """The figure for an `optimizers.limits.LpFamily` (unbatched runs), as a JSON-ready dict."""
+    orders = list(family.orders)
+    colors = ramp_colors(len(orders))
+    traces: list[dict] = []
+    for order, color in zip(orders, colors, strict=True):
+        traces.append(_path_trace(family.paths[order], f"p = {order:g}", color, width=2.5))
+    traces.append(_path_trace(family.adamax, "AdaMax (p → ∞)", ADAMAX_COLOR, width=4.0, dash="dash"))
+    minima = minima_trace(surface)
+    if minima:
+        traces.append(minima)
+    traces.append(start_trace(family.adamax.points[0]))
+
+    distances = np.maximum([family.max_distance[order] for order in orders], DISTANCE_FLOOR)
+    p = np.asarray(orders, dtype=float)
+    traces.append({
+        "type": "scatter", "mode": "lines+markers", "x": p.tolist(), "y": distances.tolist(),
+        "xaxis": "x2", "yaxis": "y2", "name": "largest distance", "showlegend": False,
+        "line": {"color": "#999", "width": 1.5},
+        "marker": {"size": 13, "color": colors, "line": {"width": 1.5, "color": "#333"}},
+        "hovertemplate": "p = %{x:g}: largest distance to AdaMax %{y:.3g}<extra></extra>",
+    })
+    traces.append(_reference_line(p, distances))
+
+    return {"data": traces, "layout": _layout(surface, p, distances)}
+
+
+def _path_trace(trajectory: Any, label: str, color: str, *, width: float, dash: str = "solid") -> dict:
+    points = trajectory.points
+    index = path_steps(points)
+    diverged = int(trajectory.diverged_at)
+    name = label if diverged < 0 else f"{label} (diverged at step {diverged})"
+    return {
+        "type": "scatter", "mode": "lines", "x": typed(points[index, 0]), "y": typed(points[index, 1]),
+        "xaxis": "x", "yaxis": "y", "name": name, "legendgroup": label,
+        "line": {"color": color, "width": width, "dash": dash},
+        "customdata": typed(index, "i4"),
+        "hovertemplate": f"{label}<br>step %{{customdata}}: (%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
+    }
+
+
+def _reference_line(p: np.ndarray, distances: np.ndarray) -> dict:
+    """c/p through the points of p ≥ 4 (where the 1/p behaviour has set in), c their geometric-mean fit."""
+    fitted = p >= 4 if np.count_nonzero(p >= 4) >= 2 else np.ones(len(p), dtype=bool)
+    scale = float(np.exp(np.mean(np.log(distances[fitted] * p[fitted]))))
+    xs = np.geomspace(p.min(), p.max(), 30) if p.max() > p.min() else p
+    return {
+        "type": "scatter", "mode": "lines", "x": xs.tolist(), "y": (scale / xs).tolist(),
+        "xaxis": "x2", "yaxis": "y2", "name": "∝ 1/p (reference)",
+        "line": {"color": "#555", "width": 2, "dash": "dot"}, "hoverinfo": "skip",
+    }
+
+
+def _layout(surface: Any, p: np.ndarray, distances: np.ndarray) -> dict:
+    (x0, x1), (y0, y1) = surface.domain
+    low, high = np.log10(distances.min()), np.log10(distances.max())
+    pad = max(0.1 * (high - low), 0.15)
+    p_low, p_high = np.log10(p.min()), np.log10(p.max())
+    p_pad = max(0.06 * (p_high - p_low), 0.1)
+    return {
+        "height": HEIGHT, "font": FONT, "template": "plotly_white", "hovermode": "closest",
+        "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
+        "images": [contour_backdrop(surface)],
+        "xaxis": {"range": [x0, x1], "domain": [0.0, 0.52], "anchor": "y", "title": {"text": "x"},
+                  "showgrid": False, "zeroline": False},
+        "yaxis": {"range": [y0, y1], "domain": [0.0, 1.0], "anchor": "x", "title": {"text": "y"},
+                  "showgrid": False, "zeroline": False},
+        "xaxis2": {"type": "log", "domain": [0.64, 1.0], "anchor": "y2", "title": {"text": "p (the norm's order)"},
+                   "range": [p_low - p_pad, p_high + p_pad], "gridcolor": "#e8e8e8"},
+        "yaxis2": {"type": "log", "domain": [0.0, 1.0], "anchor": "x2", "exponentformat": "power",
+                   "title": {"text": "largest distance to AdaMax's path"}, "range": [low - pad, high + pad],
+                   "gridcolor": "#e8e8e8"},
+        "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                   "font": {"size": 14}, "bgcolor": with_alpha("#FFFFFF", 0.85)},
+    }

@@ -1,0 +1,196 @@
+r"""AdaMax as a limit, and the corner cases around it: the data behind the app's "where AdaMax comes from" views.
+
+Kingma & Ba (arXiv:1412.6980), §7.1: Adam with an Lp norm, v_t = β2^p·v_{t−1} + (1 − β2^p)·|g_t|^p, tends to
+AdaMax as p → ∞ (../shared/REFERENCE.md, "The Lp family and its limit"). Three questions, one function each:
+
+    lp_family        how close the Adam-Lp paths come to AdaMax's as p grows (roughly like 1/p)
+    naive_overflow   why |g|^p cannot be computed literally (|g| = 100, p = 160 is already inf in float64)
+    naive_breakdown  what that does to a run: the naive form stalls, the stable form tracks AdaMax
+    eps_modes        the paper's ε-free AdaMax next to PyTorch's and Keras's placements of ε
+                     (../shared/REFERENCE.md, "AdaMax"), and `zero_over_zero_steps`, where the paper's rule is 0/0
+
+Pure NumPy: any surface-like object with f and grad will do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .adamax import AdaMax
+from .adamlp import AdamLp
+from .base import Array
+from .trajectory import DEFAULT_BOUND, SurfaceLike, Trajectory, run
+
+LP_ORDERS = (1, 2, 4, 8, 16, 32, 64)
+EPS_MODE_ORDER = ("paper", "pytorch", "keras")  # the paper first: the other two add ε to it
+
+
+@dataclass(frozen=True, eq=False)
+class LpFamily:
+    """Adam-Lp runs for several p beside the AdaMax run they converge to, from one start.
+
+    orders:       the p values, in the order given.
+    paths:        {p: Trajectory} of AdamLp(p, form="stable").
+    adamax:       the AdaMax Trajectory (eps_mode "pytorch") with the same lr, β1, β2 and ε.
+    max_distance: {p: the largest Euclidean distance between the p path and AdaMax's at the same step},
+                  over the steps both runs really took (up to the earlier divergence, if any).
+    """
+
+    orders: tuple[float, ...]
+    paths: dict[float, Trajectory]
+    adamax: Trajectory
+    max_distance: dict[float, float]
+
+
+def lp_family(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1: float = 0.9,
+              beta2: float = 0.999, eps: float = 1e-8, orders: Sequence[float] = LP_ORDERS,
+              bound: float = DEFAULT_BOUND) -> LpFamily:
+    """Run Adam-Lp for every p of `orders` (one batched run) and AdaMax, from the single point `start`.
+
+    On Rosenbrock from (−1.5, 2), lr 0.05, 300 steps, the largest distance shrinks roughly like 1/p
+    (REFERENCE: ≈0.77 at p = 4, ≈0.12 at p = 16, ≈0.019 at p = 64).
+    """
+    start = _single_point(start)
+    orders = tuple(orders)
+    if not orders:
+        raise ValueError("orders must name at least one p")
+    adamax = run(AdaMax(lr=lr, beta1=beta1, beta2=beta2, eps=eps, eps_mode="pytorch"), surface, start, steps,
+                 bound=bound)
+    # All orders at once: p of shape (P, 1) against a start of shape (P, 2), one vectorised loop.
+    p = np.asarray(orders, dtype=np.float64)[:, None]
+    batch = run(AdamLp(lr=lr, beta1=beta1, beta2=beta2, eps=eps, p=p, form="stable"), surface,
+                np.broadcast_to(start, (len(orders), 2)), steps, bound=bound)
+    paths = {order: _member(batch, i) for i, order in enumerate(orders)}
+    distances = {order: max_path_distance(path, adamax) for order, path in paths.items()}
+    return LpFamily(orders, paths, adamax, distances)
+
+
+def max_path_distance(first: Trajectory, second: Trajectory) -> float:
+    """The largest distance between two unbatched paths at equal steps, up to the earlier one's last real step."""
+    last = min(_last_real_step(first), _last_real_step(second))
+    gaps = np.linalg.norm(first.points[:last + 1] - second.points[:last + 1], axis=-1)
+    return float(gaps.max())
+
+
+def naive_overflow(g_abs: float, orders: Sequence[float] = LP_ORDERS, *, beta2: float = 0.999) -> list[dict]:
+    """For each p: |g|^p computed literally in float64 beside the stable form's term.
+
+    Each row: p; "naive" = |g|^p (inf where it overflows, 0 where it underflows — the value the naive
+    v_t would receive); "overflow" / "underflow" flags; "stable" = (1 − β2^p)^{1/p}·|g|, the term the stable
+    form compares with β2·w, finite for every p.
+
+    >>> [(row["p"], row["overflow"]) for row in naive_overflow(100.0, (64, 160))]
+    [(64, False), (160, True)]
+    """
+    g_abs = abs(float(g_abs))
+    rows = []
+    for order in orders:
+        with np.errstate(over="ignore", under="ignore"):
+            naive = float(np.power(np.float64(g_abs), np.float64(order)))
+            stable = float((1.0 - np.power(np.float64(beta2), np.float64(order))) ** (1.0 / order) * g_abs)
+        rows.append({"p": order, "naive": naive, "overflow": bool(np.isinf(naive)),
+                     "underflow": bool(naive == 0.0 and g_abs > 0.0), "stable": stable})
+    return rows
+
+
+def naive_breakdown(surface: SurfaceLike, start: Any, steps: int, *, lr: float, p: float, beta1: float = 0.9,
+                    beta2: float = 0.999, eps: float = 1e-8, bound: float = DEFAULT_BOUND) -> dict[str, Any]:
+    """AdamLp at one p computed naively and stably, from the single point `start`, beside AdaMax.
+
+    The naive state w holds v = EMA of |g|^p; it breaks down when it becomes inf (|g|^p overflowed: the
+    step m/v^{1/p} is then 0 and the coordinate stalls) or 0 although a non-zero gradient was seen
+    (|g|^p underflowed: the step is m/ε, huge). Returns a dict of plain Python values:
+
+        p, steps
+        breakdown_step      first step (1-based) after which the naive w was inf/NaN or spuriously 0, else None
+        breakdown_kind      "overflow" or "underflow" (None without a breakdown)
+        breakdown_axis      "x" or "y", the first coordinate that broke (None without a breakdown)
+        naive_moved, stable_moved, adamax_moved        path lengths: the total distance each run travelled
+        naive_final, stable_final, adamax_final        final points [x, y] (finite: run holds diverged members)
+        naive_to_adamax, stable_to_adamax              distances of the final points to AdaMax's
+        naive_diverged_at, stable_diverged_at          step of divergence, or None
+    """
+    start = _single_point(start)
+    common = {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps}
+    naive = run(AdamLp(**common, p=p, form="naive"), surface, start, steps, record_state=True, bound=bound)
+    stable = run(AdamLp(**common, p=p, form="stable"), surface, start, steps, bound=bound)
+    adamax = run(AdaMax(**common, eps_mode="pytorch"), surface, start, steps, bound=bound)
+
+    step = kind = axis = None
+    if steps:
+        w = naive.states["w"]
+        seen = np.maximum.accumulate(np.abs(naive.grads), axis=0) > 0  # a zero w is spurious only after g ≠ 0
+        overflow = ~np.isfinite(w)
+        underflow = (w == 0) & seen
+        broken = overflow | underflow
+        if broken.any():
+            index, coordinate = (int(i) for i in np.argwhere(broken)[0])
+            step, axis = index + 1, "xy"[coordinate]
+            kind = "overflow" if overflow[index, coordinate] else "underflow"
+
+    ends = {name: traj.points[-1] for name, traj in (("naive", naive), ("stable", stable), ("adamax", adamax))}
+    return {
+        "p": p, "steps": steps, "breakdown_step": step, "breakdown_kind": kind, "breakdown_axis": axis,
+        **{f"{name}_moved": path_length(traj) for name, traj in (("naive", naive), ("stable", stable),
+                                                                 ("adamax", adamax))},
+        **{f"{name}_final": [float(v) for v in end] for name, end in ends.items()},
+        "naive_to_adamax": float(np.linalg.norm(ends["naive"] - ends["adamax"])),
+        "stable_to_adamax": float(np.linalg.norm(ends["stable"] - ends["adamax"])),
+        "naive_diverged_at": _divergence(naive), "stable_diverged_at": _divergence(stable),
+    }
+
+
+def path_length(trajectory: Trajectory) -> float:
+    """The total distance an unbatched run travelled: the sum of its step lengths."""
+    return float(np.linalg.norm(np.diff(trajectory.points, axis=0), axis=-1).sum())
+
+
+def eps_modes(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8, bound: float = DEFAULT_BOUND) -> dict[str, Trajectory]:
+    """AdaMax from `start` with each placement of ε: {"paper", "pytorch", "keras"}, states recorded (m, u).
+
+    All three share lr, β1, β2 and ε (the paper's rule ignores ε), so the paths differ only by where ε enters.
+    """
+    return {mode: run(AdaMax(lr=lr, beta1=beta1, beta2=beta2, eps=eps, eps_mode=mode), surface, start, steps,
+                      record_state=True, bound=bound)
+            for mode in EPS_MODE_ORDER}
+
+
+def zero_over_zero_steps(trajectory: Trajectory) -> Array:
+    """Per coordinate, the number of steps after which AdaMax's u was exactly 0: shape (*B, 2), int.
+
+    There m = u = 0 too, and the paper's unguarded step m/u is 0/0; our "paper" mode moves 0 there, PyTorch's
+    ε keeps u ≥ ε > 0 and Keras divides by u + ε. Needs a run with record_state=True of AdaMax.
+    """
+    if trajectory.states is None or "u" not in trajectory.states:
+        raise ValueError("zero_over_zero_steps needs an AdaMax trajectory run with record_state=True")
+    return np.count_nonzero(trajectory.states["u"] == 0, axis=0)
+
+
+def _single_point(start: Any) -> Array:
+    start = np.asarray(start, dtype=np.float64)
+    if start.shape != (2,):
+        raise ValueError(f"start must be one point of shape (2,), got {start.shape}")
+    return start
+
+
+def _member(batch: Trajectory, index: int) -> Trajectory:
+    """Member `index` of a run batched along its first axis, as an unbatched Trajectory."""
+    return Trajectory(np.ascontiguousarray(batch.points[:, index]), np.ascontiguousarray(batch.losses[:, index]),
+                      np.asarray(batch.diverged_at[index]))
+
+
+def _last_real_step(trajectory: Trajectory) -> int:
+    """The last step whose point the run really reached (after a divergence, points are held copies)."""
+    diverged_at = int(trajectory.diverged_at)
+    return trajectory.steps if diverged_at < 0 else max(diverged_at - 1, 0)
+
+
+def _divergence(trajectory: Trajectory) -> int | None:
+    diverged_at = int(trajectory.diverged_at)
+    return None if diverged_at < 0 else diverged_at
+
