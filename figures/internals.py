@@ -14,11 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from .landscape import contour_backdrop, minima_trace
+from .landscape import BACKDROP_RESOLUTION, contour_image, minima_trace, sample_landscape
 from .palette import FONT, with_alpha
 from .sampling import frame_steps, rounded, typed
 
-X_COLOR, Y_COLOR = "#0072B2", "#D55E00"     # the two coordinates, on every panel
+X_COLOR, Y_COLOR = "#0072B2", "#E69F00"     # the two coordinates, on every panel
+LEGEND = ("<span style='color:#0072B2'>■ x</span>&ensp;<span style='color:#E69F00'>■ y</span>&emsp;"
+          "solid: AdaMax's u<sub>t</sub> · dotted: Adam's √v̂<sub>t</sub> on the same gradients · dashed: ± the step "
+          "bound&emsp;|&emsp;map: solid box = AdaMax's next step can't leave it, dotted box = Adam's")
 SERIES_POINTS = 800
 MAX_FRAMES = 80
 FLOOR = 1e-300
@@ -115,9 +118,10 @@ def internals_figure(surface: Any, label: str, color: str, internals: Any, *, he
                        "name": "cursor"})
     frames = [{"name": str(int(k) + 1), "data": _moving(internals, k, bound, adam_bound, (m_hat, u, root_v, step)),
                "traces": list(range(animated, len(traces)))} for k in shown]
+    # The map is zoomed on the run, so its backdrop is drawn for that window (sharp isolines, not upscaled).
+    backdrop = contour_image(sample_landscape(surface, BACKDROP_RESOLUTION, window=(xrange, yrange)))
     return {"data": traces, "frames": frames,
-            "layout": _layout(xrange, yrange, (m_hat, u, root_v, step, bound), steps, shown, height,
-                              contour_backdrop(surface))}
+            "layout": _layout(xrange, yrange, (m_hat, u, root_v, step, bound), steps, shown, height, backdrop)}
 
 
 def _moving(internals: Any, k: int, bound: np.ndarray, adam_bound: np.ndarray, series: tuple) -> list[dict]:
@@ -156,9 +160,9 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
     return {
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
         "margin": {"l": 60, "r": 10, "t": 30, "b": 10}, "images": [backdrop],
-        "legend": {"orientation": "h", "x": 0.56, "y": 1.06, "yanchor": "bottom", "font": {"size": 13}},
-        "xaxis": {"range": xrange, "domain": [0.0, 0.46], "anchor": "y", "title": {"text": "x"}, "showgrid": False},
-        "yaxis": {"range": yrange, "domain": [0.14, 1.0], "anchor": "x", "title": {"text": "y"}, "showgrid": False},
+        "showlegend": False,  # the page explains colours and dashes in one line above the chart (LEGEND)
+        "xaxis": {"range": xrange, "domain": [0.0, 0.46], "anchor": "y", "showgrid": False},
+        "yaxis": {"range": yrange, "domain": [0.14, 1.0], "anchor": "x", "showgrid": False},
         "xaxis2": {**shared_x, "anchor": "y2", "showticklabels": False},
         "yaxis2": {"domain": [0.80, 1.0], "anchor": "x2", "range": [-m_span, m_span],
                    "title": {"text": "m̂ₜ"}, "gridcolor": "#eee"},

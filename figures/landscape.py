@@ -44,9 +44,9 @@ class Landscape:
         return "log₁₀(f − f*)" if self.log else "f(x, y)"
 
 
-def sample_landscape(surface: Any, resolution: int = 120) -> Landscape:
-    """Evaluate the surface on a resolution × resolution grid over its domain."""
-    (x0, x1), (y0, y1) = surface.domain
+def sample_landscape(surface: Any, resolution: int = 120, window: Any = None) -> Landscape:
+    """Evaluate the surface on a resolution × resolution grid over its domain (or over `window`, a zoom)."""
+    (x0, x1), (y0, y1) = window if window is not None else surface.domain
     xs = np.linspace(x0, x1, resolution)
     ys = np.linspace(y0, y1, resolution)
     grid = np.stack(np.meshgrid(xs, ys), axis=-1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from figures.internals import internals_figure
+from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
 from optimizers.explain import adamax_internals, equations_at, step_table
 
@@ -61,6 +61,7 @@ def draw_inside(state: AppState, results: list[RunResult]) -> None:
     color = results[chosen].color if chosen is not None else "#D55E00"
     if chosen is None:
         right.info("The race has no AdaMax run, so this shows AdaMax with this surface's preset settings.")
+    st.markdown(f"<div style='font-size:0.95rem;color:#333'>{LEGEND}</div>", unsafe_allow_html=True)
     show_figure(_figure(state, spec, labels[chosen], color), key="internals_chart")
     st.markdown(EXPLANATION)
     _equations(state, spec)
@@ -80,6 +81,11 @@ def _equations(state: AppState, spec: RunSpec) -> None:
     numbers.latex(equations_at(optimizer, trajectory, int(t)))
 
 
+def step_table_csv(internals, rows: int) -> str:
+    """The first `rows` steps as CSV, every number with 17 significant digits (exact float64 round trip)."""
+    return pd.DataFrame(step_table(internals, rows)).to_csv(index=False, float_format="%.17g")
+
+
 def _table(state: AppState, spec: RunSpec) -> None:
     internals = _internals(state, spec)
     st.subheader("Every quantity of the first steps")
@@ -88,6 +94,6 @@ def _table(state: AppState, spec: RunSpec) -> None:
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="%.6g") for name in table.columns
                                 if name != "t"})
-    st.download_button("Download the step table (CSV)", table.to_csv(index=False, float_format="%.17g"),
+    st.download_button("Download the step table (CSV)", step_table_csv(internals, len(table)),
                        file_name=f"adamax_steps_{state.surface}.csv", mime="text/csv", icon=":material/download:")
 
