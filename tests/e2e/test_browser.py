@@ -95,3 +95,25 @@ def test_a_shared_link_restores_the_same_view(page, app_url):
     assert state["start"] == [1, 1.5] and state["frames"][-1] == "300"
     assert query_of(page)["run"] == ["adamax(lr=0.05)", "adam(beta2=0.99,lr=0.05)", "sgd(lr=0.002,momentum=0.9)"]
     assert page.get_by_text("could not be used").count() == 0
+
+
+def test_internals_cursor_moves_with_the_scrubber(page, app_url):
+    page.goto(app_url + "/?surface=rosenbrock&start=-1.2,1&steps=300&section=inside&run=adamax(lr%3D0.1)")
+    wait_for_app(page)
+    read = """() => { const gd = document.querySelector('.js-plotly-plot');
+                      const cursors = gd.data.filter(t => t.name === 'cursor').map(t => t.x[0]);
+                      const point = gd.data.find(t => t.name === 'θ_t');
+                      const slider = gd.layout.sliders[0];
+                      return { cursors, point: [point.x[0], point.y[0]],
+                               step: Number(slider.steps[slider.active || 0].label) }; }"""
+    before = page.evaluate(read)
+    assert before["step"] == 1 and set(before["cursors"]) == {1}
+    touch = page.locator(".js-plotly-plot .slider-rail-touch-rect").first
+    touch.scroll_into_view_if_needed()
+    rail = touch.bounding_box()
+    page.mouse.click(rail["x"] + rail["width"] * 0.6, rail["y"] + rail["height"] / 2)  # scrub to ~60 %
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot').layout.sliders[0].active > 10")
+    after = page.evaluate(read)
+    assert after["step"] > 100
+    assert set(after["cursors"]) == {after["step"]}  # every panel's cursor sits on the scrubbed step
+    assert after["point"] != before["point"]  # and the point on the map moved with it
