@@ -258,7 +258,7 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
             "xaxis": {"range": [x0, x1], "title": {"text": "x"}}, "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
             "zaxis": {"title": {"text": landscape.title}}, "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
-            "camera": {"eye": {"x": -1.4, "y": -1.5, "z": 1.0}},
+            "camera": {"eye": {"x": -1.05, "y": -1.15, "z": 0.75}},
         }
     else:
         layout["xaxis"] = {"range": [x0, x1], "domain": map_domain, "anchor": "y", "title": {"text": "x"},

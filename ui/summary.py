@@ -23,7 +23,8 @@ def summary_frame(results: list[RunResult], surface, tolerance: float) -> pd.Dat
         reached = int(steps_to_tolerance(trajectory.losses, target, tolerance)) if target is not None else -1
         distance = float(distance_to_nearest(trajectory.points[-1], surface.minima))
         if diverged_at >= 0:
-            outcome = f"✖ diverged at step {diverged_at}"
+            x, y = trajectory.points[-1]
+            outcome = f"✖ diverged at step {diverged_at}, leaving ({x:.3g}, {y:.3g})"
         elif reached >= 0:
             outcome = f"✔ within {tolerance:g} of f* at step {reached}"
         else:

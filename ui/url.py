@@ -243,9 +243,9 @@ def _decode(query: Mapping, notices: _Notices) -> AppState:
         surface_params=surface_params if surface_params is not None else preset.surface_params,
         start=_read_start(_single(query, "start", notices), domain, preset.start, notices),
         steps=_read_steps(_single(query, "steps", notices), preset.steps, notices),
-        view=_read_view(_single(query, "view", notices), notices),
+        view=_read_choice("view", _single(query, "view", notices), VIEWS, "contour", notices),
         runs=_read_runs(query, preset.runs, notices),
-        section=_read_section(_single(query, "section", notices), notices),
+        section=_read_choice("section", _single(query, "section", notices), tuple(SECTIONS), "race", notices),
     )
     _report_unknown_keys(query, notices)
     return state
@@ -386,24 +386,15 @@ def _read_steps(text: str | None, preset_steps: int, notices: _Notices) -> int:
     return clamped
 
 
-def _read_view(text: str | None, notices: _Notices) -> str:
+def _read_choice(key: str, text: str | None, choices, default: str, notices: _Notices) -> str:
+    """`text` if it is one of `choices` (case and spaces aside), else `default` with a notice."""
     if text is None:
-        return "contour"
-    view = text.strip().lower()
-    if view not in VIEWS:
-        notices.add(f"Unknown view {_show(text)} (expected contour or 3d): showing contour.")
-        return "contour"
-    return view
-
-
-def _read_section(text: str | None, notices: _Notices) -> str:
-    if text is None:
-        return "race"
-    section = text.strip().lower()
-    if section not in SECTIONS:
-        notices.add(f"Unknown section {_show(text)} (expected {', '.join(SECTIONS)}): showing race.")
-        return "race"
-    return section
+        return default
+    value = text.strip().lower()
+    if value not in choices:
+        notices.add(f"Unknown {key} {_show(text)} (expected {' or '.join(choices)}): showing {default}.")
+        return default
+    return value
 
 
 def _read_runs(query: Mapping, preset_runs: tuple[RunSpec, ...], notices: _Notices) -> tuple[RunSpec, ...]:
