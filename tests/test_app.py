@@ -160,3 +160,17 @@ def test_switching_surface_opens_its_preset():
     assert query(app)["surface"] == ["saddle"]
     assert query(app)["run"] == url.encode(preset)["run"]
     assert (app.session_state["start_x"], app.session_state["start_y"]) == preset.start
+
+
+def test_link_notices_clear_once_the_view_changes():
+    app = open_app({"surface": "himalaya", "steps": "300"})
+    assert len(app.warning) == 1
+    app.select_slider(key="steps").set_value(500).run()
+    assert not app.warning
+
+
+def test_switching_surface_keeps_the_section():
+    app = open_app({"section": "inside"})
+    app.selectbox(key="surface").set_value("beale").run()
+    assert not app.exception
+    assert query(app)["section"] == ["inside"] and query(app)["surface"] == ["beale"]

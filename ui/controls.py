@@ -7,6 +7,8 @@ Runs have stable ids, so removing run 2 of 4 leaves the others' widgets (and the
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from optimizers import OPTIMIZERS, make_optimizer
@@ -78,9 +80,14 @@ def read_state() -> AppState:
 
 # ---------------------------------------------------------------- callbacks
 
+def _preset_here() -> AppState:
+    """The current surface's preset, in the section being looked at."""
+    return replace(preset_for(st.session_state["surface"]), section=st.session_state.get("section") or "race")
+
+
 def _on_surface_change() -> None:
     """A new surface opens on its preset: its own start and learning rates tuned to its gradients."""
-    load_state(preset_for(st.session_state["surface"]))
+    load_state(_preset_here())
 
 
 def _add_run() -> None:
@@ -107,7 +114,7 @@ def _on_optimizer_change(run_id: int) -> None:
 
 
 def _reset_to_preset() -> None:
-    load_state(preset_for(st.session_state["surface"]))
+    load_state(_preset_here())
 
 
 # ---------------------------------------------------------------- drawing

@@ -25,8 +25,11 @@ def main() -> None:
         state, notices = url.decode({key: st.query_params.get_all(key) for key in st.query_params})
         load_state(state)
         st.session_state["link_notices"] = notices
+        st.session_state["link_state"] = state
 
     state = read_state()
+    if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
+        st.session_state["link_notices"] = []
     results = results_for(state)
     surface = surface_of(state)
     _header(surface)
@@ -113,5 +116,4 @@ def _on_chart_click() -> None:
         if point.get("curve_number") == CLICK_GRID_TRACE:
             st.session_state["start_x"] = float(point["x"])
             st.session_state["start_y"] = float(point["y"])
-            st.session_state["link_notices"] = []
             return
