@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -36,15 +38,21 @@ def _adamax_choices(state: AppState) -> list[tuple[int | None, RunSpec]]:
     return [(None, fallback)]
 
 
+def _scene(state: AppState) -> AppState:
+    """What the inspected run depends on: the other runs and the section are blanked out of the cache key,
+    so changing another run does not rebuild this one's figure."""
+    return replace(state, runs=(), section="inside")
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def _internals(state: AppState, spec: RunSpec):
-    trajectory = trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec)
+def _internals(scene: AppState, spec: RunSpec):
+    trajectory = trajectory_for(scene.surface, scene.surface_params, scene.start, scene.steps, spec)
     return adamax_internals(make_optimizer(spec.optimizer, **spec.kwargs()), trajectory)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _figure(state: AppState, spec: RunSpec, label: str, color: str) -> dict:
-    return internals_figure(surface_of(state), label, color, _internals(state, spec))
+def _figure(scene: AppState, spec: RunSpec, label: str, color: str) -> dict:
+    return internals_figure(surface_of(scene), label, color, _internals(scene, spec))
 
 
 def draw_inside(state: AppState, results: list[RunResult]) -> None:
@@ -62,7 +70,7 @@ def draw_inside(state: AppState, results: list[RunResult]) -> None:
     if chosen is None:
         right.info("The race has no AdaMax run, so this shows AdaMax with this surface's preset settings.")
     st.markdown(f"<div style='font-size:0.95rem;color:#333'>{LEGEND}</div>", unsafe_allow_html=True)
-    show_figure(_figure(state, spec, labels[chosen], color), key="internals_chart")
+    show_figure(_figure(_scene(state), spec, labels[chosen], color), key="internals_chart")
     st.markdown(EXPLANATION)
     _equations(state, spec)
     _table(state, spec)
@@ -87,7 +95,7 @@ def step_table_csv(internals, rows: int) -> str:
 
 
 def _table(state: AppState, spec: RunSpec) -> None:
-    internals = _internals(state, spec)
+    internals = _internals(_scene(state), spec)
     st.subheader("Every quantity of the first steps")
     rows = st.select_slider("rows", (10, 20, 50, 100, 200), value=20, key="table_rows")
     table = pd.DataFrame(step_table(internals, min(rows, len(internals.t))))
