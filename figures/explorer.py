@@ -306,7 +306,7 @@ def _scrubber(shown: np.ndarray, view: str) -> dict:
     to lay out on every redraw); while playing it follows the frames that coincide with its stops."""
     stops = shown[np.unique(np.linspace(0, len(shown) - 1, min(len(shown), SCRUBBER_STEPS)).round().astype(int))]
     return {
-        "active": 0, "x": 0.16, "len": 0.42, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
+        "active": 0, "x": 0.21, "len": 0.37, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
         "currentvalue": {"prefix": "step ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
         # one label per frame would overlap: tick labels are hidden, the current step shows above
         "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},

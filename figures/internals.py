@@ -186,7 +186,7 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
                                    "transition": {"duration": 0}}]},
             ]}],
         "sliders": [{
-            "active": 0, "x": 0.16, "len": 0.3, "y": 0.07, "yanchor": "top", "pad": {"t": 0},
+            "active": 0, "x": 0.2, "len": 0.26, "y": 0.07, "yanchor": "top", "pad": {"t": 0},
             "currentvalue": {"prefix": "step t = ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
             "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},
             "steps": [{"label": str(int(k) + 1), "method": "animate",

@@ -31,11 +31,11 @@ def summary_frame(results: list[RunResult], surface, tolerance: float) -> pd.Dat
             outcome = "… still on its way" if target is not None else "— (f has no minimum)"
         rows.append({
             "run": result.label,
+            "outcome": outcome,
             "final f": float(trajectory.losses[-1]),
             "best f": float(np.min(trajectory.losses)),
-            f"steps to f − f* ≤ {tolerance:g}": reached if reached >= 0 else None,
+            f"steps to f − f* ≤ {tolerance:g}": str(reached) if reached >= 0 else "—",
             "final distance to a minimum": distance if np.isfinite(distance) else None,
-            "outcome": outcome,
         })
     return pd.DataFrame(rows)
 
