@@ -57,8 +57,8 @@ _CLASSIC = (
              "A tilted quadratic bowl: every method should converge, which makes differences in speed easy to see."),
     _surface("goldstein_price", "Goldstein–Price", classic, ((-2.0, 2.0), (-2.0, 2.0)), [(0.0, -1.0)], 3.0,
              (0.8, -1.8),
-             r"\left[1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6xy + 3y^2)\right]"
-             r"\left[30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36xy + 27y^2)\right]", True,
+             r"\left[1 + (x + y + 1)^2 (19 - 14x + 3x^2 - 14y + 6xy + 3y^2)\right] \\"  # \\: a line break
+             r"\times \left[30 + (2x - 3y)^2 (18 - 32x + 12x^2 + 48y - 36xy + 27y^2)\right]", True,
              "Values span six decades and local minima sit beside the global one, so raw-gradient steps explode."),
     _surface("six_hump_camel", "Six-hump camel", classic, ((-3.0, 3.0), (-2.0, 2.0)),
              [SIX_HUMP_CAMEL_MINIMUM, tuple(-v for v in SIX_HUMP_CAMEL_MINIMUM)], -1.0316284534898774, (-1.5, -1.5),

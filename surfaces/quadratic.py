@@ -88,7 +88,7 @@ def quadratic(condition: float = 10.0, angle: float = 30.0) -> Surface:
         minimum_value=0.0,
         # Off both eigen-axes for the default angle, so gradient descent zig-zags across the valley.
         start=np.array([-1.8, 1.2]),
-        latex=(f"\\tfrac12\\left({kappa:g}\\,x'^2 + y'^2\\right),\\quad "
+        latex=(f"\\tfrac12\\left({kappa:g}\\,x'^2 + y'^2\\right), \\\\ "  # \\\\: a line break
                f"x' = x\\cos {rot} + y\\sin {rot},\\; y' = -x\\sin {rot} + y\\cos {rot}"),
         # f − f* spans ≥ 3 decades over the domain for every κ ≥ 1 (least at κ = 1: max/P0.1 ≈ 10^3.2),
         # and a log scale keeps the final approach to the minimum visible.

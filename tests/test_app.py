@@ -12,6 +12,7 @@ from optimizers import OPTIMIZERS
 from surfaces import SURFACES, make_surface
 from tests.figure_checks import decode, non_finite_paths
 from ui import url
+from ui.page import formula_latex
 from ui.presets import preset_for
 
 TIMEOUT = 60
@@ -64,7 +65,7 @@ def test_every_surface_renders_every_optimizer(key):
     assert len(legend_names(figure)) == len(OPTIMIZERS)
     assert non_finite_paths(figure) == []
     state, _ = url.decode({"surface": [key]})
-    assert "f(x, y) = " + make_surface(state.surface, **dict(state.surface_params)).latex in app.latex[0].value
+    assert formula_latex(make_surface(state.surface, **dict(state.surface_params)).latex) in app.latex[0].value
 
 
 def test_diverging_run_is_reported_not_broken():

@@ -77,7 +77,16 @@ def _header(surface) -> None:
         r"$u_t = \max(\beta_2 u_{t-1}, |g_t|)$, so each step moves a coordinate by about $\alpha$, "
         "whatever the gradient's scale. Press **▶ Play** to watch it race the others.")
     right.markdown(f"**{surface.name}** — {surface.note}")
-    right.latex(f"f(x, y) = {surface.latex}")
+    # A long formula (Goldstein–Price, the rotated quadratic) gets the page's width below, not a cramped column.
+    (right if len(surface.latex) <= 70 else st).latex(formula_latex(surface.latex))
+
+
+def formula_latex(latex: str) -> str:
+    """f(x, y) = the surface's formula; a formula written on several lines (\\) is aligned after the =."""
+    if r"\\" not in latex:
+        return f"f(x, y) = {latex}"
+    lines = [line.strip() for line in latex.split(r"\\")]
+    return r"\begin{aligned} f(x, y) &= " + r" \\ &\quad ".join(lines) + r" \end{aligned}"
 
 
 def _legend(results, surface, state) -> None:
@@ -98,14 +107,14 @@ def _notices(results, surface) -> None:
     notices = st.session_state.get("link_notices") or []
     if notices:
         st.warning("This link had parts that could not be used as they were:\n\n"
-                   + "\n".join(f"- {notice}" for notice in notices), icon="🔗")
+                   + "\n".join(f"- {notice}" for notice in notices), icon=":material/link:")
     bound = divergence_bound(surface)
     for result in results:
         step = int(result.trajectory.diverged_at)
         if step >= 0:
             st.error(f"**{result.label} diverged at step {step}**: its next point left |x|, |y| ≤ {bound:g} or "
                      "was not finite. It is drawn stopped at its last finite point (✖ on the map). "
-                     "Try a smaller learning rate.", icon="💥")
+                     "Try a smaller learning rate.", icon=":material/error:")
 
 
 def _on_chart_click() -> None:
