@@ -16,6 +16,7 @@ from figures import ExplorerRun, explorer_figure, run_color
 from optimizers import Trajectory, make_optimizer, run
 from surfaces import make_surface
 
+from .presets import preset_for
 from .state import AppState, RunSpec
 
 BOUND_FACTOR = 50.0  # a run that goes this many domain-widths out has diverged, for the app's purposes
@@ -46,6 +47,17 @@ def trajectory_for(surface: str, surface_params: tuple, start: tuple[float, floa
     optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
     return run(optimizer, landscape, np.array(start), steps, record_state=True,
                bound=divergence_bound(landscape))
+
+
+def adamax_runs(state: AppState) -> list[tuple[int | None, RunSpec]]:
+    """(index in the race, spec) of every AdaMax run — or, when the race has none, [(None, the surface
+    preset's AdaMax)], so the explainer sections always have an AdaMax to show."""
+    found = [(index, spec) for index, spec in enumerate(state.runs) if spec.optimizer == "adamax"]
+    if found:
+        return found
+    fallback = next((spec for spec in preset_for(state.surface).runs if spec.optimizer == "adamax"),
+                    RunSpec("adamax", (("lr", 0.05),)))
+    return [(None, fallback)]
 
 
 def labels_for(runs: tuple[RunSpec, ...]) -> list[str]:

@@ -11,9 +11,8 @@ from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
 from optimizers.explain import adamax_internals, equations_at, step_table
 
-from .compute import RunResult, surface_of, trajectory_for
+from .compute import RunResult, adamax_runs, surface_of, trajectory_for
 from .figure import show_figure
-from .presets import preset_for
 from .state import AppState, RunSpec
 
 EXPLANATION = r"""
@@ -26,16 +25,6 @@ lastingly; its worst case is ≈ 7.3 α (the dotted box). When $u_t$ is set by t
 the strip), the step is ≈ α·sign(g); when memory wins (light), a steep gradient seen earlier still holds the
 steps small — why AdaMax crawls along Rosenbrock's valley with $\beta_2 = 0.999$.
 """
-
-
-def _adamax_choices(state: AppState) -> list[tuple[int | None, RunSpec]]:
-    """(index in the race, spec) of every AdaMax run; the preset's AdaMax when the race has none."""
-    choices = [(index, spec) for index, spec in enumerate(state.runs) if spec.optimizer == "adamax"]
-    if choices:
-        return choices
-    fallback = next((spec for spec in preset_for(state.surface).runs if spec.optimizer == "adamax"),
-                    RunSpec("adamax", (("lr", 0.05),)))
-    return [(None, fallback)]
 
 
 def _scene(state: AppState) -> AppState:
@@ -56,7 +45,7 @@ def _figure(scene: AppState, spec: RunSpec, label: str, color: str) -> dict:
 
 
 def draw_inside(state: AppState, results: list[RunResult]) -> None:
-    choices = _adamax_choices(state)
+    choices = adamax_runs(state)
     labels = {index: (results[index].label if index is not None else
                       make_optimizer("adamax", **spec.kwargs()).label() + " (not in the race)")
               for index, spec in choices}

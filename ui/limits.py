@@ -11,7 +11,6 @@ from figures.lp import lp_figure
 from optimizers import make_optimizer
 from optimizers.limits import (
     EPS_MODE_ORDER,
-    LP_ORDERS,
     eps_modes,
     lp_family,
     naive_breakdown,
@@ -19,11 +18,11 @@ from optimizers.limits import (
     zero_over_zero_steps,
 )
 
-from .compute import divergence_bound, surface_of
+from .compute import adamax_runs, divergence_bound, surface_of
 from .controls import load_state
 from .figure import show_figure
 from .presets import preset_for
-from .state import AppState, RunSpec
+from .state import AppState
 
 NAIVE_ORDERS = (2, 8, 32, 64, 128, 256, 512)
 BREAKDOWN_P = 256
@@ -51,9 +50,7 @@ every step: every mode stays on the axis (and so on the saddle point's ridge), t
 
 def _adamax_settings(state: AppState) -> dict[str, float]:
     """α, β1, β2, ε of the race's first AdaMax run (the preset's when the race has none)."""
-    spec = next((s for s in state.runs if s.optimizer == "adamax"), None)
-    if spec is None:
-        spec = next((s for s in preset_for(state.surface).runs if s.optimizer == "adamax"), RunSpec("adamax"))
+    _, spec = adamax_runs(state)[0]
     values = make_optimizer("adamax", **spec.kwargs()).hyperparameters()
     return {name: float(values[name]) for name in ("lr", "beta1", "beta2", "eps")}
 
@@ -143,5 +140,3 @@ def draw_eps(state: AppState) -> None:
                  column_config={name: st.column_config.NumberColumn(format="%.6g")
                                 for name in ("final x", "final y", "final f", "largest gap to the paper's path")})
 
-
-__all__ = ["LP_ORDERS", "draw_eps", "draw_lp"]
