@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .landscape import contour_backdrop, minima_trace, start_trace
+from .landscape import map_axes, minima_trace, start_trace
 from .palette import FONT, with_alpha
 from .sampling import path_steps, typed
 
@@ -104,15 +104,10 @@ def _zero_over_zero_note(modes: dict[str, Any]) -> str:
 
 
 def _layout(surface: Any, steps: int) -> dict:
-    (x0, x1), (y0, y1) = surface.domain
     return {
         "height": HEIGHT, "font": FONT, "template": "plotly_white", "hovermode": "closest",
         "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
-        "images": [contour_backdrop(surface)],
-        "xaxis": {"range": [x0, x1], "domain": [0.0, 0.5], "anchor": "y", "title": {"text": "x"},
-                  "showgrid": False, "zeroline": False},
-        "yaxis": {"range": [y0, y1], "domain": [0.0, 1.0], "anchor": "x", "title": {"text": "y"},
-                  "showgrid": False, "zeroline": False},
+        **map_axes(surface, [0.0, 0.5]),
         "xaxis2": {"range": [0, max(steps, 1)], "domain": [0.62, 1.0], "anchor": "y2", "title": {"text": "step"},
                    "gridcolor": "#e8e8e8", "zeroline": False},
         "yaxis2": {"type": "log", "domain": [0.0, 0.9], "anchor": "x2", "exponentformat": "power",

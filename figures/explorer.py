@@ -18,7 +18,7 @@ from optimizers.metrics import distance_to_nearest
 from .landscape import (
     Landscape,
     click_grid_trace,
-    contour_backdrop,
+    map_axes,
     minima_trace,
     sample_landscape,
     start_trace,
@@ -81,8 +81,6 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
     frames = [{"name": str(int(step)), "data": _moving_coordinates(runs, landscape, surface, view, curves, step),
                "traces": list(range(animated, len(traces)))} for step in shown]
     layout = _layout(surface, landscape, view, curves, shown, height, steps)
-    if view == "contour":
-        layout["images"] = [contour_backdrop(surface)]
     return {"data": traces, "layout": layout, "frames": frames}
 
 
@@ -261,10 +259,7 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
             "camera": {"eye": {"x": -1.05, "y": -1.15, "z": 0.75}},
         }
     else:
-        layout["xaxis"] = {"range": [x0, x1], "domain": map_domain, "anchor": "y", "title": {"text": "x"},
-                           "showgrid": False, "zeroline": False}
-        layout["yaxis"] = {"range": [y0, y1], "domain": map_rows, "anchor": "x", "title": {"text": "y"},
-                           "showgrid": False, "zeroline": False}
+        layout.update(map_axes(surface, map_domain, map_rows))
     return layout
 
 

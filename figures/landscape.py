@@ -103,6 +103,18 @@ def contour_backdrop(surface: Any) -> dict:
     return _backdrops[identity]
 
 
+def map_axes(surface: Any, x_domain: list[float], y_domain: list[float] | None = None) -> dict:
+    """Layout entries for the contour map on axes x/y: the backdrop image and axes fixed to the domain."""
+    (x0, x1), (y0, y1) = surface.domain
+    return {
+        "images": [contour_backdrop(surface)],
+        "xaxis": {"range": [x0, x1], "domain": x_domain, "anchor": "y", "title": {"text": "x"},
+                  "showgrid": False, "zeroline": False},
+        "yaxis": {"range": [y0, y1], "domain": y_domain or [0.0, 1.0], "anchor": "x", "title": {"text": "y"},
+                  "showgrid": False, "zeroline": False},
+    }
+
+
 def surface_trace(landscape: Landscape, *, scene: str = "scene") -> dict:
     return {
         "type": "surface", "x": typed(landscape.xs), "y": typed(landscape.ys),

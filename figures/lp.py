@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .landscape import contour_backdrop, minima_trace, start_trace
+from .landscape import map_axes, minima_trace, start_trace
 from .palette import FONT, with_alpha
 from .sampling import path_steps, typed
 
@@ -89,7 +89,6 @@ def _reference_line(p: np.ndarray, distances: np.ndarray) -> dict:
 
 
 def _layout(surface: Any, p: np.ndarray, distances: np.ndarray) -> dict:
-    (x0, x1), (y0, y1) = surface.domain
     low, high = np.log10(distances.min()), np.log10(distances.max())
     pad = max(0.1 * (high - low), 0.15)
     p_low, p_high = np.log10(p.min()), np.log10(p.max())
@@ -97,11 +96,7 @@ def _layout(surface: Any, p: np.ndarray, distances: np.ndarray) -> dict:
     return {
         "height": HEIGHT, "font": FONT, "template": "plotly_white", "hovermode": "closest",
         "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
-        "images": [contour_backdrop(surface)],
-        "xaxis": {"range": [x0, x1], "domain": [0.0, 0.52], "anchor": "y", "title": {"text": "x"},
-                  "showgrid": False, "zeroline": False},
-        "yaxis": {"range": [y0, y1], "domain": [0.0, 1.0], "anchor": "x", "title": {"text": "y"},
-                  "showgrid": False, "zeroline": False},
+        **map_axes(surface, [0.0, 0.52]),
         "xaxis2": {"type": "log", "domain": [0.64, 1.0], "anchor": "y2", "title": {"text": "p (the norm's order)"},
                    "range": [p_low - p_pad, p_high + p_pad], "gridcolor": "#e8e8e8"},
         "yaxis2": {"type": "log", "domain": [0.0, 1.0], "anchor": "x2", "exponentformat": "power",
