@@ -120,3 +120,14 @@ def test_limit_sections_render(section):
     charts = app.get("plotly_chart")
     assert charts
     assert all(non_finite_paths(json.loads(chart.proto.spec)) == [] for chart in charts)
+
+
+def test_saddle_axis_preset_button_starts_exactly_on_the_axis():
+    app = open_app({**LINK, "section": "eps"})
+    app.button(key="eps_preset").click().run()
+    assert not app.exception
+    query = {key: value if isinstance(value, list) else [value] for key, value in app.query_params.items()}
+    assert query["surface"] == ["saddle"] and query["start"] == ["-1.5,0"] and query["section"] == ["eps"]
+    rows = app.dataframe[0].value
+    assert list(rows["steps with u = 0 (x, y)"]) == ["0, 100", "0, 0", "0, 100"]  # paper, PyTorch, Keras
+    assert (rows["final y"] == 0).all()
