@@ -14,7 +14,16 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from .base import Array, Hyperparameter, Optimizer, bias_correction, check_beta, check_nonnegative, check_positive
+from .base import (
+    Array,
+    Hyperparameter,
+    Optimizer,
+    bias_correction,
+    check_beta,
+    check_nonnegative,
+    check_positive,
+    lerp_into,
+)
 from .latex import aligned, latex_hyper, latex_power, latex_vector, safe_divide, scalar_hyperparameter
 
 LR = Hyperparameter("lr", "step size α", 1e-4, 2.0, "log", "> 0")
@@ -67,9 +76,7 @@ v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
                     updates: Array) -> tuple[Array, AdamState]:
         t = state.t + 1
         m, v = out.m, out.v
-        np.subtract(grad, state.m, out=m)  # m + (1 − β1)(g − m): PyTorch's lerp
-        m *= 1.0 - self.beta1
-        m += state.m
+        lerp_into(m, state.m, grad, 1.0 - self.beta1)
         np.multiply(state.v, self.beta2, out=v)
         np.square(grad, out=updates)  # `updates` is scratch until the step is written
         updates *= 1.0 - self.beta2

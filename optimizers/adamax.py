@@ -24,7 +24,16 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from .base import Array, Hyperparameter, Optimizer, bias_correction, check_beta, check_nonnegative, check_positive
+from .base import (
+    Array,
+    Hyperparameter,
+    Optimizer,
+    bias_correction,
+    check_beta,
+    check_nonnegative,
+    check_positive,
+    lerp_into,
+)
 from .latex import (
     aligned,
     coordinate_names,
@@ -109,9 +118,7 @@ class AdaMax(Optimizer):
         t = state.t + 1
         m, u = out.m, out.u
         # m_t = m + (1 − β1)(g − m) = β1·m + (1 − β1)·g, written as PyTorch's lerp
-        np.subtract(grad, state.m, out=m)
-        m *= 1.0 - self.beta1
-        m += state.m
+        lerp_into(m, state.m, grad, 1.0 - self.beta1)
         np.abs(grad, out=u)
         if self.eps_mode == "pytorch":
             u += self.eps

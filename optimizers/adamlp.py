@@ -37,6 +37,7 @@ from .base import (
     check_nonnegative,
     check_positive,
     check_range,
+    lerp_into,
 )
 
 FORMS = ("stable", "naive")
@@ -96,9 +97,7 @@ v_t &= \beta_2^p\, v_{t-1} + (1-\beta_2^p)\, |g_t|^p \\
                     updates: Array) -> tuple[Array, AdamLpState]:
         t = state.t + 1
         p = self.p
-        m = np.subtract(grad, state.m, out=out.m)
-        m *= 1.0 - self.beta1
-        m += state.m
+        m = lerp_into(out.m, state.m, grad, 1.0 - self.beta1)
         decay = np.power(self.beta2, p)
         if self.form == "naive":
             out.w[...] = decay * state.w + (1.0 - decay) * np.abs(grad) ** p

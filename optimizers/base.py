@@ -138,6 +138,18 @@ def _short(value: Any) -> str:
     return f"{value:g}"
 
 
+def lerp_into(out: Array, previous: Array, new: Array, weight: Any) -> Array:
+    """out = previous + weight·(new − previous) = (1 − weight)·previous + weight·new, in place.
+
+    The exponential moving average of the first moment, m_t = β1·m_{t−1} + (1 − β1)·g_t, written as
+    PyTorch's `lerp_(g, 1 − β1)`; `out` must not alias `previous`.
+    """
+    np.subtract(new, previous, out=out)
+    out *= weight
+    out += previous
+    return out
+
+
 def bias_correction(beta: Any, t: int) -> Array | float:
     """1 − β^t, the factor that removes the zero-initialisation bias of an EMA after t steps."""
     return 1.0 - np.power(beta, t)
