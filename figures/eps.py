@@ -40,16 +40,19 @@ def eps_figure(surface: Any, modes: dict[str, Any]) -> dict:
         traces.append(minima)
     if names:
         traces.append(start_trace(modes[names[0]].points[0]))
+    largest = DISTANCE_FLOOR
     for (first, second), color in zip(combinations(names, 2), PAIR_COLORS * len(names), strict=False):
-        traces.append(_distance_trace(modes[first], modes[second], f"{_short(first)} vs {_short(second)}", color))
+        gap = _gap(modes[first], modes[second])
+        largest = max(largest, float(gap.max()))
+        traces.append(_distance_trace(gap, f"{_short(first)} vs {_short(second)}", color))
 
     steps = max((modes[name].steps for name in names), default=1)
-    layout = _layout(surface, steps)
+    layout = _layout(surface, steps, largest)
     note = _zero_over_zero_note(modes)
     if note:
         layout["annotations"].append({
-            "text": note, "xref": "x2 domain", "yref": "y2 domain", "x": 0.02, "y": 0.02, "xanchor": "left",
-            "yanchor": "bottom", "showarrow": False, "align": "left", "font": {"size": 13, "color": "#333"},
+            "text": note, "xref": "x2 domain", "yref": "y2 domain", "x": 0.98, "y": 0.98, "xanchor": "right",
+            "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13, "color": "#333"},
             "bgcolor": with_alpha("#FFFFFF", 0.85),
         })
     return {"data": traces, "layout": layout}
@@ -76,12 +79,16 @@ def _path_trace(trajectory: Any, style: dict[str, Any]) -> dict:
     }
 
 
-def _distance_trace(first: Any, second: Any, label: str, color: str) -> dict:
-    """|first − second| at each step, floored for the log axis, thinned to CURVE_POINTS points."""
+def _gap(first: Any, second: Any) -> np.ndarray:
+    """|first − second| at each step both runs have, floored at DISTANCE_FLOOR for the log axis."""
     last = min(first.steps, second.steps)
     with np.errstate(all="ignore"):
         gap = np.linalg.norm(first.points[:last + 1] - second.points[:last + 1], axis=-1)
-    gap = np.maximum(np.nan_to_num(gap, nan=0.0, posinf=1e300), DISTANCE_FLOOR)
+    return np.maximum(np.nan_to_num(gap, nan=0.0, posinf=1e300), DISTANCE_FLOOR)
+
+
+def _distance_trace(gap: np.ndarray, label: str, color: str) -> dict:
+    """One pair's distance curve, thinned to CURVE_POINTS points."""
     index = path_steps(np.stack([np.arange(len(gap), dtype=float), np.log10(gap)], axis=-1), CURVE_POINTS)
     return {
         "type": "scatter", "mode": "lines", "x": typed(index, "i4"), "y": typed(gap[index], "f8"),
@@ -103,7 +110,9 @@ def _zero_over_zero_note(modes: dict[str, Any]) -> str:
     return "the paper's m/u is 0/0 (taken as no move) on<br>" + ", ".join(parts)
 
 
-def _layout(surface: Any, steps: int) -> dict:
+def _layout(surface: Any, steps: int, largest: float) -> dict:
+    """Fixed axes; the log axis runs from the floor to 1.6 decades above the largest gap (room for the note)."""
+    low, high = np.log10(DISTANCE_FLOOR), np.log10(max(largest, DISTANCE_FLOOR))
     return {
         "height": HEIGHT, "font": FONT, "template": "plotly_white", "hovermode": "closest",
         "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
@@ -112,6 +121,7 @@ def _layout(surface: Any, steps: int) -> dict:
                    "gridcolor": "#e8e8e8", "zeroline": False},
         "yaxis2": {"type": "log", "domain": [0.0, 0.9], "anchor": "x2", "exponentformat": "power",
                    "title": {"text": f"distance between the paths (0 drawn at {DISTANCE_FLOOR:.0e})"},
+                   "range": [float(low - 0.4), float(high + 1.6)],
                    "gridcolor": "#e8e8e8"},
         "annotations": [{
             "text": "How far apart the three AdaMax paths are, step by step", "xref": "x2 domain", "yref": "paper",
