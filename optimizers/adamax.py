@@ -24,6 +24,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
+from .adam import BETA1
 from .base import (
     Array,
     Hyperparameter,
@@ -90,7 +91,7 @@ class AdaMax(Optimizer):
     HYPERPARAMETERS: ClassVar[tuple[Hyperparameter, ...]] = (
         Hyperparameter("lr", "step size α: the largest move per coordinate, about α per step",
                        1e-4, 2.0, "log", "> 0"),
-        Hyperparameter("beta1", "decay of the first moment m (momentum)", 0.0, 0.999, "one_minus_log", "[0, 1)"),
+        BETA1,
         Hyperparameter("beta2", "decay of the infinity norm u: how long a large gradient is remembered",
                        0.0, 0.9999, "one_minus_log", "[0, 1)"),
         Hyperparameter("eps", "ε guarding the division by u", 0.0, 1e-3, "log", "≥ 0"),
