@@ -88,7 +88,7 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
 # ---------------------------------------------------------------- curves beside the map
 
 def _curves(surface: Any, runs: list[ExplorerRun]) -> dict[str, Any]:
-    """Per run: f − f* (or f) and the distance to the nearest minimum (or |∇f|), at every step."""
+    """Per run: f − f* (or f) and the distance to the nearest global minimum (or |∇f|), at every step."""
     known = getattr(surface, "minimum_value", None)
     minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
     gaps, distances = [], []
@@ -106,7 +106,7 @@ def _curves(surface: Any, runs: list[ExplorerRun]) -> dict[str, Any]:
         "gap": gaps, "gap_log": known is not None,
         "gap_label": "f − f*" if known is not None else "f",
         "distance": distances,
-        "distance_label": "distance to nearest minimum" if len(minima) else "|∇f| (no minimum: f is unbounded)",
+        "distance_label": "distance to nearest global min." if len(minima) else "|∇f| (no minimum: f is unbounded)",
     }
 
 

@@ -5,7 +5,7 @@
 ...     f = staticmethod(lambda xy: (xy ** 2).sum(-1))
 ...     grad = staticmethod(lambda xy: 2 * xy)
 >>> traj = run(AdaMax(lr=0.1), Bowl(), [1.0, -2.0], 3)
->>> traj.points[1].round(6).tolist()   # the first step is (up to ε) lr·sign(g) per coordinate
+>>> traj.points[1].round(6).tolist()   # the first step is (up to ε) −lr·sign(g) per coordinate
 [0.9, -1.9]
 >>> traj.points.shape, traj.losses.shape, traj.diverged_at
 ((4, 2), (4,), array(-1))

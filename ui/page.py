@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
+from optimizers import make_optimizer
+
 from . import url
-from .compute import divergence_bound, results_for, surface_of
+from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
+from .narration import header_sentence
 from .sections import SECTIONS
 from .summary import current_tolerance, run_outcomes
 
@@ -24,7 +29,7 @@ def main() -> None:
         st.session_state["link_notices"] = []
     results = results_for(state)
     surface = surface_of(state)
-    _header(surface)
+    _header(surface, state)
     st.segmented_control("Section", list(SECTIONS), key="section", format_func=lambda key: SECTIONS[key].title,
                          selection_mode="single", label_visibility="collapsed")
     _notices(results, surface)
@@ -50,14 +55,17 @@ h1 {padding-top: 0}
 </style>"""
 
 
-def _header(surface) -> None:
+def _header(surface, state) -> None:
     st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.title("AdaMax Lab")
-    left.markdown(
-        "AdaMax (Kingma & Ba, 2015, §7.1) is Adam with the L∞ norm: "
-        r"$u_t = \max(\beta_2 u_{t-1}, |g_t|)$, so each step moves a coordinate by about $\alpha$, "
-        "whatever the gradient's scale. Press **▶ Play** to watch it race the others.")
+    index, spec = adamax_runs(state)[0]
+    if index is None:  # no AdaMax in the race: the sentence gives no median
+        left.markdown(header_sentence(None, None, None))
+    else:
+        scene = replace(state, runs=(), section="inside")  # the same cache entry Inside AdaMax uses
+        lr = float(make_optimizer(spec.optimizer, **spec.kwargs()).lr)
+        left.markdown(header_sentence(labels_for(state.runs)[index], internals_for(scene, spec), lr))
     right.markdown(f"**{surface.name}** — {surface.note}")
     # A long formula (Goldstein–Price, the rotated quadratic) gets the page's width below, not a cramped column.
     (right if len(surface.latex) <= 70 else st).latex(formula_latex(surface.latex))
