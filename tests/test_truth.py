@@ -178,3 +178,24 @@ def test_goldstein_price_note_states_its_span():
     grid = np.stack(np.meshgrid(np.linspace(x0, x1, 801), np.linspace(y0, y1, 801)), -1)
     span = np.log10(surface.f(grid).max() / surface.minimum_value)
     assert "5.5 decades" in surface.note and round(span, 1) == 5.5
+
+
+def test_inside_map_draws_no_box_where_beta2_zero_bounds_nothing():
+    """β2 = 0: the first step's box is α wide; after it nothing bounds the step, so no box (not a zero-width one)."""
+    from figures.internals import internals_figure
+    from optimizers import run
+    from optimizers.explain import adamax_internals
+    from surfaces import SURFACES
+    from tests.figure_checks import non_finite_paths
+
+    optimizer = AdaMax(lr=0.05, beta2=0.0)
+    surface = SURFACES["rosenbrock"]
+    internals = adamax_internals(optimizer, run(optimizer, surface, np.array([-1.2, 1.0]), 60, record_state=True))
+    assert np.abs(internals.step).max() > 2 * 0.05  # steps do exceed α here
+    figure = internals_figure(surface, "AdaMax", "#D55E00", internals)
+    boxes = {frame["name"]: frame["data"][1] for frame in figure["frames"]}  # AdaMax's box: the second moving trace
+    first = boxes["1"]
+    assert max(first["x"]) - min(first["x"]) == pytest.approx(0.1, rel=1e-4)  # 2 α wide at t = 1
+    later = [box for name, box in boxes.items() if name != "1"]
+    assert later and all(box["x"] == [] for box in later)
+    assert non_finite_paths(figure) == []
