@@ -90,8 +90,8 @@ def test_spike_sentence_uses_the_runs_beta2():
 
 def test_lp_section_shows_the_fitted_exponent_of_the_drawn_distances():
     app = open_app({"section": "lp"})
-    sentence = next(m.value for m in app.markdown if "falls like p^" in m.value)
-    exponent = float(re.search(r"falls like p\^(-?[0-9.]+)", sentence).group(1))
+    sentence = next(m.value for m in app.markdown if "falls like $p^" in m.value)
+    exponent = float(re.search(r"falls like \$p\^\{(-?[0-9.]+)\}\$", sentence).group(1))
     table = app.dataframe[0].value
     p, distance = table["p"].to_numpy(float), table["largest distance to AdaMax's path"].to_numpy(float)
     fitted = p >= 4

@@ -85,7 +85,7 @@ def draw_lp(state: AppState) -> None:
     left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                    column_config={"largest distance to AdaMax's path": st.column_config.NumberColumn(format="%.3g"),
                                   "p × distance": st.column_config.NumberColumn(format="%.3g")})
-    right.markdown(f"**Why not just compute |g|^p?** At the start, the largest |g| is {g_abs:.4g}:")
+    right.markdown(f"**Why not just compute $|g|^p$?** At the start, the largest |g| is {g_abs:.4g}:")
     right.dataframe(pd.DataFrame([_overflow_row(row) for row in overflow]), hide_index=True, width="stretch")
     right.markdown(_breakdown_sentence(breakdown))
 
@@ -98,7 +98,7 @@ def _convergence_sentence(rows: list[dict]) -> str:
     if exponent is None:
         return "Here the paths are too few or too close to fit how fast they close in."
     products = [p * d for p, d in zip(orders, distances, strict=True) if p >= LP_FIT_FROM]
-    return (f"Here the largest distance to AdaMax's path falls like p^{exponent:.2f} (least squares on log–log "
+    return (f"Here the largest distance to AdaMax's path falls like $p^{{{exponent:.2f}}}$ (least squares on log–log "
             f"axes over p ≥ {LP_FIT_FROM:g}, the dotted line in the right panel): p × distance goes from "
             f"{products[0]:.2g} to {products[-1]:.2g}, so {'faster' if exponent < -1 else 'slower'} than 1/p.")
 
