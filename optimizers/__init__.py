@@ -18,6 +18,7 @@ from .adamlp import AdamLp
 from .base import Hyperparameter, Optimizer
 from .explain import AdaMaxInternals, adamax_internals, equations_at, step_table
 from .latex import latex_number, latex_vector
+from .noise import GradientNoise
 from .registry import OPTIMIZERS, make_optimizer
 from .rmsprop import RMSProp
 from .sgd import SGD
@@ -25,6 +26,6 @@ from .trajectory import MAX_BATCH, MAX_STEPS, Trajectory, run
 
 __all__ = [
     "MAX_BATCH", "MAX_STEPS", "OPTIMIZERS", "SGD", "AdaGrad", "AdaMax", "AdaMaxInternals", "Adam", "AdamLp",
-    "Hyperparameter", "Optimizer", "RMSProp", "Trajectory", "adam_step_bound", "adamax_internals",
+    "GradientNoise", "Hyperparameter", "Optimizer", "RMSProp", "Trajectory", "adam_step_bound", "adamax_internals",
     "adamax_step_bound", "equations_at", "latex_number", "latex_vector", "make_optimizer", "run", "step_table",
 ]
