@@ -36,6 +36,9 @@ def main() -> None:
     st.segmented_control("Section", list(SECTIONS), key="section", format_func=SECTIONS.get,
                          selection_mode="single", label_visibility="collapsed")
     _notices(results, surface)
+    if state.noise is not None:
+        st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
+                   "show the true f along the noisy paths.")
     if state.section == "inside":
         draw_inside(state, results)
     elif state.section == "lp":
