@@ -124,3 +124,21 @@ def test_a_noisy_diverging_run_stays_finite():
     noise = GradientNoise(kind="spikes", every=2, factor=1e6, seed=0)
     trajectory = run(SGD(lr=0.01), ROSENBROCK, START, 200, noise=noise, record_state=True)
     assert trajectory.diverged and np.isfinite(trajectory.points).all() and np.isfinite(trajectory.losses).all()
+
+
+def test_the_lp_family_under_common_noise_still_closes_in_on_adamax():
+    """Adam-Lp and AdaMax see the same noisy draws, so the p → ∞ limit holds along noisy paths too."""
+    from optimizers.limits import eps_modes, lp_family
+
+    noise = GradientNoise(kind="gaussian", scale=0.3, seed=9)
+    family = lp_family(ROSENBROCK, START, 300, lr=0.05, beta2=0.999, orders=(4, 16, 64), noise=noise)
+    distances = [family.max_distance[p] for p in (4, 16, 64)]
+    assert distances[0] > distances[1] > distances[2] and distances[2] < 0.05
+    plain = lp_family(ROSENBROCK, START, 300, lr=0.05, beta2=0.999, orders=(4,))
+    assert not np.array_equal(plain.adamax.points, family.adamax.points)
+    modes = eps_modes(ROSENBROCK, START, 100, lr=0.05, noise=noise)
+    z, _ = noise.draws(100)
+    for trajectory in modes.values():  # each ε placement sees the very same noise
+        size = np.linalg.norm(ROSENBROCK.grad(trajectory.points[:-1]), axis=-1, keepdims=True)
+        np.testing.assert_allclose(trajectory.grads - ROSENBROCK.grad(trajectory.points[:-1]), 0.3 * size * z,
+                                   rtol=1e-9, atol=1e-9)
