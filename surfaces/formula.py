@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .base import Array, Surface, split_xy, stack_xy
+from .base import Array, Surface, split_xy
 
 MAX_FORMULA_CHARS = 500   # the longest catalogue formula, Goldstein–Price, is ~130 characters in Python syntax
 MAX_NODES = 300           # syntax-tree nodes; Goldstein–Price has ~150
@@ -297,14 +297,27 @@ def _vectorised(function, shape_of):
     """A lambdified function of (x, y) as a NumPy function of points (..., 2) → float64 (...), no warnings."""
     def evaluate(xy: Array) -> Array:
         x, y = split_xy(xy)
+        shape = x.shape
+        if not shape:  # one point (the page's runs): NumPy scalars are ~15× faster than 0-d arrays
+            x, y = np.float64(x), np.float64(y)
         with np.errstate(all="ignore"):  # overflow and domain errors give inf/NaN, which callers detect
             result = function(x, y)
-        return shape_of(result, x.shape)
+        return shape_of(result, shape)
     return evaluate
 
 
 def _as_array(value: Any, shape: tuple[int, ...]) -> Array:
-    return np.array(np.broadcast_to(np.asarray(value, dtype=np.float64), shape))
+    """A fresh float64 array of `shape` (a component that is constant, e.g. ∂/∂y of x², comes as a number)."""
+    out = np.empty(shape)
+    out[...] = value
+    return out
+
+
+def _as_points(gx: Any, gy: Any, shape: tuple[int, ...]) -> Array:
+    out = np.empty((*shape, 2))
+    out[..., 0] = gx
+    out[..., 1] = gy
+    return out
 
 
 def _compile(expr: Any) -> tuple[Any, Any, Any, tuple[Any, Any]]:
@@ -319,10 +332,9 @@ def _compile(expr: Any) -> tuple[Any, Any, Any, tuple[Any, Any]]:
     both_code = sympy.lambdify((X, Y), [expr, gx, gy], modules="numpy", cse=True)
 
     f = _vectorised(f_code, _as_array)
-    grad = _vectorised(grad_code, lambda parts, shape: stack_xy(_as_array(parts[0], shape),
-                                                                 _as_array(parts[1], shape)))
+    grad = _vectorised(grad_code, lambda parts, shape: _as_points(parts[0], parts[1], shape))
     value_and_grad = _vectorised(both_code, lambda parts, shape: (
-        _as_array(parts[0], shape), stack_xy(_as_array(parts[1], shape), _as_array(parts[2], shape))))
+        _as_array(parts[0], shape), _as_points(parts[1], parts[2], shape)))
     return f, grad, value_and_grad, (gx, gy)
 
 
