@@ -18,6 +18,7 @@ from .adamlp import AdamLp
 from .base import Hyperparameter, Optimizer
 from .explain import AdaMaxInternals, adamax_internals, equations_at, step_table
 from .latex import latex_number, latex_vector
+from .noise import GradientNoise
 from .outcomes import OUTCOMES, RunMetrics, classify, trajectory_metrics
 from .registry import OPTIMIZERS, make_optimizer
 from .rmsprop import RMSProp
@@ -26,7 +27,7 @@ from .trajectory import MAX_BATCH, MAX_STEPS, Trajectory, run
 
 __all__ = [
     "MAX_BATCH", "MAX_STEPS", "OPTIMIZERS", "OUTCOMES", "SGD", "AdaGrad", "AdaMax", "AdaMaxInternals", "Adam",
-    "AdamLp", "Hyperparameter", "Optimizer", "RMSProp", "RunMetrics", "Trajectory", "adam_step_bound",
-    "adamax_internals", "adamax_step_bound", "classify", "equations_at", "latex_number", "latex_vector",
-    "make_optimizer", "run", "step_table", "trajectory_metrics",
+    "AdamLp", "GradientNoise", "Hyperparameter", "Optimizer", "RMSProp", "RunMetrics", "Trajectory",
+    "adam_step_bound", "adamax_internals", "adamax_step_bound", "classify", "equations_at", "latex_number",
+    "latex_vector", "make_optimizer", "run", "step_table", "trajectory_metrics",
 ]

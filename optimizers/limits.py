@@ -23,6 +23,7 @@ import numpy as np
 from .adamax import AdaMax
 from .adamlp import AdamLp
 from .base import Array
+from .noise import GradientNoise
 from .trajectory import DEFAULT_BOUND, SurfaceLike, Trajectory, run
 
 LP_ORDERS = (1, 2, 4, 8, 16, 32, 64)
@@ -50,8 +51,10 @@ class LpFamily:
 
 def lp_family(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1: float = 0.9,
               beta2: float = 0.999, eps: float = 1e-8, orders: Sequence[float] = LP_ORDERS,
-              bound: float = DEFAULT_BOUND) -> LpFamily:
+              bound: float = DEFAULT_BOUND, noise: GradientNoise | None = None) -> LpFamily:
     """Run Adam-Lp for every p of `orders` (one batched run) and AdaMax, from the single point `start`.
+
+    With `noise`, every run sees the same noisy-gradient draws (common random numbers, optimizers/noise.py).
 
     On Rosenbrock from (−1.5, 2), lr 0.05, 300 steps, the largest distance shrinks faster than 1/p
     (REFERENCE: 0.845 at p = 4, 0.125 at p = 16, 0.020 at p = 64; a fitted exponent of about −1.35).
@@ -61,11 +64,11 @@ def lp_family(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1:
     if not orders:
         raise ValueError("orders must name at least one p")
     adamax = run(AdaMax(lr=lr, beta1=beta1, beta2=beta2, eps=eps, eps_mode="keras"), surface, start, steps,
-                 bound=bound)
+                 bound=bound, noise=noise)
     # All orders at once: p of shape (P, 1) against a start of shape (P, 2), one vectorised loop.
     p = np.asarray(orders, dtype=np.float64)[:, None]
     batch = run(AdamLp(lr=lr, beta1=beta1, beta2=beta2, eps=eps, p=p, form="stable"), surface,
-                np.broadcast_to(start, (len(orders), 2)), steps, bound=bound)
+                np.broadcast_to(start, (len(orders), 2)), steps, bound=bound, noise=noise)
     paths = {order: _member(batch, i) for i, order in enumerate(orders)}
     distances = {order: max_path_distance(path, adamax) for order, path in paths.items()}
     return LpFamily(orders, paths, adamax, distances)
@@ -118,7 +121,8 @@ def naive_overflow(g_abs: float, orders: Sequence[float] = LP_ORDERS, *, beta2: 
 
 
 def naive_breakdown(surface: SurfaceLike, start: Any, steps: int, *, lr: float, p: float, beta1: float = 0.9,
-                    beta2: float = 0.999, eps: float = 1e-8, bound: float = DEFAULT_BOUND) -> dict[str, Any]:
+                    beta2: float = 0.999, eps: float = 1e-8, bound: float = DEFAULT_BOUND,
+                    noise: GradientNoise | None = None) -> dict[str, Any]:
     """AdamLp at one p computed naively and stably, from the single point `start`, beside AdaMax.
 
     The naive state w holds v = EMA of |g|^p; it breaks down when it becomes inf (|g|^p overflowed: the
@@ -137,9 +141,9 @@ def naive_breakdown(surface: SurfaceLike, start: Any, steps: int, *, lr: float, 
     start = _single_point(start)
     common = {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps}
     naive_optimizer = AdamLp(**common, p=p, form="naive")
-    naive = run(naive_optimizer, surface, start, steps, record_state=True, bound=bound)
-    stable = run(AdamLp(**common, p=p, form="stable"), surface, start, steps, bound=bound)
-    adamax = run(AdaMax(**common, eps_mode="keras"), surface, start, steps, bound=bound)
+    naive = run(naive_optimizer, surface, start, steps, record_state=True, bound=bound, noise=noise)
+    stable = run(AdamLp(**common, p=p, form="stable"), surface, start, steps, bound=bound, noise=noise)
+    adamax = run(AdaMax(**common, eps_mode="keras"), surface, start, steps, bound=bound, noise=noise)
 
     step = kind = axis = None
     if steps:
@@ -191,13 +195,14 @@ def path_length(trajectory: Trajectory) -> float:
 
 
 def eps_modes(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1: float = 0.9, beta2: float = 0.999,
-              eps: float = 1e-8, bound: float = DEFAULT_BOUND) -> dict[str, Trajectory]:
+              eps: float = 1e-8, bound: float = DEFAULT_BOUND,
+              noise: GradientNoise | None = None) -> dict[str, Trajectory]:
     """AdaMax from `start` with each placement of ε: {"paper", "pytorch", "keras"}, states recorded (m, u).
 
     All three share lr, β1, β2 and ε (the paper's rule ignores ε), so the paths differ only by where ε enters.
     """
     return {mode: run(AdaMax(lr=lr, beta1=beta1, beta2=beta2, eps=eps, eps_mode=mode), surface, start, steps,
-                      record_state=True, bound=bound)
+                      record_state=True, bound=bound, noise=noise)
             for mode in EPS_MODE_ORDER}
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from ._heap import keep_heap_warm
 from .base import Array, Optimizer
+from .noise import GradientNoise
 
 MAX_STEPS = 100_000
 MAX_BATCH = 1_000_000
@@ -34,7 +35,8 @@ class Trajectory:
     losses:      (steps + 1, *B) f at those points.
     diverged_at: (*B,) int, the step at which the member left the bound or met a non-finite value
                  (0 when the start itself is invalid), −1 where it never diverged.
-    grads:       (steps, *B, 2) with record_state: grads[i] is the gradient at points[i], used by step i + 1.
+    grads:       (steps, *B, 2) with record_state: grads[i] is the gradient at points[i], used by step i + 1
+                 (with noise, the noisy gradient that step used; losses stay the true f).
     states:      with record_state: {field: (steps, *B, 2)}, the optimizer state after each step
                  (e.g. "m", "u" for AdaMax); frozen at the last good value after a divergence.
     """
@@ -56,7 +58,7 @@ class Trajectory:
 
 
 def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
-        record_state: bool = False, bound: float = DEFAULT_BOUND) -> Trajectory:
+        record_state: bool = False, bound: float = DEFAULT_BOUND, noise: GradientNoise | None = None) -> Trajectory:
     """Run `optimizer` on `surface` from `start` for `steps` steps, as one vectorised loop over the batch.
 
     start has shape (..., 2); hyperparameters given as arrays broadcast against it (give per-configuration
@@ -66,6 +68,10 @@ def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
 
     Limits (ValueError beyond): 0 ≤ steps ≤ MAX_STEPS; batch size ≤ MAX_BATCH; steps × batch ≤
     MAX_POINT_STEPS, or ≤ MAX_RECORDED_POINT_STEPS with record_state.
+
+    noise: optionally a GradientNoise (optimizers/noise.py): step t then uses noise.perturb(∇f, t), the same
+    draws for every member (common random numbers); points follow the noisy steps, losses are the true f
+    along them, and the recorded grads are the noisy gradients used.
     """
     steps = _check_steps(steps)
     start, shape = _points_shape(optimizer, start)
@@ -90,6 +96,7 @@ def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
         spare = type(state)(0, *(np.empty_like(params) for _ in state[1:]))
         state = type(state)(0, *(np.broadcast_to(a, params.shape).copy() for a in state[1:]))
         scratch = np.empty_like(params)
+        noisy = np.empty_like(params) if noise is not None else None
         if record_state:
             recorded = {name: np.empty((steps, *params.shape)) for name in state._fields[1:]}
         points[0] = params
@@ -103,10 +110,11 @@ def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
         any_dead = bool(dead.any())
 
         for t in range(1, steps + 1):
-            updates, new_state = optimizer.update_into(grad, state, spare, scratch)
+            used = grad if noise is None else noise.perturb_into(grad, t, noisy)
+            updates, new_state = optimizer.update_into(used, state, spare, scratch)
             spare, state = state, new_state
             if record_state:
-                grads[t - 1] = grad
+                grads[t - 1] = used
                 for name, array in zip(state._fields[1:], state[1:], strict=True):
                     recorded[name][t - 1] = array
             # The loop writes straight into the result: points[t] is this step's params, no extra copy.

@@ -1,7 +1,8 @@
 """Two-dimensional test surfaces with analytic gradients and the metadata the app draws them with.
 
 `SURFACES` maps a key to its `Surface` (the quadratic at its default parameters); `make_surface(key, **params)`
-builds one, with parameters for "quadratic" (condition, angle) only.
+builds one, with parameters for "quadratic" (condition, angle), or a user's formula:
+`make_surface("custom", formula="x**2 + 3*y**2", domain=((-2, 2), (-2, 2)))` (see surfaces/formula.py).
 """
 
 from .base import Surface, split_xy, stack_xy

@@ -79,12 +79,22 @@ SURFACE_PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {
 }
 
 
+CUSTOM = "custom"  # make_surface("custom", formula=..., domain=..., minimum=...): a user's formula
+
+
 def make_surface(key: str, **params: float) -> Surface:
     """The surface `key`; only "quadratic" takes parameters (condition, angle), the others take none.
+
+    "custom" builds a user's formula (surfaces/formula.py, imported on first use: SymPy takes ~0.5 s to
+    import): make_surface("custom", formula="x**2 + 3*y**2", domain=((-2, 2), (-2, 2)), minimum=None).
 
     >>> make_surface("quadratic", condition=4.0).parameters
     {'condition': 4.0, 'angle': 30.0}
     """
+    if key == CUSTOM:
+        from .formula import custom_surface
+
+        return custom_surface(**params)  # type: ignore[arg-type]
     if key not in SURFACES:
         raise ValueError(f"unknown surface {key!r}; valid keys: {', '.join(SURFACES)}")
     accepted = SURFACE_PARAMETER_RANGES.get(key, {})

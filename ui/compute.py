@@ -13,7 +13,7 @@ import numpy as np
 import streamlit as st
 
 from figures import ExplorerRun, explorer_figure, run_color
-from optimizers import Trajectory, make_optimizer, run
+from optimizers import GradientNoise, Trajectory, make_optimizer, run
 from optimizers.explain import AdaMaxInternals, adamax_internals
 from surfaces import make_surface
 
@@ -43,11 +43,11 @@ def divergence_bound(surface) -> float:
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def trajectory_for(surface: str, surface_params: tuple, start: tuple[float, float], steps: int,
-                   spec: RunSpec) -> Trajectory:
+                   spec: RunSpec, noise: GradientNoise | None = None) -> Trajectory:
     landscape = make_surface(surface, **dict(surface_params))
     optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
     return run(optimizer, landscape, np.array(start), steps, record_state=True,
-               bound=divergence_bound(landscape))
+               bound=divergence_bound(landscape), noise=noise)
 
 
 def adamax_runs(state: AppState) -> list[tuple[int | None, RunSpec]]:
@@ -75,7 +75,7 @@ def labels_for(runs: tuple[RunSpec, ...]) -> list[str]:
 def results_for(state: AppState) -> list[RunResult]:
     return [
         RunResult(label, run_color(index),
-                  trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec))
+                  trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise))
         for index, (label, spec) in enumerate(zip(labels_for(state.runs), state.runs, strict=True))
     ]
 
@@ -83,7 +83,7 @@ def results_for(state: AppState) -> list[RunResult]:
 @st.cache_data(max_entries=64, show_spinner=False)
 def internals_for(state: AppState, spec: RunSpec) -> AdaMaxInternals:
     """The internals of one AdaMax run of `state`'s scene (cache on a state whose other runs are blanked)."""
-    trajectory = trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec)
+    trajectory = trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise)
     return adamax_internals(make_optimizer(spec.optimizer, **spec.kwargs()), trajectory)
 
 

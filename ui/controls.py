@@ -14,6 +14,8 @@ import streamlit as st
 from optimizers import OPTIMIZERS, make_optimizer
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES
 
+from .custom import CUSTOM, applied_params, custom_preset, draw_custom_panel, load_custom
+from .noise_controls import draw_noise, load_noise, read_noise
 from .presets import preset_for
 from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec
 from .widgets import format_value, hyperparameter_widget, log_grid
@@ -40,8 +42,12 @@ def _load_run(run_id: int, spec: RunSpec) -> None:
 def load_state(state: AppState) -> None:
     """Put `state` into the widgets (call before they are drawn, or from a callback)."""
     st.session_state["surface"] = state.surface
-    for name, value in state.surface_params:
-        st.session_state[f"surface_{name}"] = float(value)
+    if state.surface == CUSTOM:  # a formula, a domain, a minimum: not numbers for sliders
+        load_custom(state.surface_params)
+    else:
+        for name, value in state.surface_params:
+            st.session_state[f"surface_{name}"] = float(value)
+    load_noise(state.noise)
     st.session_state["start_x"], st.session_state["start_y"] = (float(v) for v in state.start)
     st.session_state["steps"] = int(state.steps)
     st.session_state["view"] = state.view
@@ -70,19 +76,27 @@ def read_state() -> AppState:
     surface = st.session_state["surface"]
     ranges = SURFACE_PARAMETER_RANGES.get(surface, {})
     params = tuple(sorted((name, float(st.session_state[f"surface_{name}"])) for name in ranges))
+    if surface == CUSTOM:
+        params = applied_params()
     runs = tuple(_run_spec(run_id) for run_id in st.session_state["run_ids"])
     start = (float(st.session_state["start_x"]), float(st.session_state["start_y"]))
     # A segmented control can be clicked off to nothing: put it back (widgets are drawn after this).
     section = st.session_state["section"] = st.session_state.get("section") or "race"
     view = st.session_state["view"] = st.session_state.get("view") or "contour"
-    return AppState(surface, params, start, int(st.session_state["steps"]), view, runs, section)
+    return AppState(surface, params, start, int(st.session_state["steps"]), view, runs, section, read_noise())
 
 
 # ---------------------------------------------------------------- callbacks
 
+def _surface_preset() -> AppState:
+    """The current surface's preset (a custom surface's is worked out from its formula)."""
+    surface = st.session_state["surface"]
+    return custom_preset(applied_params()) if surface == CUSTOM else preset_for(surface)
+
+
 def _preset_here() -> AppState:
-    """The current surface's preset, in the section being looked at."""
-    return replace(preset_for(st.session_state["surface"]), section=st.session_state.get("section") or "race")
+    """The current surface's preset, in the section being looked at, with the page's noise kept."""
+    return replace(_surface_preset(), section=st.session_state.get("section") or "race", noise=read_noise())
 
 
 def _on_surface_change() -> None:
@@ -97,7 +111,7 @@ def _add_run() -> None:
     run_id = st.session_state["next_run_id"]
     st.session_state["next_run_id"] = run_id + 1
     ids.append(run_id)
-    preset = preset_for(st.session_state["surface"])
+    preset = _surface_preset()
     _load_run(run_id, preset.runs[0] if preset.runs else RunSpec("adamax"))
 
 
@@ -108,7 +122,7 @@ def _remove_run(run_id: int) -> None:
 def _on_optimizer_change(run_id: int) -> None:
     """A run switched optimizer: take that optimizer's defaults, with the surface preset's lr if it has one."""
     optimizer = st.session_state[_param_key(run_id, "optimizer")]
-    preset = preset_for(st.session_state["surface"])
+    preset = _surface_preset()
     tuned = next((spec for spec in preset.runs if spec.optimizer == optimizer), RunSpec(optimizer))
     _load_run(run_id, tuned)
 
@@ -122,8 +136,10 @@ def _reset_to_preset() -> None:
 def draw_sidebar(labels: list[str], colors: list[str]) -> None:
     """Draw every control. `labels`/`colors` name the runs as the chart does (same order)."""
     sidebar = st.sidebar
-    sidebar.selectbox("Surface", list(SURFACES), key="surface", on_change=_on_surface_change,
-                      format_func=lambda key: SURFACES[key].name)
+    sidebar.selectbox("Surface", [*SURFACES, CUSTOM], key="surface", on_change=_on_surface_change,
+                      format_func=lambda key: SURFACES[key].name if key in SURFACES else "Your own formula…")
+    if st.session_state["surface"] == CUSTOM:
+        draw_custom_panel(sidebar, load_state)
     for name, (low, high) in SURFACE_PARAMETER_RANGES.get(st.session_state["surface"], {}).items():
         key = f"surface_{name}"
         if name == "condition":  # condition numbers span decades: a log grid
@@ -131,8 +147,8 @@ def draw_sidebar(labels: list[str], colors: list[str]) -> None:
             sidebar.select_slider("condition number κ", options, key=key, format_func=format_value)
         else:
             sidebar.slider(f"{name} (degrees)", float(low), float(high), key=key, step=5.0)
-    surface = SURFACES[st.session_state["surface"]]
-    (x0, x1), (y0, y1) = surface.domain
+    custom = st.session_state["surface"] == CUSTOM
+    (x0, x1), (y0, y1) = dict(applied_params())["domain"] if custom else SURFACES[st.session_state["surface"]].domain
     left, right = sidebar.columns(2)
     left.number_input("start x", float(x0), float(x1), key="start_x", step=0.1, format="%.4g")
     right.number_input("start y", float(y0), float(y1), key="start_y", step=0.1, format="%.4g")
@@ -141,6 +157,8 @@ def draw_sidebar(labels: list[str], colors: list[str]) -> None:
     sidebar.select_slider("Steps", sorted({*STEP_OPTIONS, steps}), key="steps",
                           help=f"{MIN_STEPS} to {MAX_STEPS:,} optimizer steps")
     sidebar.segmented_control("View", list(VIEWS), key="view", format_func=VIEWS.get, selection_mode="single")
+
+    draw_noise(sidebar)
 
     sidebar.subheader("Runs")
     for index, run_id in enumerate(st.session_state["run_ids"]):

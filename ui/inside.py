@@ -57,7 +57,7 @@ def draw_inside(state: AppState, results: list[RunResult]) -> None:
 
 def _equations(state: AppState, spec: RunSpec) -> None:
     optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
-    trajectory = trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec)
+    trajectory = trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise)
     st.subheader("The update rule, and step t with its numbers")
     last = trajectory.steps if trajectory.diverged_at < 0 else max(int(trajectory.diverged_at) - 1, 1)
     rule, numbers = st.columns([2, 3])

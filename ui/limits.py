@@ -64,13 +64,14 @@ def _adamax_settings(state: AppState) -> dict[str, float]:
 def _lp(state: AppState, settings: tuple) -> tuple[dict, list[dict], float, list[dict], dict]:
     surface = surface_of(state)
     kwargs = dict(settings)
-    family = lp_family(surface, state.start, state.steps, **kwargs, bound=divergence_bound(surface))
+    family = lp_family(surface, state.start, state.steps, **kwargs, bound=divergence_bound(surface),
+                       noise=state.noise)
     rows = [{"p": p, "largest distance to AdaMax's path": family.max_distance[p],
              "p × distance": p * family.max_distance[p]} for p in family.orders]
     g_abs = float(np.abs(surface.grad(np.asarray(state.start))).max())
     overflow = naive_overflow(g_abs, NAIVE_ORDERS, beta2=kwargs["beta2"])
     breakdown = naive_breakdown(surface, state.start, state.steps, p=BREAKDOWN_P, **kwargs,
-                                bound=divergence_bound(surface))
+                                bound=divergence_bound(surface), noise=state.noise)
     return lp_figure(surface, family), rows, g_abs, overflow, breakdown
 
 
@@ -126,7 +127,8 @@ def _breakdown_sentence(result: dict) -> str:
 @st.cache_data(max_entries=16, show_spinner=False)
 def _eps(state: AppState, settings: tuple) -> tuple[dict, list[dict]]:
     surface = surface_of(state)
-    modes = eps_modes(surface, state.start, state.steps, **dict(settings), bound=divergence_bound(surface))
+    modes = eps_modes(surface, state.start, state.steps, **dict(settings), bound=divergence_bound(surface),
+                      noise=state.noise)
     paper = modes["paper"].points
     rows = []
     for mode in EPS_MODE_ORDER:

@@ -33,6 +33,9 @@ def main() -> None:
     st.segmented_control("Section", list(SECTIONS), key="section", format_func=lambda key: SECTIONS[key].title,
                          selection_mode="single", label_visibility="collapsed")
     _notices(results, surface)
+    if state.noise is not None:
+        st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
+                   "show the true f along the noisy paths.")
     SECTIONS[state.section].draw(state, results)
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.

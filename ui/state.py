@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from optimizers.noise import GradientNoise
+
 View = Literal["contour", "3d"]
 Section = Literal["race", "inside", "lp", "eps"]
 SECTIONS: dict[str, str] = {          # key in the URL → title on the page
@@ -37,9 +39,11 @@ class AppState:
     """Everything on screen that a link should restore."""
 
     surface: str = "rosenbrock"
-    surface_params: tuple[tuple[str, float], ...] = ()   # e.g. (("angle", 30.0), ("condition", 10.0))
+    surface_params: tuple[tuple[str, float], ...] = ()   # e.g. (("angle", 30.0), ("condition", 10.0));
+    # for surface "custom": (("domain", ((x0, x1), (y0, y1))), ("formula", text), ("minimum", (x, y))), see ui/custom.py
     start: tuple[float, float] = (-1.2, 1.0)
     steps: int = 500
     view: View = "contour"
     runs: tuple[RunSpec, ...] = field(default_factory=tuple)
     section: Section = "race"
+    noise: GradientNoise | None = None   # the page's gradient noise (every run sees the same draws); None: off

@@ -4,6 +4,11 @@
      &run=adamax(lr=0.05)&run=adam(lr=0.05,beta2=0.99)&run=sgd(lr=0.001,momentum=0.9)
 
 `surface` may carry the surface's own parameters in the same call syntax: `surface=quadratic(condition=50,angle=30)`.
+A user's own surface is `surface=custom` with its formula in a parameter of its own, since a formula is no
+call of numbers and words: `formula=` (percent-encoded by the browser, at most MAX_FORMULA_CHARS characters,
+read only by the safe parser of surfaces/formula.py), `domain=x0,x1,y0,y1` (optional, default -2,2,-2,2) and
+`minimum=x,y` (optional). The page's gradient noise is a call: `noise=gaussian(scale=0.1,relative=true,seed=1)`
+or `noise=spikes(every=50,factor=100,seed=1)`; absent means off.
 Links come from whoever wrote them, so `decode` never raises and never does unbounded work: each value is
 capped in length, at most MAX_RUNS runs and MAX_ARGUMENTS arguments per call are read, and the call syntax
 is read by a small hand-written parser that knows only `name` and `name(key=value, ...)`, where a value is a
@@ -23,9 +28,11 @@ from itertools import islice
 from urllib.parse import urlencode
 
 from optimizers.base import Hyperparameter
+from optimizers.noise import EVERY_RANGE, FACTOR_RANGE, SCALE_RANGE, SEED_RANGE, GradientNoise
 from optimizers.registry import OPTIMIZERS, make_optimizer
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
 
+from .custom import CUSTOM, DEFAULT_DOMAIN, DEFAULT_PARAMS, build, custom_params, custom_preset, plain
 from .presets import DEFAULT_SURFACE, preset_for
 from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, SECTIONS, AppState, RunSpec
 
@@ -34,7 +41,8 @@ MAX_ARGUMENTS = 16      # per call; no optimizer has more than 6 hyperparameters
 MAX_NOTICES = 12
 LOG_SCALE_FLOOR = 1e-12  # a log-scale slider cannot show 0, so its range starts here
 VIEWS = ("contour", "3d")
-KEYS = ("surface", "start", "steps", "view", "run", "section")
+KEYS = ("surface", "start", "steps", "view", "run", "section", "formula", "domain", "minimum", "noise")
+MAX_FORMULA_VALUE_CHARS = 500  # = surfaces.formula.MAX_FORMULA_CHARS (not imported: it would import SymPy)
 
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _TOKEN = re.compile(rf"\s*(?:(?P<number>{_NUMBER})|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),=-]))")
@@ -50,7 +58,8 @@ Domain = tuple[tuple[float, float], tuple[float, float]]
 def encode(state: AppState) -> dict[str, str | list[str]]:
     """`state` as query parameters for `st.query_params.from_dict` (the repeated `run` as a list)."""
     query: dict[str, str | list[str]] = {
-        "surface": _call(state.surface, state.surface_params),
+        "surface": _call(state.surface, state.surface_params) if state.surface != CUSTOM else CUSTOM,
+        **(_custom_query(state.surface_params) if state.surface == CUSTOM else {}),
         "start": ",".join(_number(value) for value in state.start),
         "steps": str(int(state.steps)),
         "view": state.view,
@@ -59,7 +68,25 @@ def encode(state: AppState) -> dict[str, str | list[str]]:
         query["run"] = [_call(spec.optimizer, _non_default(spec)) for spec in state.runs]
     if state.section != "race":  # the default section is left out, so older links read the same
         query["section"] = state.section
+    if state.noise is not None:
+        query["noise"] = _noise_call(state.noise)
     return query
+
+
+def _custom_query(params) -> dict[str, str]:
+    """formula=, domain= and (when given) minimum= of a custom surface."""
+    values = dict(params)
+    query = {"formula": str(values["formula"]),
+             "domain": ",".join(_number(value) for pair in values["domain"] for value in pair)}
+    if values.get("minimum") is not None:
+        query["minimum"] = ",".join(_number(value) for value in values["minimum"])
+    return query
+
+
+def _noise_call(noise: GradientNoise) -> str:
+    if noise.kind == "spikes":
+        return _call("spikes", (("every", noise.every), ("factor", noise.factor), ("seed", noise.seed)))
+    return _call("gaussian", (("scale", noise.scale), ("relative", noise.relative), ("seed", noise.seed)))
 
 
 def to_query_string(state: AppState) -> str:
@@ -203,7 +230,7 @@ def _values(query: Mapping, key: str) -> list[object]:
     return [values]
 
 
-def _single(query: Mapping, key: str, notices: _Notices) -> str | None:
+def _single(query: Mapping, key: str, notices: _Notices, limit: int = MAX_VALUE_CHARS) -> str | None:
     """The one value of `key`, or None when absent or unusable (with a notice)."""
     values = _values(query, key)
     if not values:
@@ -214,7 +241,7 @@ def _single(query: Mapping, key: str, notices: _Notices) -> str | None:
     if not isinstance(value, str):
         notices.add(f"Could not read the {key} value; ignored it.")
         return None
-    if len(value) > MAX_VALUE_CHARS:
+    if len(value) > limit:
         notices.add(f"The {key} value is too long ({len(value):,} characters); ignored it.")
         return None
     return value
@@ -236,8 +263,12 @@ def decode(query: Mapping[str, list[str]]) -> tuple[AppState, list[str]]:
 
 
 def _decode(query: Mapping, notices: _Notices) -> AppState:
-    surface, surface_params, domain = _read_surface(_single(query, "surface", notices), notices)
-    preset = _preset(surface, domain)
+    surface_text = _single(query, "surface", notices)
+    if surface_text is not None and surface_text.strip() == CUSTOM:
+        surface, surface_params, domain = _read_custom(query, notices)
+    else:
+        surface, surface_params, domain = _read_surface(surface_text, notices)
+    preset = custom_preset(surface_params) if surface == CUSTOM else _preset(surface, domain)
     state = AppState(
         surface=surface,
         surface_params=surface_params if surface_params is not None else preset.surface_params,
@@ -246,6 +277,7 @@ def _decode(query: Mapping, notices: _Notices) -> AppState:
         view=_read_choice("view", _single(query, "view", notices), VIEWS, "contour", notices),
         runs=_read_runs(query, preset.runs, notices),
         section=_read_choice("section", _single(query, "section", notices), tuple(SECTIONS), "race", notices),
+        noise=_read_noise(_single(query, "noise", notices), notices),
     )
     _report_unknown_keys(query, notices)
     return state
@@ -324,6 +356,97 @@ def _read_surface(text: str | None, notices: _Notices) -> tuple[str, tuple[tuple
         surface_params = _default_surface_params(name)
         domain = SURFACES[name].domain
     return name, surface_params, domain
+
+
+def _read_custom(query: Mapping, notices: _Notices) -> tuple[str, tuple | None, Domain]:
+    """surface=custom: its formula=, domain= and minimum=, checked by building the surface (never executed)."""
+    formula = _single(query, "formula", notices, limit=MAX_FORMULA_VALUE_CHARS)
+    if formula is None:
+        notices.add("surface=custom has no (usable) formula=…; showing the example formula.")
+        formula = dict(DEFAULT_PARAMS)["formula"]
+    domain = _read_domain(_single(query, "domain", notices), notices)
+    minimum = _read_minimum(_single(query, "minimum", notices), notices)
+    for given in ((minimum, None) if minimum is not None else (None,)):
+        try:
+            params = custom_params(formula, domain, given)
+            return CUSTOM, params, build(params).domain
+        except ValueError as error:  # FormulaError is a ValueError
+            problem = plain(str(error))
+        if given is not None:
+            notices.add(f"The link's minimum could not be used ({problem}); ignored it.")
+    notices.add(f"The link's formula {plain(_show(formula))} could not be used: {problem}. "
+                f"Showing {DEFAULT_SURFACE} instead.")
+    return DEFAULT_SURFACE, None, SURFACES[DEFAULT_SURFACE].domain
+
+
+def _read_domain(text: str | None, notices: _Notices) -> Domain:
+    if text is None:
+        return DEFAULT_DOMAIN
+    parts = text.split(",", 4)
+    numbers = [float(part) for part in parts if _SIGNED_NUMBER.fullmatch(part)]
+    if len(parts) == 4 and len(numbers) == 4 and all(map(math.isfinite, numbers)) \
+            and numbers[0] < numbers[1] and numbers[2] < numbers[3]:
+        return (numbers[0], numbers[1]), (numbers[2], numbers[3])
+    notices.add(f"Could not read domain {_show(text)} (expected x0,x1,y0,y1 with x0 < x1 and y0 < y1): "
+                "using -2,2,-2,2.")
+    return DEFAULT_DOMAIN
+
+
+def _read_minimum(text: str | None, notices: _Notices) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    parts = text.split(",", 2)
+    numbers = [float(part) for part in parts if _SIGNED_NUMBER.fullmatch(part)]
+    if len(parts) == 2 and len(numbers) == 2 and all(map(math.isfinite, numbers)):
+        return numbers[0], numbers[1]
+    notices.add(f"Could not read minimum {_show(text)} (expected x,y); searching for the minima instead.")
+    return None
+
+
+_NOISE_ARGUMENTS = {  # kind → {argument: (low, high, kind of value)}
+    "gaussian": {"scale": (*SCALE_RANGE, "number"), "relative": (0, 1, "bool"), "seed": (*SEED_RANGE, "integer")},
+    "spikes": {"every": (*EVERY_RANGE, "integer"), "factor": (*FACTOR_RANGE, "number"),
+               "seed": (*SEED_RANGE, "integer")},
+}
+
+
+def _read_noise(text: str | None, notices: _Notices) -> GradientNoise | None:
+    """noise=gaussian(scale=…,relative=…,seed=…) or spikes(every=…,factor=…,seed=…); off/absent: None."""
+    if text is None:
+        return None
+    try:
+        kind, arguments = _parse_call(text)
+    except _SyntaxProblem as problem:
+        notices.add(f"Could not read noise {_show(text)} ({problem}); the gradients are exact.")
+        return None
+    if kind == "off":
+        return None
+    if kind not in _NOISE_ARGUMENTS:
+        notices.add(f"Unknown noise {_show(kind)} (expected gaussian, spikes or off); the gradients are exact.")
+        return None
+    accepted = _NOISE_ARGUMENTS[kind]
+    settings: dict[str, float | bool | int] = {}
+    where = f"Noise {kind}"
+    for key, value in _first_arguments(arguments, where, notices):
+        if key not in accepted:
+            notices.add(f"{where} has no setting {_show(key)} (it has {', '.join(accepted)}); ignored it.")
+        elif key in settings:
+            notices.add(f"{where}: {key} is given more than once; used the first.")
+        elif accepted[key][2] == "bool":
+            if value.word in _TRUE or value.word in _FALSE:
+                settings[key] = value.word in _TRUE
+            else:
+                notices.add(f"{where}: {key}={_brief(value.text)} is not true or false; ignored it.")
+        else:
+            low, high, kind_of_value = accepted[key]
+            number = _number_in_range(where, key, value, float(low), float(high), notices)
+            if number is not None and kind_of_value == "integer":
+                if not float(number).is_integer():
+                    notices.add(f"{where}: {key}={_brief(value.text)} is not a whole number; rounded it.")
+                number = round(number)
+            if number is not None:
+                settings[key] = number
+    return GradientNoise(kind=kind, **settings)
 
 
 def _first_arguments(arguments, where: str, notices: _Notices):

@@ -1,0 +1,149 @@
+"""Your own surface: the sidebar panel (formula, plot domain, optional minimum) and its opening view.
+
+In an AppState a custom surface is `surface="custom"` with `surface_params` holding the formula text, the
+domain and (optionally) the minimum, sorted like every surface's parameters:
+
+    (("domain", ((x0, x1), (y0, y1))), ("formula", "x**2 + 3*y**2"), ("minimum", (x, y)))
+
+so `make_surface("custom", **dict(params))` builds it and every cache keyed by (surface, surface_params) keys it
+by formula text + domain + minimum. The formula is parsed only by surfaces/formula.py (never executed).
+The panel is a form: a formula, domain and minimum are checked together when "Use this formula" is pressed;
+a refused formula leaves the page on the last good surface and shows why beside the field.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from surfaces import make_surface
+
+from .noise_controls import read_noise
+from .state import AppState, RunSpec
+
+CUSTOM = "custom"
+DEFAULT_FORMULA = "x**4 - 2*x**2 + y**2 + 0.3*x"   # a tilted double well: two basins, one of them global
+DEFAULT_DOMAIN = ((-2.0, 2.0), (-2.0, 2.0))
+CustomParams = tuple[tuple[str, object], ...]
+
+
+def custom_params(formula: str, domain=DEFAULT_DOMAIN, minimum=None) -> CustomParams:
+    """The surface_params of a custom surface (sorted by name, hashable)."""
+    (x0, x1), (y0, y1) = domain
+    params: dict[str, object] = {"formula": formula, "domain": ((float(x0), float(x1)), (float(y0), float(y1)))}
+    if minimum is not None:
+        params["minimum"] = (float(minimum[0]), float(minimum[1]))
+    return tuple(sorted(params.items()))
+
+
+DEFAULT_PARAMS = custom_params(DEFAULT_FORMULA)
+
+
+def plain(text: str) -> str:
+    """User text (a formula, an error quoting it) made safe to show in Markdown: x*y*z is no italics."""
+    return "".join("\\" + char if char in "\\`*_{}[]()<>#+-.!|~$" else char for char in text)
+
+
+def build(params: CustomParams):
+    """The surface of `params` (memoised in surfaces/formula.py); FormulaError/ValueError if refused."""
+    return make_surface(CUSTOM, **dict(params))
+
+
+def _round(value: float) -> float:
+    """One significant figure: learning rates read as round numbers (0.05, not 0.0473)."""
+    return float(f"{value:.1g}")
+
+
+def custom_preset(params: CustomParams, section: str = "race") -> AppState:
+    """The opening view of a custom surface: its start, and runs scaled to its domain and gradients.
+
+    AdaMax and Adam move ≈ lr per coordinate and step, so lr = width/50 crosses the domain in ~50 steps;
+    SGD moves lr·|∇f|, so its lr is 2 % of the width over a typical (median) gradient norm on the domain.
+    """
+    surface = build(params)
+    (x0, x1), (y0, y1) = surface.domain
+    width = max(x1 - x0, y1 - y0)
+    xs, ys = np.meshgrid(np.linspace(x0, x1, 41), np.linspace(y0, y1, 41))
+    norms = np.linalg.norm(surface.grad(np.stack([xs, ys], axis=-1)), axis=-1)
+    typical = float(np.median(norms[np.isfinite(norms)])) if np.isfinite(norms).any() else 1.0
+    adaptive = _round(width / 50)
+    sgd = _round(0.02 * width / max(typical, 1e-12))
+    runs = (RunSpec("adamax", (("lr", adaptive),)), RunSpec("adam", (("lr", adaptive),)),
+            RunSpec("sgd", tuple(sorted({"lr": min(max(sgd, 1e-8), 10.0), "momentum": 0.9}.items()))))
+    start = (float(surface.start[0]), float(surface.start[1]))
+    return AppState(CUSTOM, params, start, 500, "contour", runs, section)
+
+
+# ---------------------------------------------------------------- the sidebar panel
+
+def load_custom(params: CustomParams) -> None:
+    """Put `params` into the panel's widgets and make them the applied surface (call before drawing)."""
+    values = dict(params)
+    (x0, x1), (y0, y1) = values["domain"]
+    st.session_state["custom_params"] = params
+    st.session_state["custom_formula"] = values["formula"]
+    st.session_state["custom_x0"], st.session_state["custom_x1"] = float(x0), float(x1)
+    st.session_state["custom_y0"], st.session_state["custom_y1"] = float(y0), float(y1)
+    minimum = values.get("minimum")
+    st.session_state["custom_minimum"] = "" if minimum is None else f"{minimum[0]:g}, {minimum[1]:g}"
+    st.session_state["custom_error"] = None
+
+
+def applied_params() -> CustomParams:
+    """The custom surface on screen (the last one that was accepted)."""
+    return st.session_state.get("custom_params") or DEFAULT_PARAMS
+
+
+def _read_minimum(text: str) -> tuple[float, float] | None:
+    """"x, y" as two finite numbers; "" for none; ValueError naming the field otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    parts = text.replace(";", ",").split(",")
+    try:
+        numbers = [float(part) for part in parts] if len(parts) == 2 and len(text) <= 60 else []
+    except ValueError:
+        numbers = []
+    if len(numbers) != 2 or not all(map(math.isfinite, numbers)):
+        raise ValueError(f"known minimum: expected two numbers x, y (or nothing), got {text[:40]!r}")
+    return numbers[0], numbers[1]
+
+
+def _apply(load_state) -> None:
+    """The form was submitted: build the surface; on success open its preset view, else say why."""
+    state = st.session_state
+    try:
+        domain = ((float(state["custom_x0"]), float(state["custom_x1"])),
+                  (float(state["custom_y0"]), float(state["custom_y1"])))
+        params = custom_params(state["custom_formula"], domain, _read_minimum(state["custom_minimum"]))
+        preset = custom_preset(params, state.get("section") or "race")
+    except ValueError as error:  # FormulaError is a ValueError
+        state["custom_error"] = str(error)
+        return
+    load_state(replace(preset, noise=read_noise()))  # a new formula keeps the page's noise
+
+
+def draw_custom_panel(sidebar, load_state) -> None:
+    """The formula form in the sidebar; `load_state` (ui/controls.py) opens an accepted surface's view."""
+    from surfaces.formula import MAX_DOMAIN, MAX_FORMULA_CHARS  # SymPy is imported when a formula is first used
+
+    with sidebar.form("custom_surface", border=True):
+        st.text_input("f(x, y) =", key="custom_formula", max_chars=MAX_FORMULA_CHARS,
+                      help="x and y; + - * / and ** or ^; sin cos tan asin acos atan sinh cosh tanh exp log ln sqrt "
+                           "abs; pi and e. Example: (1-x)**2 + 100*(y-x**2)**2")
+        error = st.session_state.get("custom_error")
+        if error:
+            st.error(plain(error), icon=":material/error:")
+        st.caption("Plot domain (f must be finite on it)")
+        limit = float(MAX_DOMAIN)
+        for axis in "xy":  # one row per axis, so a phone's stacked columns still read "x from, x to, y from, …"
+            low, high = st.columns(2)
+            low.number_input(f"{axis} from", -limit, limit, key=f"custom_{axis}0", step=0.5, format="%.4g")
+            high.number_input(f"{axis} to", -limit, limit, key=f"custom_{axis}1", step=0.5, format="%.4g")
+        st.text_input("known minimum x, y (optional)", key="custom_minimum", max_chars=60,
+                      help="Leave empty and the minima are searched numerically (and labelled as found).")
+        st.form_submit_button("Use this formula", icon=":material/function:", width="stretch",
+                              on_click=_apply, args=(load_state,))
