@@ -11,6 +11,7 @@ from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
 from optimizers.explain import adamax_internals, equations_at, step_table
 
+from .cache import TTL_SECONDS, cache_key, max_entries, read_only
 from .compute import RunResult, adamax_runs, surface_of, trajectory_for
 from .figure import show_figure
 from .state import AppState, RunSpec
@@ -33,15 +34,24 @@ def _scene(state: AppState) -> AppState:
     return replace(state, runs=(), section="inside")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def _internals(scene: AppState, spec: RunSpec):
-    trajectory = trajectory_for(scene.surface, scene.surface_params, scene.start, scene.steps, spec)
-    return adamax_internals(make_optimizer(spec.optimizer, **spec.kwargs()), trajectory)
+    return _shared_internals(cache_key(scene, spec), scene, spec)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def _figure(scene: AppState, spec: RunSpec, label: str, color: str) -> dict:
-    return internals_figure(surface_of(scene), label, color, _internals(scene, spec))
+    return _shared_figure(cache_key(scene, spec, label, color), scene, spec, label, color)
+
+
+# Shared by every session of the process, keyed by a short string (ui/cache.py): never modify what they return.
+@st.cache_resource(max_entries=max_entries("internals"), ttl=TTL_SECONDS, show_spinner=False)
+def _shared_internals(key: str, _scene: AppState, _spec: RunSpec):
+    trajectory = trajectory_for(_scene.surface, _scene.surface_params, _scene.start, _scene.steps, _spec)
+    return read_only(adamax_internals(make_optimizer(_spec.optimizer, **_spec.kwargs()), trajectory))
+
+
+@st.cache_resource(max_entries=max_entries("internals_figure"), ttl=TTL_SECONDS, show_spinner=False)
+def _shared_figure(key: str, _scene: AppState, _spec: RunSpec, _label: str, _color: str) -> dict:
+    return internals_figure(surface_of(_scene), _label, _color, _internals(_scene, _spec))
 
 
 def draw_inside(state: AppState, results: list[RunResult]) -> None:
