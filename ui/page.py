@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from figures import run_color
+
 from . import url
-from .compute import divergence_bound, results_for, surface_of
+from .budget import work_allowed
+from .compute import divergence_bound, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .plain import escape_markdown, show_link_notices
 from .sections import SECTIONS
@@ -23,6 +26,13 @@ def main() -> None:
     state = read_state()
     if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
         st.session_state["link_notices"] = []
+    if not work_allowed(state):  # a heavy view waits for a click (ui/budget.py): one link cannot hold up a class
+        _header(surface_of(state))
+        if st.session_state.get("link_notices"):
+            show_link_notices(st.session_state["link_notices"])
+        draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))])
+        _mirror_in_url(state)
+        return
     results = results_for(state)
     surface = surface_of(state)
     _header(surface)
