@@ -8,7 +8,7 @@ import streamlit as st
 from figures import run_color
 
 from . import url
-from .budget import work_allowed
+from .budget import ask_to_compute, work_allowed
 from .compute import divergence_bound, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .plain import escape_markdown, show_link_notices
@@ -30,6 +30,7 @@ def main() -> None:
         _header(surface_of(state))
         if st.session_state.get("link_notices"):
             show_link_notices(st.session_state["link_notices"])
+        ask_to_compute(state)
         draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))])
         _mirror_in_url(state)
         return
