@@ -7,12 +7,15 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
+from figures import run_color
 from optimizers import make_optimizer
 
 from . import url
+from .budget import ask_to_compute, work_allowed
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .narration import header_sentence
+from .plain import escape_markdown, show_link_notices
 from .sections import SECTIONS
 from .summary import current_tolerance, run_outcomes
 
@@ -27,6 +30,14 @@ def main() -> None:
     state = read_state()
     if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
         st.session_state["link_notices"] = []
+    if not work_allowed(state):  # a heavy view waits for a click (ui/budget.py): one link cannot hold up a class
+        _header(surface_of(state), state, with_median=False)  # the median needs the runs it waits for
+        if st.session_state.get("link_notices"):
+            show_link_notices(st.session_state["link_notices"])
+        ask_to_compute(state)
+        draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))])
+        _mirror_in_url(state)
+        return
     results = results_for(state)
     surface = surface_of(state)
     _header(surface, state)
@@ -58,17 +69,18 @@ h1 {padding-top: 0}
 </style>"""
 
 
-def _header(surface, state) -> None:
+def _header(surface, state, *, with_median: bool = True) -> None:
     st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.title("AdaMax Lab")
     index, spec = adamax_runs(state)[0]
-    if index is None:  # no AdaMax in the race: the sentence gives no median
+    if index is None or not with_median:  # no AdaMax in the race (or not computed yet): no median
         left.markdown(header_sentence(None, None, None))
     else:
         scene = replace(state, runs=(), section="inside")  # the same cache entry Inside AdaMax uses
         lr = float(make_optimizer(spec.optimizer, **spec.kwargs()).lr)
-        left.markdown(header_sentence(labels_for(state.runs)[index], internals_for(scene, spec), lr))
+        label = escape_markdown(labels_for(state.runs)[index])
+        left.markdown(header_sentence(label, internals_for(scene, spec), lr))
     right.markdown(f"**{surface.name}** — {surface.note}")
     # A long formula (Goldstein–Price, the rotated quadratic) gets the page's width below, not a cramped column.
     (right if len(surface.latex) <= 70 else st).latex(formula_latex(surface.latex))
@@ -85,20 +97,19 @@ def formula_latex(latex: str) -> str:
 def _notices(results, surface) -> None:
     notices = st.session_state.get("link_notices") or []
     if notices:
-        st.warning("This link had parts that could not be used as they were:\n\n"
-                   + "\n".join(f"- {notice}" for notice in notices), icon=":material/link:")
+        show_link_notices(notices)
     bound = divergence_bound(surface)
     for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),
                                                  strict=True):
         step = int(metrics.diverged_at)
         where = _where(metrics.final_point, surface.domain)
         if outcome == "diverged":
-            st.error(f"**{result.label} blew up at step {step}**: its next point left |x|, |y| ≤ {bound:g} or "
-                     f"was not finite. It is drawn stopped at its last finite point, {where}. "
+            st.error(f"**{escape_markdown(result.label)} blew up at step {step}**: its next point left "
+                     f"|x|, |y| ≤ {bound:g} or was not finite. It is drawn stopped at its last finite point, {where}. "
                      "Try a smaller learning rate.", icon=":material/error:")
         elif outcome == "escaped":
-            st.info(f"**{result.label} escaped downhill at step {step}**: f fell without bound (to "
-                    f"{float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
+            st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f fell without bound "
+                    f"(to {float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
                     f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
 
 
