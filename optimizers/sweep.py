@@ -155,7 +155,9 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
         grad = np.where(healthy[..., None], grad, 0.0)
         start_loss = loss
         best = loss.copy()
-        dead = ~healthy[..., None]
+        # The mask has the points' full shape: copyto with a (*B, 1) mask broadcast over (*B, 2) ran 45× slower
+        # (184 µs against 4 µs for 16,384 cells), a third of the whole step once any cell had diverged.
+        dead = np.repeat(~healthy[..., None], 2, axis=-1)
         any_dead = bool(dead.any())
         recent_point = params.copy() if recent_at == 0 else None
 
@@ -178,7 +180,7 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
             if not _all_healthy(current, new_loss, new_grad, bound):
                 healthy = _healthy(current, new_loss, new_grad, bound)
                 diverged_at[~healthy & (diverged_at < 0)] = t
-                failing = ~healthy[..., None]
+                failing = np.repeat(~healthy[..., None], 2, axis=-1)
                 np.copyto(current, previous, where=failing)
                 np.copyto(new_grad, grad, where=failing)
                 new_loss = np.where(healthy, new_loss, loss)
