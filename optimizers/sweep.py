@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from ._heap import keep_heap_warm
-from .base import Array, Optimizer
+from .base import Array, Hyperparameter, Optimizer
 from .outcomes import OUTCOMES, RunMetrics, classify, recent_window_start
 from .trajectory import (
     DEFAULT_BOUND,
@@ -52,6 +52,8 @@ from .trajectory import (
 )
 
 MAX_SWEEP_POINT_STEPS = 500_000_000   # cells × steps: about a minute of work on one core, never unbounded
+NUMERIC_SCALES = ("log", "one_minus_log", "linear")
+LOG_AXIS_DECADES = 8                  # a log axis whose range starts at 0 (ε) starts this many decades below its top
 
 
 @dataclass(frozen=True, eq=False)
@@ -209,3 +211,42 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
         final_reached=final_reached, diverged_at=diverged_at, final_point=final_point,
         final_gradient_norm=np.where(np.isfinite(gradient_norm), gradient_norm, np.inf),
         recent_displacement=np.linalg.norm(final_point - recent_point, axis=-1))
+
+
+def hyperparameter_axis(spec: Hyperparameter, count: int) -> Array:
+    """`count` values of a numeric hyperparameter over its slider range, evenly spaced on its natural scale.
+
+    "log" (learning rates, ε): geometric from low to high (a low of 0 becomes high·10⁻⁸); "one_minus_log" (β):
+    1 − β geometric, so 0.9, 0.99, 0.999 are equally far apart; "linear": evenly spaced.
+
+    >>> from optimizers import AdaMax
+    >>> specs = {spec.name: spec for spec in AdaMax.HYPERPARAMETERS}
+    >>> hyperparameter_axis(specs["beta2"], 5).round(6).tolist()
+    [0.0, 0.9, 0.99, 0.999, 0.9999]
+    """
+    if spec.scale not in NUMERIC_SCALES:
+        raise ValueError(f"{spec.name} is not numeric (scale {spec.scale!r}); a sweep axis needs one of "
+                         f"{', '.join(NUMERIC_SCALES)}")
+    if isinstance(count, bool) or not isinstance(count, int | np.integer) or not 2 <= count <= 1024:
+        raise ValueError(f"count must be an integer in [2, 1024], got {count!r}")
+    low, high = float(spec.low), float(spec.high)
+    if spec.scale == "log":
+        return np.geomspace(low if low > 0 else high * 10.0**-LOG_AXIS_DECADES, high, count)
+    if spec.scale == "one_minus_log":
+        return 1.0 - np.geomspace(1.0 - low, 1.0 - high, count)
+    return np.linspace(low, high, count)
+
+
+def natural_coordinate(scale: str, values: Any) -> Array:
+    """Where values sit on their natural scale: log10 v ("log"), −log10(1 − v) ("one_minus_log": the "nines" of
+    β, 0.99 → 2), v ("linear"). A sweep map draws its axes in these coordinates.
+
+    >>> natural_coordinate("one_minus_log", [0.0, 0.9, 0.999]).round(9).tolist()
+    [-0.0, 1.0, 3.0]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if scale == "log":
+        return np.log10(values)
+    if scale == "one_minus_log":
+        return -np.log10(1.0 - values)
+    return values
