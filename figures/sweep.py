@@ -80,38 +80,41 @@ def overlay_codes(result: SweepResult, values: np.ndarray) -> np.ndarray:
 
 
 def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, metric: str, minima: Any,
-                     title: str, marks: list[MapMark] = (), colorbar: bool = True, height: int = 470) -> dict:
+                     title: str, marks: list[MapMark] = (), colorbar: bool = True, height: int = 540) -> dict:
     """The map of a sweep over x_axis × y_axis (result of batch shape (len(x), len(y)))."""
     values, log, metric_title = cell_metric(result, metric, minima)
     codes = overlay_codes(result, values)
     with np.errstate(all="ignore"):
         shown = np.log10(np.maximum(values, LOG_FLOOR)) if log else values
-    shown = np.where(np.isnan(codes), shown, np.nan)
-    finite = shown[np.isfinite(shown)]
-    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    coloured = np.isnan(codes) & np.isfinite(shown)
+    low, high = (float(shown[coloured].min()), float(shown[coloured].max())) if coloured.any() else (0.0, 1.0)
     high = high if high > low else low + 1.0
+    # No NaN goes to the browser: painted-over cells carry the scale's low end, and the overlay's "nothing
+    # painted here" is a transparent colour of its own (code len(OVERLAYS)).
+    shown = np.where(coloured, shown, low)
+    painted = np.where(np.isnan(codes), len(OVERLAYS), codes)
     xs, ys = natural_coordinate(x_axis.scale, x_axis.values), natural_coordinate(y_axis.scale, y_axis.values)
     colour_title = f"log₁₀({metric_title})" if log else metric_title
     data = [
         {"type": "heatmap", "x": _rounded(xs), "y": _rounded(ys), "z": typed(shown.T), "zmin": low, "zmax": high,
          "colorscale": METRIC_COLORSCALE, "hoverinfo": "skip", "name": metric_title, "showscale": colorbar,
          "colorbar": {"title": {"text": colour_title, "side": "right"}, "thickness": 14, "len": 0.8}},
-        {"type": "heatmap", "x": _rounded(xs), "y": _rounded(ys), "z": typed(codes.T), "zmin": 0,
-         "zmax": len(OVERLAYS) - 1, "colorscale": _discrete([color for _, _, color in OVERLAYS]),
+        {"type": "heatmap", "x": _rounded(xs), "y": _rounded(ys), "z": typed(painted.T), "zmin": 0,
+         "zmax": len(OVERLAYS), "colorscale": _discrete([color for _, _, color in OVERLAYS] + ["rgba(0,0,0,0)"]),
          "showscale": False, "hoverinfo": "skip", "name": "outcomes"},
         *_click_traces(result, values, xs, ys, x_axis, y_axis, metric_title),
     ]
-    data += [_mark_trace(mark, x_axis, y_axis) for mark in marks]
+    data += [trace for mark in marks for trace in _mark_traces(mark, x_axis, y_axis)]
     present = {int(code) for code in np.unique(codes[np.isfinite(codes)])}
     data += [{"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name, "hoverinfo": "skip",
               "marker": {"symbol": "square", "size": 13, "color": color}, "showlegend": True}
              for index, (_, name, color) in enumerate(OVERLAYS) if index in present]
     return {"data": data, "layout": {
         "title": {"text": title, "x": 0.01, "font": {"size": 16}}, "height": height, "font": FONT,
-        "margin": {"l": 70, "r": 10, "t": 44, "b": 56}, "hovermode": "closest", "dragmode": False,
+        "margin": {"l": 70, "r": 10, "t": 44, "b": 120}, "hovermode": "closest", "dragmode": False,
         "clickmode": "event", "uirevision": "sweep", "plot_bgcolor": "#ffffff",
         "xaxis": _axis(x_axis, xs), "yaxis": _axis(y_axis, ys),
-        "legend": {"orientation": "h", "x": 0, "y": -0.16, "yanchor": "top", "font": {"size": 13}},
+        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 13}},
     }}
 
 
@@ -197,12 +200,16 @@ def _click_traces(result: SweepResult, values: np.ndarray, xs: np.ndarray, ys: n
     return traces
 
 
-def _mark_trace(mark: MapMark, x_axis: MapAxis, y_axis: MapAxis) -> dict:
-    x = float(natural_coordinate(x_axis.scale, mark.x))
-    y = float(natural_coordinate(y_axis.scale, mark.y))
-    return {"type": "scatter", "mode": "markers", "x": [round(x, 6)], "y": [round(y, 6)], "name": mark.label,
-            "marker": {"symbol": "circle-open", "size": 17, "color": mark.color, "line": {"width": 3.5}},
+def _mark_traces(mark: MapMark, x_axis: MapAxis, y_axis: MapAxis) -> list[dict]:
+    """A ring in the run's colour on a white halo, visible on every colour of the map."""
+    x = round(float(natural_coordinate(x_axis.scale, mark.x)), 6)
+    y = round(float(natural_coordinate(y_axis.scale, mark.y)), 6)
+    halo = {"type": "scatter", "mode": "markers", "x": [x], "y": [y], "hoverinfo": "skip", "showlegend": False,
+            "marker": {"symbol": "circle-open", "size": 19, "color": "#ffffff", "line": {"width": 7}}}
+    ring = {"type": "scatter", "mode": "markers", "x": [x], "y": [y], "name": mark.label,
+            "marker": {"symbol": "circle-open", "size": 19, "color": mark.color, "line": {"width": 3.5}},
             "hovertemplate": f"{mark.label} (in the race)<extra></extra>", "showlegend": True}
+    return [halo, ring]
 
 
 def _axis(axis: MapAxis, coordinates: np.ndarray) -> dict:

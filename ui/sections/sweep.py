@@ -149,15 +149,16 @@ def _draw_map(state: AppState, optimizer: str, *, colorbar: bool):
     fixed = ", ".join(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}"
                       for name, value in make_optimizer(optimizer, **settings.kwargs()).hyperparameters().items()
                       if name not in (spec.x, spec.y))
-    source = f"run {index + 1}" if index is not None else "preset"
+    source = f"run {index + 1}'s" if index is not None else "the preset's"
     figure = sweep_map_figure(result, x_axis, y_axis, metric=spec.metric, minima=surface.minima,
-                              title=f"{_title(optimizer)} · {fixed} ({source})", marks=marks, colorbar=colorbar)
+                              title=_title(optimizer), marks=marks, colorbar=colorbar)
     key = f"sweep_map_{optimizer}"
     st.plotly_chart(Prebuilt(figure), key=key, config=CONFIG, theme=None, selection_mode="points",
                     on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
     counts = {name: int((result.outcome_names == name).sum()) for name in
               ("reached", "left", "moving", "stalled", "escaped", "diverged")}
-    st.caption(" · ".join(f"{name}: {count}" for name, count in counts.items() if count))
+    st.caption(f"Other settings ({source}): {fixed}.  \nCells: "
+               + " · ".join(f"{name} {count:,}" for name, count in counts.items() if count))
     return result, x_axis, y_axis
 
 
