@@ -238,3 +238,77 @@ def _discrete(colors: list[str]) -> list[list]:
 def _rounded(values: np.ndarray, digits: int = 6) -> list:
     values = np.asarray(values, dtype=np.float64)
     return [None if not np.isfinite(v) else round(float(v), digits) for v in values]
+
+
+MINIMUM_HUES = ("#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#E69F00", "#000000", "#F0E442")
+BASIN_OTHERS = (("stalled", "stalled elsewhere", "#7A7A7A"), ("moving", "still on its way", "#E8E2D0"),
+                ("escaped", "escaped downhill", "#F4A259"), ("diverged", "blew up", "#B00020"))
+BASIN_RADIUS = 0.01   # ended "in" a minimum: within this fraction of the domain's span of it
+
+
+def basin_codes(result: SweepResult, minima: Any, domain: Any) -> np.ndarray:
+    """z per start: k + lightness for a run that ended in minimum k (k + 0.05 after no steps … k + 0.95 after
+    all of them, by the first step within tolerance, else the run's length), len(minima) + i + 0.5 for the i-th
+    of BASIN_OTHERS."""
+    minima = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
+    names = result.outcome_names
+    span = float(max(np.ptp(np.asarray(domain, dtype=np.float64), axis=1)))
+    z = np.full(names.shape, len(minima) + 1.5)  # "still on its way" unless it is in a minimum or below
+    for index, (outcome, _, _) in enumerate(BASIN_OTHERS):
+        z[names == outcome] = len(minima) + index + 0.5
+    if len(minima):
+        distances = np.linalg.norm(result.final_point[..., None, :] - minima, axis=-1)
+        nearest = distances.argmin(axis=-1)
+        inside = (distances.min(axis=-1) <= BASIN_RADIUS * span) & np.isin(names, ("reached", "left", "stalled",
+                                                                                   "moving"))
+        steps = np.where(result.reached_at >= 0, result.reached_at, result.steps)
+        z = np.where(inside, nearest + 0.05 + 0.9 * steps / max(result.steps, 1), z)
+    return z
+
+
+def basin_figure(result: SweepResult, xs: np.ndarray, ys: np.ndarray, *, minima: Any, domain: Any, title: str,
+                 start: Any, height: int = 500) -> dict:
+    """A grid of starts (result of batch shape (len(xs), len(ys))), coloured by where each run ended: a hue per
+    minimum, lighter for fewer steps; the other outcomes in flat colours. ★ minima, ○ the race's start."""
+    minima = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
+    z = basin_codes(result, minima, domain)
+    k, bands = len(minima), len(minima) + len(BASIN_OTHERS)
+    scale = []
+    for index in range(k):
+        hue = MINIMUM_HUES[index % len(MINIMUM_HUES)]
+        scale += [[index / bands, _mix(hue, 0.2)], [(index + 1) / bands, _mix(hue, 1.0)]]
+    for index, (_, _, color) in enumerate(BASIN_OTHERS):
+        scale += [[(k + index) / bands, color], [(k + index + 1) / bands, color]]
+    data = [{"type": "heatmap", "x": _rounded(xs), "y": _rounded(ys), "z": typed(z.T), "zmin": 0, "zmax": bands,
+             "colorscale": scale, "showscale": False, "name": "basins",
+             "hovertemplate": "start (%{x:.3g}, %{y:.3g})<extra></extra>"}]
+    present = set(np.floor(z).astype(int).ravel().tolist())
+    for index, (x, y) in enumerate(minima):
+        data.append({"type": "scatter", "mode": "markers", "x": [round(float(x), 6)], "y": [round(float(y), 6)],
+                     "name": f"ends in ({x:.3g}, {y:.3g})", "showlegend": index in present,
+                     "marker": {"symbol": "star", "size": 15, "color": MINIMUM_HUES[index % len(MINIMUM_HUES)],
+                                "line": {"color": "#ffffff", "width": 1.5}},
+                     "hovertemplate": f"minimum ({x:.4g}, {y:.4g})<extra></extra>"})
+    data += [{"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name, "hoverinfo": "skip",
+              "marker": {"symbol": "square", "size": 13, "color": color}, "showlegend": True}
+             for index, (_, name, color) in enumerate(BASIN_OTHERS) if k + index in present]
+    data.append({"type": "scatter", "mode": "markers", "x": [float(start[0])], "y": [float(start[1])],
+                 "name": "the race's start", "marker": {"symbol": "circle-open", "size": 15, "color": "#000",
+                                                        "line": {"width": 3}},
+                 "hovertemplate": "the race's start<extra></extra>"})
+    (x0, x1), (y0, y1) = domain
+    return {"data": data, "layout": {
+        "title": {"text": title, "x": 0.01, "font": {"size": 15}}, "height": height, "font": FONT,
+        "margin": {"l": 50, "r": 10, "t": 40, "b": 110}, "hovermode": "closest", "dragmode": False,
+        "xaxis": {"range": [x0, x1], "title": {"text": "start x"}, "showgrid": False, "zeroline": False},
+        "yaxis": {"range": [y0, y1], "title": {"text": "start y"}, "showgrid": False, "zeroline": False},
+        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 12}},
+        "uirevision": "basins",
+    }}
+
+
+def _mix(hex_color: str, amount: float) -> str:
+    """`hex_color` mixed with white: amount 1 is the colour itself, 0 is white."""
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (round(255 + (c - 255) * amount) for c in (r, g, b))
+    return f"rgb({r}, {g}, {b})"

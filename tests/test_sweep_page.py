@@ -13,7 +13,17 @@ import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from figures.sweep import CLICK_TRACE, OVERLAYS, MapAxis, MapMark, click_cell, click_groups, sweep_map_figure
+from figures.sweep import (
+    CLICK_TRACE,
+    OVERLAYS,
+    MapAxis,
+    MapMark,
+    basin_codes,
+    basin_figure,
+    click_cell,
+    click_groups,
+    sweep_map_figure,
+)
 from optimizers import OPTIMIZERS, AdaMax, sweep
 from optimizers.sweep import hyperparameter_axis
 from surfaces import SURFACES
@@ -160,3 +170,21 @@ def test_the_section_shows_the_cores_sweep():
                                np.log10(np.maximum(core.final_loss, 1e-16))[coloured], rtol=1e-6)
     assert any(t.get("name") == "AdaMax(lr=0.1)" for t in first["data"])  # the race's run is marked
     assert app.query_params["sweep"] in ("adamax(vs=sgd,cells=16)", ["adamax(vs=sgd,cells=16)"])  # mirrored in the link
+
+
+def test_basin_map_colours_each_start_by_the_minimum_it_ends_in():
+    """Himmelblau: starts right next to each of the four minima end in that minimum; the figure has no NaN."""
+    himmelblau = SURFACES["himmelblau"]
+    minima = himmelblau.minima
+    starts = minima[:, None, :] + np.array([[0.05, -0.05]])  # (4, 1, 2): one start beside each minimum
+    starts = np.concatenate([starts, [[[0.0, 40.0]]]], axis=0)  # and one far off the map, still on its way
+    result = sweep(AdaMax(lr=0.01), himmelblau, starts, 400, bound=50.0)
+    z = basin_codes(result, minima, himmelblau.domain)
+    np.testing.assert_array_equal(np.floor(z[:4, 0]), np.arange(4))
+    assert result.outcome_names[4, 0] == "moving" and z[4, 0] == len(minima) + 1.5  # beige: "still on its way"
+    xs, ys = np.arange(5.0), np.arange(1.0)
+    figure = basin_figure(result, xs, ys, minima=minima, domain=himmelblau.domain, title="AdaMax", start=(0, 0))
+    go.Figure(figure)
+    assert non_finite_paths(figure) == []
+    shown = [t["name"] for t in figure["data"] if t.get("showlegend")]
+    assert sum(name.startswith("ends in") for name in shown) == 4

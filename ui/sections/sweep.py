@@ -20,6 +20,7 @@ from figures.sweep import (
     METRICS,
     MapAxis,
     MapMark,
+    basin_figure,
     cell_metric,
     click_cell,
     lr_sensitivity_figure,
@@ -38,6 +39,8 @@ from ..summary import current_tolerance
 from ..url import numeric_hyperparameters
 
 SENSITIVITY_LRS = np.logspace(-4, 1, 41)   # five decades
+BASIN_SIDE = 48                            # starts per axis of a basin map
+MAX_BASIN_MAPS = 3
 AXIS_TITLES = {"lr": "learning rate α", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "momentum": "momentum μ",
                "alpha": "α (RMSProp decay)", "initial_accumulator_value": "initial accumulator s₀", "p": "p"}
 
@@ -71,6 +74,7 @@ def draw(state: AppState, results: list[RunResult]) -> None:
                            file_name=f"sweep_{state.surface}_{optimizer}_{x_axis.name}_{y_axis.name}.csv",
                            mime="text/csv", icon=":material/download:")
     _sensitivity(state, results)
+    _basins(state)
 
 
 def _controls(spec: SweepSpec) -> None:
@@ -221,3 +225,41 @@ def _sensitivity(state: AppState, results: list[RunResult]) -> None:
                "robust optimizer.")
     st.plotly_chart(Prebuilt(lr_sensitivity_figure(curves, metric=title, log=log)), key="sweep_sensitivity",
                     config=CONFIG, theme=None)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def basin_cells(surface: str, surface_params: tuple, steps: int, spec: RunSpec,
+                tolerance: float) -> tuple[SweepResult, np.ndarray, np.ndarray]:
+    """One run's settings from every start of a BASIN_SIDE × BASIN_SIDE grid over the domain."""
+    landscape = make_surface(surface, **dict(surface_params))
+    (x0, x1), (y0, y1) = landscape.domain
+    xs, ys = np.linspace(x0, x1, BASIN_SIDE), np.linspace(y0, y1, BASIN_SIDE)
+    starts = np.stack(np.meshgrid(xs, ys, indexing="ij"), axis=-1)
+    result = sweep(make_optimizer(spec.optimizer, **spec.kwargs()), landscape, starts, steps, tolerance=tolerance,
+                   bound=divergence_bound(landscape))
+    return result, xs, ys
+
+
+def _basins(state: AppState) -> None:
+    st.subheader("Where each start ends: basins", divider="gray")
+    labels = labels_for(state.runs)
+    if not labels:
+        st.info("Add a run to the race to see its basins.", icon=":material/info:")
+        return
+    firsts = list(dict.fromkeys(spec.optimizer for spec in state.runs))
+    default = [labels[[spec.optimizer for spec in state.runs].index(key)] for key in firsts][:MAX_BASIN_MAPS]
+    chosen = st.multiselect("Runs", labels, default=default, key="sweep_basin_runs",
+                            max_selections=MAX_BASIN_MAPS)
+    surface = surface_of(state)
+    st.caption(f"Each pixel is a start on a {BASIN_SIDE}×{BASIN_SIDE} grid over the domain, run for {state.steps:,} "
+               "steps with the run's settings: a hue per minimum it ended in (lighter: it got within tolerance "
+               "in fewer steps), grey where it stalled elsewhere, beige where it is still on its way.")
+    columns = st.columns(max(len(chosen), 1))
+    for column, label in zip(columns, chosen, strict=False):
+        index = labels.index(label)
+        result, xs, ys = basin_cells(state.surface, state.surface_params, state.steps, state.runs[index],
+                                     current_tolerance())
+        figure = basin_figure(result, xs, ys, minima=surface.minima, domain=surface.domain, title=label,
+                              start=state.start)
+        with column:
+            st.plotly_chart(Prebuilt(figure), key=f"sweep_basin_{index}", config=CONFIG, theme=None)
