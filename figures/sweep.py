@@ -98,7 +98,8 @@ def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, m
     data = [
         {"type": "heatmap", "x": _rounded(xs), "y": _rounded(ys), "z": typed(shown.T), "zmin": low, "zmax": high,
          "colorscale": METRIC_COLORSCALE, "hoverinfo": "skip", "name": metric_title, "showscale": colorbar,
-         "colorbar": {"title": {"text": colour_title, "side": "right"}, "thickness": 14, "len": 0.8}},
+         "colorbar": {"title": {"text": colour_title, "side": "right"}, "thickness": 14, "len": 0.9, "x": 1.02,
+                      "xanchor": "left"}},
         {"type": "heatmap", "x": _rounded(xs), "y": _rounded(ys), "z": typed(painted.T), "zmin": 0,
          "zmax": len(OVERLAYS), "colorscale": _discrete([color for _, _, color in OVERLAYS] + ["rgba(0,0,0,0)"]),
          "showscale": False, "hoverinfo": "skip", "name": "outcomes"},
@@ -111,7 +112,10 @@ def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, m
              for index, (_, name, color) in enumerate(OVERLAYS) if index in present]
     return {"data": data, "layout": {
         "title": {"text": title, "x": 0.01, "font": {"size": 16}}, "height": height, "font": FONT,
-        "margin": {"l": 70, "r": 10, "t": 44, "b": 120}, "hovermode": "closest", "dragmode": False,
+        # A fixed bottom margin (no autoexpand): maps side by side keep equal plot areas whatever their legends.
+        "margin": {"l": 70, "r": 100 if colorbar else 10, "t": 44, "b": 160, "autoexpand": False},
+        "hovermode": "closest",
+        "dragmode": False,
         "clickmode": "event", "uirevision": "sweep", "plot_bgcolor": "#ffffff",
         "xaxis": _axis(x_axis, xs), "yaxis": _axis(y_axis, ys),
         "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 13}},

@@ -188,3 +188,14 @@ def test_basin_map_colours_each_start_by_the_minimum_it_ends_in():
     assert non_finite_paths(figure) == []
     shown = [t["name"] for t in figure["data"] if t.get("showlegend")]
     assert sum(name.startswith("ends in") for name in shown) == 4
+
+
+@pytest.mark.parametrize("surface", ["saddle", "goldstein_price", "quadratic"])
+@pytest.mark.parametrize("metric", ["gap", "steps", "distance"])
+def test_every_metric_opens_on_surfaces_without_f_star_or_with_f_star_not_zero(surface, metric):
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params.update({"surface": surface, "section": "sweep", "sweep": f"adamax(cells=16,color={metric})"})
+    app.run()
+    assert not app.exception
+    charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    assert len(charts) >= 4 and all(non_finite_paths(chart) == [] for chart in charts)
