@@ -7,7 +7,7 @@ Runs have stable ids, so removing run 2 of 4 leaves the others' widgets (and the
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import streamlit as st
 
@@ -17,7 +17,7 @@ from surfaces import SURFACE_PARAMETER_RANGES, SURFACES
 from .custom import CUSTOM, applied_params, custom_preset, draw_custom_panel, load_custom
 from .noise_controls import draw_noise, load_noise, read_noise
 from .presets import preset_for
-from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec
+from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec, SweepSpec
 from .widgets import format_value, hyperparameter_widget, log_grid
 
 STEP_OPTIONS = (10, 20, 30, 50, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000)
@@ -57,6 +57,32 @@ def load_state(state: AppState) -> None:
     st.session_state["next_run_id"] = len(ids)
     for run_id, spec in zip(ids, state.runs, strict=True):
         _load_run(run_id, spec)
+    for setting in fields(SweepSpec):  # the Sweeps section's widgets (ui/sections/sweep.py)
+        st.session_state[f"sweep_{setting.name}"] = getattr(state.sweep, setting.name)
+
+
+def add_run(spec: RunSpec) -> bool:
+    """Add `spec` to the race as a new run (from a callback); False when the race is full."""
+    ids = st.session_state["run_ids"]
+    if len(ids) >= MAX_RUNS:
+        return False
+    run_id = st.session_state["next_run_id"]
+    st.session_state["next_run_id"] = run_id + 1
+    ids.append(run_id)
+    _load_run(run_id, spec)
+    return True
+
+
+def _read_sweep() -> SweepSpec:
+    """The Sweeps settings. Re-assigning each key keeps it when its widget is not drawn (another section is
+    shown): Streamlit forgets a widget's value once the widget is gone, and the link must keep the sweep."""
+    values = {}
+    for setting in fields(SweepSpec):
+        key = f"sweep_{setting.name}"
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+        values[setting.name] = st.session_state.get(key, setting.default)
+    return SweepSpec(**values)
 
 
 def _run_spec(run_id: int) -> RunSpec:
@@ -83,7 +109,8 @@ def read_state() -> AppState:
     # A segmented control can be clicked off to nothing: put it back (widgets are drawn after this).
     section = st.session_state["section"] = st.session_state.get("section") or "race"
     view = st.session_state["view"] = st.session_state.get("view") or "contour"
-    return AppState(surface, params, start, int(st.session_state["steps"]), view, runs, section, read_noise())
+    return AppState(surface, params, start, int(st.session_state["steps"]), view, runs, section, read_noise(),
+                    _read_sweep())
 
 
 # ---------------------------------------------------------------- callbacks

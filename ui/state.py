@@ -8,12 +8,13 @@ from typing import Literal
 from optimizers.noise import GradientNoise
 
 View = Literal["contour", "3d"]
-Section = Literal["race", "inside", "lp", "eps"]
+Section = Literal["race", "inside", "lp", "eps", "sweep"]
 SECTIONS: dict[str, str] = {          # key in the URL → title on the page
     "race": "The race",
     "inside": "Inside AdaMax",
     "lp": "From Adam to AdaMax",
     "eps": "Where ε goes",
+    "sweep": "Sweeps",
 }
 MAX_RUNS = 8
 MIN_STEPS, MAX_STEPS = 10, 5000
@@ -34,6 +35,29 @@ class RunSpec:
         return dict(self.params)
 
 
+SWEEP_METRICS: dict[str, str] = {   # key in the link → what the sweep's maps colour by
+    "gap": "final f − f*",
+    "best": "best f − f*",
+    "steps": "steps to tolerance",
+    "distance": "final distance to a minimum",
+}
+SWEEP_RESOLUTIONS = (16, 32, 64, 96, 128)
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """The Sweeps section's settings: the map's optimizer and axes (two of its numeric hyperparameters), the
+    optimizer shown beside it ("" for none), the colour metric and the cells per axis. Every other setting of
+    a map's optimizer is that of its first run in the race (its surface preset's, or its defaults, if none)."""
+
+    optimizer: str = "adamax"
+    x: str = "lr"
+    y: str = "beta2"
+    compare: str = "adam"
+    metric: str = "gap"
+    resolution: int = 64
+
+
 @dataclass(frozen=True)
 class AppState:
     """Everything on screen that a link should restore."""
@@ -47,3 +71,4 @@ class AppState:
     runs: tuple[RunSpec, ...] = field(default_factory=tuple)
     section: Section = "race"
     noise: GradientNoise | None = None   # the page's gradient noise (every run sees the same draws); None: off
+    sweep: SweepSpec = field(default_factory=SweepSpec)

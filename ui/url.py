@@ -34,15 +34,28 @@ from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
 
 from .custom import CUSTOM, DEFAULT_DOMAIN, DEFAULT_PARAMS, build, custom_params, custom_preset, plain
 from .presets import DEFAULT_SURFACE, preset_for
-from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, SECTIONS, AppState, RunSpec
+from .state import (
+    MAX_RUNS,
+    MAX_STEPS,
+    MIN_STEPS,
+    SECTIONS,
+    SWEEP_METRICS,
+    SWEEP_RESOLUTIONS,
+    AppState,
+    RunSpec,
+    SweepSpec,
+)
 
 MAX_VALUE_CHARS = 300   # longer than any link the app writes; longer values are ignored unread
 MAX_ARGUMENTS = 16      # per call; no optimizer has more than 6 hyperparameters
 MAX_NOTICES = 12
 LOG_SCALE_FLOOR = 1e-12  # a log-scale slider cannot show 0, so its range starts here
 VIEWS = ("contour", "3d")
-KEYS = ("surface", "start", "steps", "view", "run", "section", "formula", "domain", "minimum", "noise")
+KEYS = ("surface", "start", "steps", "view", "run", "section", "formula", "domain", "minimum", "noise", "sweep")
 MAX_FORMULA_VALUE_CHARS = 500  # = surfaces.formula.MAX_FORMULA_CHARS (not imported: it would import SymPy)
+# The Sweeps section's settings as a call: sweep=adamax(x=lr,y=beta2,vs=adam,color=gap,cells=64), only the
+# arguments that differ from SweepSpec's defaults written; vs=none shows no second map.
+SWEEP_ARGUMENTS = {"x": "x", "y": "y", "vs": "compare", "color": "metric", "cells": "resolution"}
 
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _TOKEN = re.compile(rf"\s*(?:(?P<number>{_NUMBER})|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),=-]))")
@@ -70,6 +83,8 @@ def encode(state: AppState) -> dict[str, str | list[str]]:
         query["section"] = state.section
     if state.noise is not None:
         query["noise"] = _noise_call(state.noise)
+    if state.section == "sweep" or state.sweep != SweepSpec():
+        query["sweep"] = _sweep_call(state.sweep)
     return query
 
 
@@ -87,6 +102,13 @@ def _noise_call(noise: GradientNoise) -> str:
     if noise.kind == "spikes":
         return _call("spikes", (("every", noise.every), ("factor", noise.factor), ("seed", noise.seed)))
     return _call("gaussian", (("scale", noise.scale), ("relative", noise.relative), ("seed", noise.seed)))
+
+
+def _sweep_call(sweep: SweepSpec) -> str:
+    default = SweepSpec()
+    params = tuple((key, getattr(sweep, field) or "none") for key, field in SWEEP_ARGUMENTS.items()
+                   if getattr(sweep, field) != getattr(default, field))
+    return _call(sweep.optimizer, params)
 
 
 def to_query_string(state: AppState) -> str:
@@ -278,6 +300,7 @@ def _decode(query: Mapping, notices: _Notices) -> AppState:
         runs=_read_runs(query, preset.runs, notices),
         section=_read_choice("section", _single(query, "section", notices), tuple(SECTIONS), "race", notices),
         noise=_read_noise(_single(query, "noise", notices), notices),
+        sweep=_read_sweep(_single(query, "sweep", notices), notices),
     )
     _report_unknown_keys(query, notices)
     return state
@@ -609,3 +632,69 @@ def _constructible(key: str, params: dict, written: dict[str, str], where: str, 
         return fewer
     notices.add(f"{where}: {problem}; ignored all its settings.")
     return {}
+
+
+def numeric_hyperparameters(optimizer: str) -> list[str]:
+    """The hyperparameters of `optimizer` a sweep map can put on an axis (log, one-minus-log or linear)."""
+    return [spec.name for spec in OPTIMIZERS[optimizer].HYPERPARAMETERS
+            if spec.scale in ("log", "one_minus_log", "linear")]
+
+
+def _read_sweep(text: str | None, notices: _Notices) -> SweepSpec:
+    """The Sweeps settings of `sweep=optimizer(x=…,y=…,vs=…,color=…,cells=…)`; anything unusable → its default."""
+    default = SweepSpec()
+    if text is None:
+        return default
+    try:
+        name, arguments = _parse_call(text)
+    except _SyntaxProblem as problem:
+        notices.add(f"Could not read sweep {_show(text)} ({problem}); showing the default sweep.")
+        return default
+    if name not in OPTIMIZERS:
+        notices.add(f"Sweep: unknown optimizer {_show(name)} (valid: {', '.join(OPTIMIZERS)}); "
+                    f"using {default.optimizer}.")
+        name = default.optimizer
+    values: dict[str, object] = {"optimizer": name}
+    for key, value in _first_arguments(arguments, "Sweep", notices):
+        field = SWEEP_ARGUMENTS.get(key)
+        shown = _brief(value.text)
+        if field is None:
+            notices.add(f"Sweep has no setting {_show(key)} (it has {', '.join(SWEEP_ARGUMENTS)}); ignored it.")
+        elif field in values:
+            notices.add(f"Sweep: {key} is given more than once; used the first.")
+        elif field == "compare":
+            if value.word == "none" or value.word in OPTIMIZERS:
+                values[field] = "" if value.word == "none" else value.word
+            else:
+                notices.add(f"Sweep: vs={shown} is not an optimizer or none; comparing with {default.compare}.")
+        elif field == "metric":
+            if value.word in SWEEP_METRICS:
+                values[field] = value.word
+            else:
+                notices.add(f"Sweep: color={shown} is not one of {', '.join(SWEEP_METRICS)}; using {default.metric}.")
+        elif field == "resolution":
+            if value.number is None or not math.isfinite(value.number):
+                notices.add(f"Sweep: cells={shown} is not a number; using {default.resolution}.")
+            else:
+                cells = min(SWEEP_RESOLUTIONS, key=lambda option: abs(option - value.number))
+                if cells != value.number:
+                    notices.add(f"Sweep: cells={shown} is not one of {', '.join(map(str, SWEEP_RESOLUTIONS))}; "
+                                f"using {cells}.")
+                values[field] = cells
+        else:  # an axis
+            values[field] = value.word or value.text
+    axes = numeric_hyperparameters(name)
+    for field, fallback in (("x", 0), ("y", 1)):
+        wanted = values.get(field, getattr(default, field))
+        if wanted not in axes:
+            replacement = next(axis for axis in axes[fallback:] + axes if axis != values.get("x"))
+            if field in values:
+                notices.add(f"Sweep: {OPTIMIZERS[name].title} has no numeric hyperparameter {_show(str(wanted))} "
+                            f"(it has {', '.join(axes)}); using {replacement}.")
+            values[field] = replacement
+        else:
+            values[field] = wanted
+    if values["x"] == values["y"]:
+        values["y"] = next(axis for axis in axes if axis != values["x"])
+        notices.add(f"Sweep: both axes were {values['x']}; using {values['y']} for y.")
+    return SweepSpec(**values)

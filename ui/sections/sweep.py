@@ -1,0 +1,265 @@
+"""Sweeps: the whole hyperparameter plane at once — a map per optimizer, learning-rate curves, a CSV.
+
+Every cell of a map is one configuration run from the race's start for the race's steps through
+`optimizers.sweep`, classified by the core's one classification. The hyperparameters not on the axes are those
+of the optimizer's first run in the race (the surface preset's, or the defaults, when the race has none), so
+moving that run's sliders, the start or the steps redraws the maps. A click on a cell adds its configuration
+to the race.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from figures import run_color
+from figures.sweep import (
+    METRICS,
+    MapAxis,
+    MapMark,
+    basin_figure,
+    cell_metric,
+    click_cell,
+    lr_sensitivity_figure,
+    sweep_map_figure,
+)
+from optimizers import OPTIMIZERS, make_optimizer, sweep
+from optimizers.sweep import SweepResult, hyperparameter_axis
+from surfaces import make_surface
+
+from ..compute import RunResult, divergence_bound, labels_for, surface_of
+from ..controls import add_run
+from ..figure import CONFIG, Prebuilt
+from ..presets import preset_for
+from ..state import SWEEP_RESOLUTIONS, AppState, RunSpec, SweepSpec
+from ..summary import current_tolerance
+from ..url import numeric_hyperparameters
+
+SENSITIVITY_LRS = np.logspace(-4, 1, 41)   # five decades
+BASIN_SIDE = 48                            # starts per axis of a basin map
+MAX_BASIN_MAPS = 3
+AXIS_TITLES = {"lr": "learning rate α", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "momentum": "momentum μ",
+               "alpha": "α (RMSProp decay)", "initial_accumulator_value": "initial accumulator s₀", "p": "p"}
+
+
+def draw(state: AppState, results: list[RunResult]) -> None:
+    spec = state.sweep
+    _controls(spec)
+    surface = surface_of(state)
+    st.caption(f"Each cell is one run from ({state.start[0]:g}, {state.start[1]:g}) for {state.steps:,} steps "
+               f"on {surface.name}; the other settings are those of the optimizer's run in the race (sidebar). "
+               "Hover a cell for its settings and outcome; **click a cell to add it to the race.**")
+    optimizers = [spec.optimizer] + ([spec.compare] if spec.compare and spec.compare != spec.optimizer else [])
+    columns = st.columns(len(optimizers))
+    first = None
+    for column, optimizer in zip(columns, optimizers, strict=True):
+        axes = numeric_hyperparameters(optimizer)
+        if spec.x not in axes or spec.y not in axes:
+            column.info(f"{OPTIMIZERS[optimizer].title} has no {spec.x if spec.x not in axes else spec.y}: "
+                        "no map on these axes.", icon=":material/info:")
+            continue
+        with column:
+            result, x_axis, y_axis = _draw_map(state, optimizer, colorbar=True)
+        first = first or (optimizer, result, x_axis, y_axis)
+    message = st.session_state.pop("sweep_added", None)
+    if message:
+        st.success(message, icon=":material/add_circle:")
+    if first is not None:
+        optimizer, result, x_axis, y_axis = first
+        csv = sweep_frame(result, x_axis, y_axis).to_csv(index=False)
+        st.download_button("Download this map as CSV (one row per cell)", csv, key="sweep_csv",
+                           file_name=f"sweep_{state.surface}_{optimizer}_{x_axis.name}_{y_axis.name}.csv",
+                           mime="text/csv", icon=":material/download:")
+    _sensitivity(state, results)
+    _basins(state)
+
+
+def _controls(spec: SweepSpec) -> None:
+    row = st.columns([1.1, 1, 1, 1.1, 1.3, 0.8])
+    row[0].selectbox("Optimizer", list(OPTIMIZERS), key="sweep_optimizer", format_func=_title,
+                     on_change=_fix_axes)
+    axes = numeric_hyperparameters(st.session_state["sweep_optimizer"])
+    row[1].selectbox("x axis", axes, key="sweep_x", format_func=_axis_title, on_change=_fix_axes)
+    row[2].selectbox("y axis", [axis for axis in axes if axis != st.session_state["sweep_x"]], key="sweep_y",
+                     format_func=_axis_title)
+    row[3].selectbox("Beside it", ["", *OPTIMIZERS], key="sweep_compare",
+                     format_func=lambda key: _title(key) if key else "nothing")
+    row[4].selectbox("Colour", list(METRICS), key="sweep_metric", format_func=METRICS.get)
+    row[5].selectbox("Cells", SWEEP_RESOLUTIONS, key="sweep_resolution", format_func=lambda n: f"{n}²",
+                     help="cells per axis")
+
+
+def _fix_axes() -> None:
+    """After the optimizer or the x axis changed: keep two distinct axes the optimizer has."""
+    axes = numeric_hyperparameters(st.session_state["sweep_optimizer"])
+    if st.session_state.get("sweep_x") not in axes:
+        st.session_state["sweep_x"] = axes[0]
+    if st.session_state.get("sweep_y") not in axes or st.session_state["sweep_y"] == st.session_state["sweep_x"]:
+        st.session_state["sweep_y"] = next(axis for axis in axes if axis != st.session_state["sweep_x"])
+
+
+def _title(key: str) -> str:
+    return OPTIMIZERS[key].title
+
+
+def _axis_title(name: str) -> str:
+    return AXIS_TITLES.get(name, name)
+
+
+def settings_for(state: AppState, optimizer: str) -> tuple[int | None, RunSpec]:
+    """(race index, spec) of the first run of `optimizer` in the race, else (None, the preset's or defaults)."""
+    for index, spec in enumerate(state.runs):
+        if spec.optimizer == optimizer:
+            return index, spec
+    preset = next((spec for spec in preset_for(state.surface).runs if spec.optimizer == optimizer), None)
+    return None, preset or RunSpec(optimizer)
+
+
+def map_axes(optimizer: str, spec: SweepSpec) -> tuple[MapAxis, MapAxis]:
+    specs = {h.name: h for h in OPTIMIZERS[optimizer].HYPERPARAMETERS}
+    scales = {"log": "log scale", "one_minus_log": "log of 1 − β", "linear": "linear"}
+    return tuple(MapAxis(name, f"{_axis_title(name)} ({scales[specs[name].scale]})", specs[name].scale,
+                         hyperparameter_axis(specs[name], spec.resolution))
+                 for name in (spec.x, spec.y))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def sweep_cells(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
+                x: str, y: str, resolution: int, tolerance: float) -> SweepResult:
+    """The sweep behind one map: `spec`'s settings with x × y swept over `resolution` values each."""
+    landscape = make_surface(surface, **dict(surface_params))
+    specs = {h.name: h for h in OPTIMIZERS[spec.optimizer].HYPERPARAMETERS}
+    xs, ys = hyperparameter_axis(specs[x], resolution), hyperparameter_axis(specs[y], resolution)
+    optimizer = make_optimizer(spec.optimizer, **{**spec.kwargs(), x: xs[:, None, None], y: ys[None, :, None]})
+    return sweep(optimizer, landscape, np.array(start), steps, tolerance=tolerance,
+                 bound=divergence_bound(landscape))
+
+
+def _draw_map(state: AppState, optimizer: str, *, colorbar: bool):
+    spec = state.sweep
+    index, settings = settings_for(state, optimizer)
+    x_axis, y_axis = map_axes(optimizer, spec)
+    result = sweep_cells(state.surface, state.surface_params, state.start, state.steps, settings, spec.x, spec.y,
+                         spec.resolution, current_tolerance())
+    surface = surface_of(state)
+    labels = labels_for(state.runs)
+    defaults = make_optimizer(optimizer).hyperparameters()
+    marks = [MapMark(labels[i], run_color(i), float(run.kwargs().get(spec.x, defaults[spec.x])),
+                     float(run.kwargs().get(spec.y, defaults[spec.y])))
+             for i, run in enumerate(state.runs) if run.optimizer == optimizer]
+    fixed = ", ".join(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}"
+                      for name, value in make_optimizer(optimizer, **settings.kwargs()).hyperparameters().items()
+                      if name not in (spec.x, spec.y))
+    source = f"run {index + 1}'s" if index is not None else "the preset's"
+    figure = sweep_map_figure(result, x_axis, y_axis, metric=spec.metric, minima=surface.minima,
+                              title=_title(optimizer), marks=marks, colorbar=colorbar)
+    key = f"sweep_map_{optimizer}"
+    st.plotly_chart(Prebuilt(figure), key=key, config=CONFIG, theme=None, selection_mode="points",
+                    on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
+    counts = {name: int((result.outcome_names == name).sum()) for name in
+              ("reached", "left", "moving", "stalled", "escaped", "diverged")}
+    st.caption(f"Other settings ({source}): {fixed}.  \nCells: "
+               + " · ".join(f"{name} {count:,}" for name, count in counts.items() if count))
+    return result, x_axis, y_axis
+
+
+def _on_map_click(key: str, result: SweepResult, settings: RunSpec, x_axis: MapAxis, y_axis: MapAxis) -> None:
+    """A click on a map's invisible grid adds that cell's configuration to the race."""
+    event = st.session_state.get(key)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        cell = click_cell(result, int(point.get("curve_number", -1)), int(point.get("point_index", -1)))
+        if cell is not None:
+            i, j = cell
+            spec = cell_spec(settings, x_axis.name, float(x_axis.values[i]), y_axis.name, float(y_axis.values[j]))
+            label = make_optimizer(spec.optimizer, **spec.kwargs()).label()
+            st.session_state["sweep_added"] = (f"Added {label} to the race." if add_run(spec)
+                                               else "The race is full (8 runs): remove a run first.")
+            return
+
+
+def cell_spec(settings: RunSpec, x: str, x_value: float, y: str, y_value: float) -> RunSpec:
+    """The RunSpec of a map cell: the map's fixed settings with the cell's x and y."""
+    defaults = make_optimizer(settings.optimizer).hyperparameters()
+    params = {**settings.kwargs(), x: x_value, y: y_value}
+    return RunSpec(settings.optimizer, tuple(sorted((name, value) for name, value in params.items()
+                                                    if value != defaults[name])))
+
+
+def sweep_frame(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis) -> pd.DataFrame:
+    """One row per cell: its settings, its metrics and its outcome."""
+    xs, ys = np.meshgrid(x_axis.values, y_axis.values, indexing="ij")
+    return pd.DataFrame({
+        x_axis.name: xs.ravel(), y_axis.name: ys.ravel(), "outcome": result.outcome_names.ravel(),
+        "final_loss": result.final_loss.ravel(), "best_loss": result.best_loss.ravel(),
+        "reached_at": result.reached_at.ravel(), "diverged_at": result.diverged_at.ravel(),
+        "final_x": result.final_point[..., 0].ravel(), "final_y": result.final_point[..., 1].ravel(),
+    })
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def lr_curve(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
+             tolerance: float) -> SweepResult:
+    """One race run's settings with lr swept over SENSITIVITY_LRS."""
+    landscape = make_surface(surface, **dict(surface_params))
+    optimizer = make_optimizer(spec.optimizer, **{**spec.kwargs(), "lr": SENSITIVITY_LRS[:, None]})
+    return sweep(optimizer, landscape, np.array(start), steps, tolerance=tolerance,
+                 bound=divergence_bound(landscape))
+
+
+def _sensitivity(state: AppState, results: list[RunResult]) -> None:
+    st.subheader("Learning-rate sensitivity", divider="gray")
+    metric = "steps" if state.sweep.metric == "steps" else "gap"
+    surface = surface_of(state)
+    curves, log, title = [], True, METRICS[metric]
+    for index, (spec, label) in enumerate(zip(state.runs, labels_for(state.runs), strict=True)):
+        result = lr_curve(state.surface, state.surface_params, state.start, state.steps, spec, current_tolerance())
+        values, log, title = cell_metric(result, metric, surface.minima)
+        curves.append({"label": label, "color": run_color(index), "lr": SENSITIVITY_LRS, "value": values,
+                       "diverged": result.outcome_names == "diverged"})
+    st.caption(f"{title} against the learning rate over five decades, one curve per run of the race with its "
+               "other settings kept; ✖ marks a learning rate at which the run blew up. A flat, wide valley is a "
+               "robust optimizer.")
+    st.plotly_chart(Prebuilt(lr_sensitivity_figure(curves, metric=title, log=log)), key="sweep_sensitivity",
+                    config=CONFIG, theme=None)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def basin_cells(surface: str, surface_params: tuple, steps: int, spec: RunSpec,
+                tolerance: float) -> tuple[SweepResult, np.ndarray, np.ndarray]:
+    """One run's settings from every start of a BASIN_SIDE × BASIN_SIDE grid over the domain."""
+    landscape = make_surface(surface, **dict(surface_params))
+    (x0, x1), (y0, y1) = landscape.domain
+    xs, ys = np.linspace(x0, x1, BASIN_SIDE), np.linspace(y0, y1, BASIN_SIDE)
+    starts = np.stack(np.meshgrid(xs, ys, indexing="ij"), axis=-1)
+    result = sweep(make_optimizer(spec.optimizer, **spec.kwargs()), landscape, starts, steps, tolerance=tolerance,
+                   bound=divergence_bound(landscape))
+    return result, xs, ys
+
+
+def _basins(state: AppState) -> None:
+    st.subheader("Where each start ends: basins", divider="gray")
+    labels = labels_for(state.runs)
+    if not labels:
+        st.info("Add a run to the race to see its basins.", icon=":material/info:")
+        return
+    firsts = list(dict.fromkeys(spec.optimizer for spec in state.runs))
+    default = [labels[[spec.optimizer for spec in state.runs].index(key)] for key in firsts][:MAX_BASIN_MAPS]
+    chosen = st.multiselect("Runs", labels, default=default, key="sweep_basin_runs",
+                            max_selections=MAX_BASIN_MAPS)
+    surface = surface_of(state)
+    st.caption(f"Each pixel is a start on a {BASIN_SIDE}×{BASIN_SIDE} grid over the domain, run for {state.steps:,} "
+               "steps with the run's settings: a hue per minimum it ended in (lighter: it got within tolerance "
+               "in fewer steps), grey where it stalled elsewhere, beige where it is still on its way.")
+    columns = st.columns(max(len(chosen), 1))
+    for column, label in zip(columns, chosen, strict=False):
+        index = labels.index(label)
+        result, xs, ys = basin_cells(state.surface, state.surface_params, state.steps, state.runs[index],
+                                     current_tolerance())
+        figure = basin_figure(result, xs, ys, minima=surface.minima, domain=surface.domain, title=label,
+                              start=state.start)
+        with column:
+            st.plotly_chart(Prebuilt(figure), key=f"sweep_basin_{index}", config=CONFIG, theme=None)
