@@ -37,6 +37,7 @@ import numpy as np
 
 from ._heap import keep_heap_warm
 from .base import Array, Hyperparameter, Optimizer
+from .noise import GradientNoise
 from .outcomes import OUTCOMES, RunMetrics, classify, recent_window_start
 from .trajectory import (
     DEFAULT_BOUND,
@@ -99,12 +100,15 @@ class SweepResult:
 
 
 def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *, tolerance: float = 1e-4,
-          bound: float = DEFAULT_BOUND, minimum_value: float | EllipsisType | None = ...) -> SweepResult:
+          bound: float = DEFAULT_BOUND, minimum_value: float | EllipsisType | None = ...,
+          noise: GradientNoise | None = None) -> SweepResult:
     """Run every configuration of a broadcast batch for `steps` steps, keeping running metrics only.
 
     Arguments as `run`'s: start (..., 2) and array hyperparameters broadcast into the batch. f* is
     `minimum_value`, by default the surface's own `minimum_value` attribute (None where it has none: then no
-    member "reaches"). A member reaches at the first step with f − f* ≤ tolerance.
+    member "reaches"). A member reaches at the first step with f − f* ≤ tolerance. With `noise`, step t uses
+    noise.perturb(∇f, t), the same draw for every cell (common random numbers), as `run` does; the metrics
+    read the true f.
 
     Limits (ValueError beyond): 0 ≤ steps ≤ MAX_STEPS; batch ≤ MAX_BATCH; steps × batch ≤ MAX_SWEEP_POINT_STEPS.
     """
@@ -128,12 +132,12 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
         minimum_value = float(minimum_value)
     params = _initial_params(start, shape)
     optimizer = _expand_hyperparameters(optimizer, params.shape)
-    metrics = _sweep_loop(optimizer, surface, params, steps, float(tolerance), bound, minimum_value)
+    metrics = _sweep_loop(optimizer, surface, params, steps, float(tolerance), bound, minimum_value, noise)
     return SweepResult(metrics, classify(metrics), steps, float(tolerance), minimum_value)
 
 
 def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
-                bound: float, minimum_value: float | None) -> RunMetrics:
+                bound: float, minimum_value: float | None, noise: GradientNoise | None) -> RunMetrics:
     """`run`'s loop (optimizers/trajectory.py) with two point buffers instead of a path, and the metrics kept."""
     keep_heap_warm()
     batch_shape = params.shape[:-1]
@@ -149,6 +153,7 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
         spare = type(state)(0, *(np.empty_like(params) for _ in state[1:]))
         state = type(state)(0, *(np.broadcast_to(a, params.shape).copy() for a in state[1:]))
         scratch = np.empty_like(params)
+        noisy = np.empty_like(params) if noise is not None else None
         previous, current = params, np.empty_like(params)
         loss, grad = _evaluate(surface, params)
         healthy = _healthy(params, loss, grad, bound)
@@ -171,9 +176,9 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
 
         count_outside()
         for t in range(1, steps + 1):
-            # Gradient noise (optimizers/noise.py, when `run` gains `noise=`) perturbs `grad` here, before the
-            # update, with the same draw `run` makes: a sweep member must stay equal to its run.
-            updates, new_state = optimizer.update_into(grad, state, spare, scratch)
+            # The same draw `run` makes at step t: a sweep member stays equal to its run.
+            used = grad if noise is None else noise.perturb_into(grad, t, noisy)
+            updates, new_state = optimizer.update_into(used, state, spare, scratch)
             spare, state = state, new_state
             np.add(previous, updates, out=current)
             if any_dead:  # members that diverged earlier stay at their last finite point

@@ -8,7 +8,7 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
-from optimizers import OUTCOMES, SGD, AdaGrad, Adam, AdaMax, AdamLp, RMSProp, run, sweep
+from optimizers import OUTCOMES, SGD, AdaGrad, Adam, AdaMax, AdamLp, GradientNoise, RMSProp, run, sweep
 from optimizers.outcomes import classify, trajectory_metrics
 from optimizers.sweep import MAX_SWEEP_POINT_STEPS
 from surfaces import SURFACES
@@ -161,3 +161,19 @@ def test_memory_is_proportional_to_cells_not_steps():
         tracemalloc.stop()
     assert peaks[1] < 1.1 * peaks[0] + 1e6
     assert peaks[1] < 30e6
+
+
+@pytest.mark.parametrize("noise", [GradientNoise(kind="spikes", every=5, factor=50.0, seed=3),
+                                   GradientNoise(kind="gaussian", scale=0.5, relative=True, seed=1)])
+def test_noisy_sweep_cells_equal_noisy_runs_alone(noise):
+    """Common random numbers: every cell sees the draws a run alone sees, so a noisy cell equals its noisy run."""
+    surface = SURFACES["rosenbrock"]
+    lr = np.array([0.003, 0.05, 2.0])
+    result = sweep(AdaMax(lr=lr[:, None]), surface, np.array([-1.2, 1.0]), 300, bound=100, noise=noise)
+    for i, value in enumerate(lr):
+        alone = run(AdaMax(lr=value), surface, np.array([-1.2, 1.0]), 300, bound=100, noise=noise)
+        np.testing.assert_array_equal(result.final_point[i], alone.points[-1])
+        assert result.diverged_at[i] == alone.diverged_at
+        assert result.best_loss[i] == alone.losses.min()
+    quiet = sweep(AdaMax(lr=lr[:, None]), surface, np.array([-1.2, 1.0]), 300, bound=100)
+    assert not np.array_equal(quiet.final_point, result.final_point)  # the noise did something

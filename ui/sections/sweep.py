@@ -26,7 +26,7 @@ from figures.sweep import (
     lr_sensitivity_figure,
     sweep_map_figure,
 )
-from optimizers import OPTIMIZERS, make_optimizer, sweep
+from optimizers import OPTIMIZERS, GradientNoise, make_optimizer, sweep
 from optimizers.sweep import SweepResult, hyperparameter_axis
 from surfaces import make_surface
 
@@ -128,14 +128,14 @@ def map_axes(optimizer: str, spec: SweepSpec) -> tuple[MapAxis, MapAxis]:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def sweep_cells(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
-                x: str, y: str, resolution: int, tolerance: float) -> SweepResult:
+                x: str, y: str, resolution: int, tolerance: float, noise: GradientNoise | None = None) -> SweepResult:
     """The sweep behind one map: `spec`'s settings with x × y swept over `resolution` values each."""
     landscape = make_surface(surface, **dict(surface_params))
     specs = {h.name: h for h in OPTIMIZERS[spec.optimizer].HYPERPARAMETERS}
     xs, ys = hyperparameter_axis(specs[x], resolution), hyperparameter_axis(specs[y], resolution)
     optimizer = make_optimizer(spec.optimizer, **{**spec.kwargs(), x: xs[:, None, None], y: ys[None, :, None]})
     return sweep(optimizer, landscape, np.array(start), steps, tolerance=tolerance,
-                 bound=divergence_bound(landscape))
+                 bound=divergence_bound(landscape), noise=noise)
 
 
 def _draw_map(state: AppState, optimizer: str, *, colorbar: bool):
@@ -143,7 +143,7 @@ def _draw_map(state: AppState, optimizer: str, *, colorbar: bool):
     index, settings = settings_for(state, optimizer)
     x_axis, y_axis = map_axes(optimizer, spec)
     result = sweep_cells(state.surface, state.surface_params, state.start, state.steps, settings, spec.x, spec.y,
-                         spec.resolution, current_tolerance())
+                         spec.resolution, current_tolerance(), state.noise)
     surface = surface_of(state)
     labels = labels_for(state.runs)
     defaults = make_optimizer(optimizer).hyperparameters()
@@ -202,12 +202,12 @@ def sweep_frame(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis) -> pd.Dat
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def lr_curve(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
-             tolerance: float) -> SweepResult:
+             tolerance: float, noise: GradientNoise | None = None) -> SweepResult:
     """One race run's settings with lr swept over SENSITIVITY_LRS."""
     landscape = make_surface(surface, **dict(surface_params))
     optimizer = make_optimizer(spec.optimizer, **{**spec.kwargs(), "lr": SENSITIVITY_LRS[:, None]})
     return sweep(optimizer, landscape, np.array(start), steps, tolerance=tolerance,
-                 bound=divergence_bound(landscape))
+                 bound=divergence_bound(landscape), noise=noise)
 
 
 def _sensitivity(state: AppState, results: list[RunResult]) -> None:
@@ -216,7 +216,8 @@ def _sensitivity(state: AppState, results: list[RunResult]) -> None:
     surface = surface_of(state)
     curves, log, title = [], True, METRICS[metric]
     for index, (spec, label) in enumerate(zip(state.runs, labels_for(state.runs), strict=True)):
-        result = lr_curve(state.surface, state.surface_params, state.start, state.steps, spec, current_tolerance())
+        result = lr_curve(state.surface, state.surface_params, state.start, state.steps, spec, current_tolerance(),
+                          state.noise)
         values, log, title = cell_metric(result, metric, surface.minima)
         curves.append({"label": label, "color": run_color(index), "lr": SENSITIVITY_LRS, "value": values,
                        "diverged": result.outcome_names == "diverged"})
@@ -229,14 +230,14 @@ def _sensitivity(state: AppState, results: list[RunResult]) -> None:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def basin_cells(surface: str, surface_params: tuple, steps: int, spec: RunSpec,
-                tolerance: float) -> tuple[SweepResult, np.ndarray, np.ndarray]:
+                tolerance: float, noise: GradientNoise | None = None) -> tuple[SweepResult, np.ndarray, np.ndarray]:
     """One run's settings from every start of a BASIN_SIDE × BASIN_SIDE grid over the domain."""
     landscape = make_surface(surface, **dict(surface_params))
     (x0, x1), (y0, y1) = landscape.domain
     xs, ys = np.linspace(x0, x1, BASIN_SIDE), np.linspace(y0, y1, BASIN_SIDE)
     starts = np.stack(np.meshgrid(xs, ys, indexing="ij"), axis=-1)
     result = sweep(make_optimizer(spec.optimizer, **spec.kwargs()), landscape, starts, steps, tolerance=tolerance,
-                   bound=divergence_bound(landscape))
+                   bound=divergence_bound(landscape), noise=noise)
     return result, xs, ys
 
 
@@ -258,7 +259,7 @@ def _basins(state: AppState) -> None:
     for column, label in zip(columns, chosen, strict=False):
         index = labels.index(label)
         result, xs, ys = basin_cells(state.surface, state.surface_params, state.steps, state.runs[index],
-                                     current_tolerance())
+                                     current_tolerance(), state.noise)
         figure = basin_figure(result, xs, ys, minima=surface.minima, domain=surface.domain, title=label,
                               start=state.start)
         with column:
