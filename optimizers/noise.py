@@ -109,7 +109,7 @@ class GradientNoise:
     def label(self) -> str:
         """A short description for a page, e.g. "Gaussian noise σ = 0.1·‖∇f‖, seed 1"."""
         if self.kind == "spikes":
-            return f"spikes: 1 gradient in {self.every} × {self.factor:g}, seed {self.seed}"
+            return f"spikes: one gradient in {self.every} (on average) multiplied by {self.factor:g}, seed {self.seed}"
         size = f"{self.scale:g}·‖∇f‖" if self.relative else f"{self.scale:g}"
         return f"Gaussian noise σ = {size}, seed {self.seed}"
 
@@ -119,7 +119,7 @@ def _bucket(steps: int) -> int:
     return max(_MIN_DRAWS, 1 << max(int(steps) - 1, 0).bit_length())
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=16)  # a block of 8,192 steps is 200 kB; of MAX_STEPS (131,072), 3 MB
 def _draws(seed: int, length: int) -> tuple[Array, Array]:
     """z_1…z_length ~ N(0, I₂) and u_1…u_length ~ U(0, 1) from two independent streams of `seed`.
 

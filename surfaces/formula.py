@@ -46,6 +46,7 @@ from .base import Array, Surface, split_xy
 MAX_FORMULA_CHARS = 500   # the longest catalogue formula, Goldstein–Price, is ~130 characters in Python syntax
 MAX_NODES = 300           # syntax-tree nodes; Goldstein–Price has ~150
 MAX_DEPTH = 40            # nesting of the syntax tree
+MAX_CALL_DEPTH = 12       # functions inside functions: SymPy's diff of sin(sin(…)) costs ~n² (39 deep: seconds)
 MAX_EXPONENT = 100        # |a constant exponent|: x**100 already overflows float64 beyond |x| ≈ 1200
 MAX_DOMAIN = 1e6          # |domain bounds|
 CHECK_GRID = 101          # f and ∇f are checked on CHECK_GRID² points (odd: the domain's centre is one)
@@ -171,7 +172,7 @@ def _constant(node: ast.AST, compute, text: str) -> float:
     return value
 
 
-def _build(node: ast.AST, text: str, depth: int = 0) -> _Built:
+def _build(node: ast.AST, text: str, depth: int = 0, calls: int = 0) -> _Built:
     if depth > MAX_DEPTH:
         raise _refuse(node, text, f"the formula is nested too deeply (more than {MAX_DEPTH} levels)")
     kind = type(node)
@@ -184,15 +185,17 @@ def _build(node: ast.AST, text: str, depth: int = 0) -> _Built:
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
             raise _refuse(node, text, "only + and - may stand before a term (no ~ or not)")
-        inner = _build(node.operand, text, depth + 1)
+        inner = _build(node.operand, text, depth + 1, calls)
         if isinstance(node.op, ast.UAdd):
             return _Built(inner.expr, inner.value, _source(node, text))
         value = None if inner.value is None else -inner.value
         return _Built(-inner.expr, value, _source(node, text))
     if isinstance(node, ast.BinOp):
-        return _binary(node, text, depth)
+        return _binary(node, text, depth, calls)
     if isinstance(node, ast.Call):
-        return _call(node, text, depth)
+        if calls >= MAX_CALL_DEPTH:
+            raise _refuse(node, text, f"functions are nested too deeply (more than {MAX_CALL_DEPTH} inside each other)")
+        return _call(node, text, depth, calls + 1)
     raise _refuse(node, text, f"{type(node).__name__} is not allowed in a formula")
 
 
@@ -226,14 +229,14 @@ def _name(node: ast.Name, text: str) -> _Built:
     raise _refuse(node, text, f"unknown name: use x, y, pi, e and the functions {', '.join(FUNCTIONS)}")
 
 
-def _binary(node: ast.BinOp, text: str, depth: int) -> _Built:
+def _binary(node: ast.BinOp, text: str, depth: int, calls: int) -> _Built:
     operator = _OPERATORS.get(type(node.op))
     if operator is None:
         symbol = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
                   ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}.get(type(node.op), type(node.op).__name__)
         raise _refuse(node, text, f"the operator {symbol} is not allowed (use + - * / and ** or ^)")
-    left = _build(node.left, text, depth + 1)
-    right = _build(node.right, text, depth + 1)
+    left = _build(node.left, text, depth + 1, calls)
+    right = _build(node.right, text, depth + 1, calls)
     if operator == "**" and right.value is not None and abs(right.value) > MAX_EXPONENT:
         shown = right.text if right.text == f"{right.value:g}" else f"{right.text} = {right.value:g}"
         raise _refuse(node, text, f"the exponent {shown} is too large "
@@ -249,7 +252,7 @@ def _binary(node: ast.BinOp, text: str, depth: int) -> _Built:
     return _Built(expr, value, _source(node, text))
 
 
-def _call(node: ast.Call, text: str, depth: int) -> _Built:
+def _call(node: ast.Call, text: str, depth: int, calls: int) -> _Built:
     if isinstance(node.func, ast.Attribute):
         raise _refuse(node.func, text, _REFUSED[ast.Attribute])
     if not isinstance(node.func, ast.Name):
@@ -262,7 +265,7 @@ def _call(node: ast.Call, text: str, depth: int) -> _Built:
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
         raise _refuse(node, text, f"{name} takes exactly one argument, written {name}(…)")
     function, numeric = FUNCTIONS[name]
-    argument = _build(node.args[0], text, depth + 1)
+    argument = _build(node.args[0], text, depth + 1, calls)
     value = None
     if argument.value is not None:
         a = argument.value
@@ -407,10 +410,11 @@ def _refine(f, grad, points: Array, domain, iterations: int = 60) -> Array:
             hessian[:, :, axis] = (grad(points + shift) - grad(points - shift)) / (2 * h[axis])
         hessian = 0.5 * (hessian + hessian.transpose(0, 2, 1))
         with np.errstate(all="ignore"):
-            det = hessian[:, 0, 0] * hessian[:, 1, 1] - hessian[:, 0, 1] ** 2
-            newton = -np.linalg.solve(np.where((det > 0)[:, None, None] & (hessian[:, :1, :1] > 0), hessian,
-                                               np.eye(2)), g[..., None])[..., 0]
-            convex = (det > 0) & (hessian[:, 0, 0] > 0)
+            a, b, d = hessian[:, 0, 0], hessian[:, 0, 1], hessian[:, 1, 1]
+            det = a * d - b * b
+            # the 2 × 2 inverse written out: no LinAlgError on a singular or non-finite Hessian
+            newton = -np.stack([d * g[:, 0] - b * g[:, 1], a * g[:, 1] - b * g[:, 0]], axis=-1) / det[:, None]
+            convex = (det > 0) & (a > 0)
             direction = np.where(convex[:, None], newton, -g * (0.1 * span.max() / np.maximum(
                 np.linalg.norm(g, axis=-1, keepdims=True), 1e-300)))
         direction = np.nan_to_num(direction, nan=0.0, posinf=0.0, neginf=0.0)
