@@ -194,3 +194,17 @@ def test_noise_controls_change_the_runs_and_the_link():
     app.session_state["noise_kind"] = "off"
     app.run()
     assert "noise" not in query(app)
+
+
+def test_the_same_link_gives_the_same_picture_and_another_seed_another():
+    link = {**CUSTOM_LINK, "steps": "200", "noise": "gaussian(scale=0.5,relative=false,seed=4)"}
+    first, again = chart(open_app(link)), chart(open_app(link))
+    other = chart(open_app({**link, "noise": "gaussian(scale=0.5,relative=false,seed=5)"}))
+    paths = lambda figure: [t for t in figure["data"] if t.get("mode") == "lines"]  # noqa: E731
+    assert paths(first) == paths(again) and paths(first) != paths(other)
+
+
+def test_the_3d_view_of_a_custom_surface():
+    app = open_app({**CUSTOM_LINK, "view": "3d"})
+    assert not app.exception
+    assert any(trace.get("type") == "surface" for trace in chart(app)["data"])
