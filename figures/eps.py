@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from optimizers.limits import undefined_steps
+
 from .landscape import map_axes, minima_trace, start_trace
 from .palette import FONT, with_alpha
 from .sampling import path_steps, typed
@@ -98,16 +100,19 @@ def _distance_trace(gap: np.ndarray, label: str, color: str) -> dict:
 
 
 def _zero_over_zero_note(modes: dict[str, Any]) -> str:
-    """Where the paper's rule divides 0 by 0 (u = 0 exactly): 'paper: 0/0 on y at 300 of 300 steps'."""
+    """Where the paper's m/u is undefined (u = 0 exactly), each case by its name: 0/0 where m = 0 too, m/0 = ±∞
+    where it is not — e.g. "the paper's m/u is 0/0 (taken as no move) on y at 100 of 100 steps"."""
     paper = modes.get("paper")
     if paper is None or not paper.states or "u" not in paper.states or paper.steps == 0:
         return ""
-    counts = np.count_nonzero(paper.states["u"] == 0, axis=0)
-    parts = [f"{axis} at {int(count)} of {paper.steps} steps" for axis, count in zip("xy", counts, strict=True)
-             if count]
-    if not parts:
-        return "u > 0 on both coordinates at every step:<br>the paper's rule never meets 0/0 here"
-    return "the paper's m/u is 0/0 (taken as no move) on<br>" + ", ".join(parts)
+    undefined = undefined_steps(paper)
+    lines = []
+    for case, what in (("zero_over_zero", "0/0"), ("over_zero", "m/0 = ±∞")):
+        parts = [f"{axis} at {int(count)} of {paper.steps} steps"
+                 for axis, count in zip("xy", undefined[case], strict=True) if count]
+        if parts:
+            lines.append(f"the paper's m/u is {what} (taken as no move) on<br>" + ", ".join(parts))
+    return "<br>".join(lines) or "u > 0 on both coordinates at every step:<br>the paper's m/u is always defined here"
 
 
 def _layout(surface: Any, steps: int, largest: float) -> dict:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from optimizers.metrics import distance_to_nearest
+from optimizers.outcomes import OUTCOMES, classify, trajectory_metrics
 
 from .landscape import (
     Landscape,
@@ -87,7 +88,7 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
 # ---------------------------------------------------------------- curves beside the map
 
 def _curves(surface: Any, runs: list[ExplorerRun]) -> dict[str, Any]:
-    """Per run: f − f* (or f) and the distance to the nearest minimum (or |∇f|), at every step."""
+    """Per run: f − f* (or f) and the distance to the nearest global minimum (or |∇f|), at every step."""
     known = getattr(surface, "minimum_value", None)
     minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
     gaps, distances = [], []
@@ -105,7 +106,7 @@ def _curves(surface: Any, runs: list[ExplorerRun]) -> dict[str, Any]:
         "gap": gaps, "gap_log": known is not None,
         "gap_label": "f − f*" if known is not None else "f",
         "distance": distances,
-        "distance_label": "distance to nearest minimum" if len(minima) else "|∇f| (no minimum: f is unbounded)",
+        "distance_label": "distance to nearest global min." if len(minima) else "|∇f| (no minimum: f is unbounded)",
     }
 
 
@@ -166,20 +167,43 @@ def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str)
 
 
 def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str) -> dict | None:
+    """Where a run stopped by leaving the bound: ✖ where it blew up, ➜ where it escaped downhill (f → −∞).
+
+    A last finite point off the map is drawn at the map's edge as an arrow pointing toward it, with its
+    coordinates in the label, so the mark the page promises is always on screen.
+    """
     step = int(run.trajectory.diverged_at)
     if step < 0:
         return None
-    last = run.trajectory.points[-1:]
+    metrics = trajectory_metrics(run.trajectory, surface, minimum_value=None, tolerance=0.0)
+    escaped = OUTCOMES[int(classify(metrics))] == "escaped"
+    last = run.trajectory.points[-1]
+    (x0, x1), (y0, y1) = surface.domain
+    inside = x0 <= last[0] <= x1 and y0 <= last[1] <= y1
+    what = "escaped downhill" if escaped else "blew up"
+    color = run.color if escaped else DIVERGED_COLOR
+    marker: dict[str, Any] = {"symbol": "x", "size": 16 if view == "contour" else 8, "color": color,
+                              "line": {"width": 2, "color": "white"}}
+    shown, label = last, f"{what} at step {step}"
+    if not inside:
+        inset_x, inset_y = 0.03 * (x1 - x0), 0.03 * (y1 - y0)
+        shown = np.array([np.clip(last[0], x0 + inset_x, x1 - inset_x), np.clip(last[1], y0 + inset_y, y1 - inset_y)])
+        # Plotly's marker angle turns clockwise from north.
+        angle = float(np.degrees(np.arctan2(last[0] - shown[0], last[1] - shown[1])))
+        marker.update(symbol="arrow-wide", angle=round(angle, 1), size=20 if view == "contour" else 10)
+        label += f" → ({last[0]:.3g}, {last[1]:.3g})"
+    elif escaped:
+        marker["symbol"] = "arrow-wide"
+    position = ("bottom" if shown[1] > (y0 + y1) / 2 else "top") + (
+        " left" if shown[0] > (x0 + x1) / 2 else " right")
     return {
-        "type": "scatter" if view == "contour" else "scatter3d", "mode": "markers+text",
-        **_xy(last, landscape, surface, view),
-        "marker": {"symbol": "x", "size": 16 if view == "contour" else 8, "color": DIVERGED_COLOR,
-                   "line": {"width": 2, "color": "white"}},
-        "text": [f"diverged at step {step}"], "textposition": "top center",
-        "textfont": {"color": DIVERGED_COLOR, "size": 13},
-        "name": f"{run.label} diverged", "legendgroup": run.label, "showlegend": False,
-        "hovertemplate": f"{run.label}<br>diverged at step {step}: its next point left the bound or was "
-                         "not finite; shown at its last finite point<extra></extra>",
+        "type": "scatter" if view == "contour" else "scatter3d",
+        "mode": "markers+text", **_xy(shown[None, :], landscape, surface, view),
+        "marker": marker, "text": [label], "textposition": position if view == "contour" else "top center",
+        "textfont": {"color": color, "size": 13},
+        "name": f"{run.label} {what}", "legendgroup": run.label, "showlegend": False,
+        "hovertemplate": f"{run.label}<br>{what} at step {step}: its next point left the bound or was "
+                         f"not finite; last finite point ({last[0]:.4g}, {last[1]:.4g})<extra></extra>",
     }
 
 

@@ -32,8 +32,11 @@ def _series_index(steps: int) -> np.ndarray:
 
 
 def _box(center: np.ndarray, half_width: float) -> dict:
+    """The square a step from `center` cannot leave; none at all where nothing bounds the step (inf)."""
+    if not np.isfinite(half_width):
+        return {"x": [], "y": []}
     x, y = float(center[0]), float(center[1])
-    h = float(half_width) if np.isfinite(half_width) else 0.0
+    h = float(half_width)
     return {"x": rounded([x - h, x + h, x + h, x - h, x - h], 6), "y": rounded([y - h, y - h, y + h, y + h, y - h], 6)}
 
 
@@ -59,9 +62,12 @@ def internals_figure(surface: Any, label: str, color: str, internals: Any, *, he
     index = _series_index(steps)
     t = internals.t[index]
     shown = frame_steps(steps - 1, MAX_FRAMES) if steps > 1 else np.array([0])  # frame k shows step k + 1
-    bound = np.nan_to_num(internals.bound, posinf=0.0)
-    adam_bound = np.nan_to_num(internals.adam_bound, posinf=0.0)
-    xrange, yrange = _map_range(theta, 1.2 * float(bound.max(initial=0.0)))
+    # An infinite bound (β2 = 0 after the first step) draws no box; its ± lines run off the panel, above any step.
+    finite = internals.bound[np.isfinite(internals.bound)]
+    ceiling = 1e3 * max(float(np.abs(internals.step).max(initial=0.0)), float(finite.max(initial=0.0)), 1e-300)
+    bound = np.where(np.isfinite(internals.bound), internals.bound, ceiling)
+    adam_bound = internals.adam_bound  # boxes only: _box draws none where it is inf
+    xrange, yrange = _map_range(theta, 1.2 * float(finite.max(initial=0.0)))
 
     def line(values, axes, name, dash="solid", color_=X_COLOR, width=2.0, legend=True, group=None):
         return {"type": "scatter", "mode": "lines", "x": typed(t, "i4"), "y": typed(values[index], "f8"),
@@ -121,7 +127,7 @@ def internals_figure(surface: Any, label: str, color: str, internals: Any, *, he
     # The map is zoomed on the run, so its backdrop is drawn for that window (sharp isolines, not upscaled).
     backdrop = contour_image(sample_landscape(surface, BACKDROP_RESOLUTION, window=(xrange, yrange)))
     return {"data": traces, "frames": frames,
-            "layout": _layout(xrange, yrange, (m_hat, u, root_v, step, bound), steps, shown, height, backdrop)}
+            "layout": _layout(xrange, yrange, (m_hat, u, root_v, step, finite), steps, shown, height, backdrop)}
 
 
 def _moving(internals: Any, k: int, bound: np.ndarray, adam_bound: np.ndarray, series: tuple) -> list[dict]:
@@ -134,7 +140,7 @@ def _moving(internals: Any, k: int, bound: np.ndarray, adam_bound: np.ndarray, s
         _cursor(t, [m_hat]), _cursor(t, [u, root_v], log=True), _cursor(t, [step, bound[:, None], -bound[:, None]]),
         {"x": [t, t], "y": ["x", "y"]},
     ]
-    return [_box(here, adam_bound[k]), _box(here, bound[k]),
+    return [_box(here, adam_bound[k]), _box(here, internals.bound[k]),
             {"x": rounded([here[0], there[0]], 6), "y": rounded([here[1], there[1]], 6)},
             {"x": rounded([here[0]], 6), "y": rounded([here[1]], 6)}, *cursors]
 
@@ -155,7 +161,7 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
     right = [0.56, 1.0]
     shared_x = {"range": [1, max(steps, 2)], "domain": right, "showgrid": True, "gridcolor": "#eee",
                 "zeroline": False}
-    span = float(max(np.abs(step).max(initial=0.0), bound.max(initial=0.0))) * 1.1 or 1.0
+    span = float(max(np.abs(step).max(initial=0.0), bound.max(initial=0.0))) * 1.1 or 1.0  # finite bounds only
     m_span = float(np.abs(m_hat).max(initial=0.0)) * 1.1 or 1.0
     return {
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",

@@ -2,7 +2,8 @@
 
 Left, the landscape with one path per p, a sequential ramp from light (small p) to dark (large p), and
 AdaMax's path in black on top. Right, the largest distance between each p's path and AdaMax's, against p on
-log–log axes, with a dotted 1/p line for comparison (../shared/REFERENCE.md, "The Lp family and its limit").
+log–log axes, with the power law c·p^k fitted to them over p ≥ 4, dotted (../shared/REFERENCE.md, "The Lp
+family and its limit": faster than 1/p, so the rate is measured, never assumed).
 Static: no frames.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from optimizers.limits import fitted_exponent
 
 from .landscape import map_axes, minima_trace, start_trace
 from .palette import FONT, with_alpha
@@ -21,6 +24,7 @@ RAMP = ("#FDBE85", "#FD8D3C", "#E6550D", "#A63603", "#5A1E02")
 ADAMAX_COLOR = "#000000"
 DISTANCE_FLOOR = 1e-12  # a log axis cannot show 0 (a run that never moved from the start)
 HEIGHT = 560
+FIT_FROM = 4.0          # the power law sets in once p is a few (ui/limits.py fits over the same p)
 
 
 def ramp_colors(count: int) -> list[str]:
@@ -57,7 +61,9 @@ def lp_figure(surface: Any, family: Any) -> dict:
         "marker": {"size": 13, "color": colors, "line": {"width": 1.5, "color": "#333"}},
         "hovertemplate": "p = %{x:g}: largest distance to AdaMax %{y:.3g}<extra></extra>",
     })
-    traces.append(_reference_line(p, distances))
+    reference = _reference_line(p, distances)
+    if reference:
+        traces.append(reference)
 
     return {"data": traces, "layout": _layout(surface, p, distances)}
 
@@ -76,14 +82,17 @@ def _path_trace(trajectory: Any, label: str, color: str, *, width: float, dash: 
     }
 
 
-def _reference_line(p: np.ndarray, distances: np.ndarray) -> dict:
-    """c/p through the points of p ≥ 4 (where the 1/p behaviour has set in), c their geometric-mean fit."""
-    fitted = p >= 4 if np.count_nonzero(p >= 4) >= 2 else np.ones(len(p), dtype=bool)
-    scale = float(np.exp(np.mean(np.log(distances[fitted] * p[fitted]))))
-    xs = np.geomspace(p.min(), p.max(), 30) if p.max() > p.min() else p
+def _reference_line(p: np.ndarray, distances: np.ndarray) -> dict | None:
+    """The fitted c·p^k through the points of p ≥ FIT_FROM (`optimizers.limits.fitted_exponent`), dotted."""
+    exponent = fitted_exponent(p, distances, from_order=FIT_FROM)
+    if exponent is None:
+        return None
+    fitted = p >= FIT_FROM
+    scale = float(np.exp(np.mean(np.log(distances[fitted]) - exponent * np.log(p[fitted]))))
+    xs = np.geomspace(p[fitted].min(), p.max(), 30)
     return {
-        "type": "scatter", "mode": "lines", "x": xs.tolist(), "y": (scale / xs).tolist(),
-        "xaxis": "x2", "yaxis": "y2", "name": "∝ 1/p (reference)",
+        "type": "scatter", "mode": "lines", "x": xs.tolist(), "y": (scale * xs**exponent).tolist(),
+        "xaxis": "x2", "yaxis": "y2", "name": f"fit: ∝ p^{exponent:.2f} (p ≥ {FIT_FROM:g})",
         "line": {"color": "#555", "width": 2, "dash": "dot"}, "hoverinfo": "skip",
     }
 

@@ -7,11 +7,12 @@ Adam with the L2 norm of past gradients replaced by the L∞ norm. With m₀ = u
     θ_t = θ_{t−1} − α/(1 − β1^t) · m_t / u_t
 
 The paper has no ε; where a coordinate's gradient has been exactly 0 since the start, m = u = 0 and the
-step is 0/0. Frameworks place ε differently (see ../shared/REFERENCE.md, "AdaMax"):
+step is 0/0; where u = 0 but m ≠ 0 (β2 = 0 and a zero gradient after non-zero ones, or u underflowing) it is
+m/0 = ±∞. Frameworks place ε differently (see ../shared/REFERENCE.md, "AdaMax"):
 
     eps_mode="pytorch"  u_t = max(β2·u_{t−1}, |g_t| + ε)             torch.optim.Adamax, optax.adamax
     eps_mode="keras"    θ_t = θ_{t−1} − α·m_t / ((1 − β1^t)(u_t + ε))   keras.optimizers.Adamax
-    eps_mode="paper"    no ε; a coordinate with u_t = 0 does not move (its 0/0 step is taken as 0)
+    eps_mode="paper"    no ε; a coordinate with u_t = 0 does not move (its undefined step, 0/0 or m/0, is taken as 0)
 
 The default is "pytorch": what most practitioners' training code runs. The other defaults follow the paper
 (α = 0.002, β1 = 0.9, β2 = 0.999) — which PyTorch shares.
@@ -89,7 +90,8 @@ class AdaMax(Optimizer):
     LATEX: ClassVar[str] = LATEX_BY_MODE["pytorch"]
     STATE_LATEX: ClassVar[dict[str, str]] = {"m": "m_t", "u": "u_t"}
     HYPERPARAMETERS: ClassVar[tuple[Hyperparameter, ...]] = (
-        Hyperparameter("lr", "step size α: the largest move per coordinate, about α per step",
+        Hyperparameter("lr", "step size α: a cap on each coordinate's move per step (exactly α on the first "
+                       "step, at most α(1−β1)/(1−β1/β2) later for β1 < β2); the usual step is well below it",
                        1e-4, 2.0, "log", "> 0"),
         BETA1,
         Hyperparameter("beta2", "decay of the infinity norm u: how long a large gradient is remembered",
@@ -129,7 +131,8 @@ class AdaMax(Optimizer):
             np.add(u, self.eps, out=updates)
             np.divide(m, updates, out=updates)
         elif self.eps_mode == "paper":
-            updates.fill(0.0)  # where u = 0, m = 0 too: the 0/0 step is taken as no move
+            # where u = 0 the step is undefined (0/0 if m = 0 too, m/0 = ±∞ if not): taken as no move
+            updates.fill(0.0)
             np.divide(m, u, out=updates, where=u > 0)
         else:
             np.divide(m, u, out=updates)
@@ -143,8 +146,9 @@ class AdaMax(Optimizer):
 
         `before`/`after` are one member's states around step t = after.t, `grad` the gradient g_t it used,
         `theta_*` the points θ_{t−1}, θ_t. Numbers have 4 significant digits (optimizers.latex); non-finite
-        values show as ∞ or NaN. In paper mode, a coordinate with u_t = 0 is written with a step of 0 and the
-        note "0/0 → no move", as the rule takes it. ValueError if a hyperparameter is a per-member array.
+        values show as ∞ or NaN. In paper mode, a coordinate with u_t = 0 is written with a step of 0 and a note
+        naming the undefined quotient, "0/0 → no move" (m = 0 too) or "m/0 = ±∞ → no move", as the rule takes
+        it. ValueError if a hyperparameter is a per-member array.
         """
         lr, beta1, beta2, eps = (scalar_hyperparameter(name, getattr(self, name))
                                  for name in ("lr", "beta1", "beta2", "eps"))
@@ -160,10 +164,12 @@ class AdaMax(Optimizer):
         no_move = np.asarray(after.u) == 0
         if self.eps_mode == "paper" and no_move.any():
             step = np.where(no_move, 0.0, -lr * safe_divide(m_hat, np.where(no_move, 1.0, after.u)))
-            names = ", ".join(n for n, zero in zip(coordinate_names(no_move.size), no_move.ravel(), strict=True)
-                              if zero)
+            m_zero = np.asarray(after.m).ravel() == 0
+            cases = [rf"{name}: {'0/0' if zero_m else 'm/0 = ±∞'}"
+                     for name, zero, zero_m in zip(coordinate_names(no_move.size), no_move.ravel(), m_zero,
+                                                   strict=True) if zero]
             theta += rf" = {latex_vector(theta_before)} + {latex_vector(step)}"
-            note = rf" \quad \text{{({names}: 0/0 }}\rightarrow\text{{ no move)}}"
+            note = rf" \quad \text{{({'; '.join(cases)} }}\rightarrow\text{{ no move)}}"
         return aligned([
             rf"m_{{{t}}} &= {b1} \cdot {latex_vector(before.m)} + {latex_hyper(1.0 - beta1)} \cdot {g} = {m}",
             rf"u_{{{t}}} &= \max\!\left({b2} \cdot {latex_vector(before.u)},\ {fresh}\right) = {u}",
@@ -181,8 +187,9 @@ def adamax_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:
         |Δθ_t| ≤ α (1 − β1) t / (1 − β1^t)                               (β1 = β2)
 
     Exactly α at t = 1; for β1 < β2 it never exceeds α(1 − β1)/(1 − β1/β2) (≈ 1.0091·α for the defaults);
-    for β1 ≥ β2 it grows with t. With β2 = 0 only |g_t| is remembered, so there is no bound unless β1 = 0
-    (then every step is exactly α): the function returns inf there.
+    for β1 ≥ β2 it grows with t. With β2 = 0 only |g_t| is remembered, so after the first step there is no
+    bound unless β1 = 0 (then every step is exactly α): the function returns inf there. The first step is
+    exactly α whatever β1 and β2 (m̂_1 = g_1, u_1 = |g_1|).
 
     >>> round(float(adamax_step_bound(0.002, 0.9, 0.999, 1)), 12)
     0.002
@@ -194,5 +201,5 @@ def adamax_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:
         log_ratio = np.log1p((beta1 - beta2) / beta2)
         geometric = np.where(log_ratio == 0, t, np.expm1(t * log_ratio) / np.expm1(log_ratio))
         bound = lr * (1.0 - beta1) * geometric / (1.0 - beta1**t)
-    bound = np.where(beta2 > 0, bound, np.where(beta1 > 0, np.inf, lr))
+    bound = np.where(beta2 > 0, bound, np.where((beta1 > 0) & (t > 1), np.inf, lr))
     return float(bound) if bound.ndim == 0 else bound

@@ -139,14 +139,32 @@ def _short(value: Any) -> str:
 
 
 def lerp_into(out: Array, previous: Array, new: Array, weight: Any) -> Array:
-    """out = previous + weight·(new − previous) = (1 − weight)·previous + weight·new, in place.
+    """out = lerp(previous, new, weight) = (1 − weight)·previous + weight·new, in place, as PyTorch computes it.
 
-    The exponential moving average of the first moment, m_t = β1·m_{t−1} + (1 − β1)·g_t, written as
-    PyTorch's `lerp_(g, 1 − β1)`; `out` must not alias `previous`.
+    The exponential moving average of the first moment, m_t = β1·m_{t−1} + (1 − β1)·g_t, is PyTorch's
+    `exp_avg.lerp_(g, 1 − β1)`, and its CPU lerp picks one of two forms by the weight (REFERENCE.md):
+
+        weight < 0.5:   previous + weight·(new − previous)
+        weight ≥ 0.5:   new − (new − previous)·(1 − weight)
+
+    The second form is exact at weight = 1 (β1 = 0 gives m = g, whatever m was): the first would round
+    previous + (new − previous), losing g entirely when |previous| ≫ |g|. `out` must not alias `previous`.
+
+    >>> out = np.empty(2)
+    >>> lerp_into(out, np.array([1e4, 1e4]), np.array([1e-13, 3e-9]), 1.0).tolist()   # β1 = 0: m = g exactly
+    [1e-13, 3e-09]
     """
     np.subtract(new, previous, out=out)
-    out *= weight
-    out += previous
+    if np.ndim(weight) == 0:
+        if weight < 0.5:
+            out *= weight
+            out += previous
+        else:
+            out *= weight - 1.0       # −(new − previous)·(1 − weight) ...
+            out += new                # ... + new
+        return out
+    weight = np.asarray(weight, dtype=np.float64)  # per-configuration β1: each member takes its own form
+    np.copyto(out, np.where(weight < 0.5, previous + out * weight, new - out * (1.0 - weight)))
     return out
 
 

@@ -178,3 +178,42 @@ def _check_scalar_hyperparameters(optimizer: Optimizer) -> None:
     arrays = [name for name, value in optimizer.hyperparameters().items() if np.ndim(value)]
     if arrays:
         raise ValueError(f"hyperparameters {arrays} are arrays: this needs one configuration (scalars)")
+
+
+def spike_memory(beta2: float, factor: float, *, above: float = 2.0) -> dict[str, int]:
+    r"""How many steps one gradient spike keeps each normaliser above `above` × its baseline.
+
+    A steady gradient of size b, then once K·b, then b again (K = `factor`); n counts the steps from the
+    spike's (n = 0). AdaMax's u = K·b·β2^n, so u > above·b while n < ln(K/above)/ln(1/β2). Adam's
+    v_n = b² + (1 − β2)(K² − 1)b²β2^n (its baseline long settled, so bias correction ≈ 1), so √v̂ > above·b
+    while n < ln((1 − β2)(K² − 1)/(above² − 1))/ln(1/β2). Adam's memory of a spike grows like 2 ln K,
+    AdaMax's like ln K: moderate spikes linger longer in u, and from K ≈ `spike_crossover(β2)` on (1,500 for
+    β2 = 0.999), longer in Adam's √v̂. Returns {"adamax": steps, "adam": steps}, 0 where a normaliser never
+    reaches the threshold.
+
+    >>> spike_memory(0.999, 1e4)
+    {'adamax': 8513, 'adam': 10410}
+    """
+    if not 0 < beta2 < 1:
+        raise ValueError(f"beta2 must be in (0, 1) for a spike to decay, got {beta2!r}")
+    if not (np.isfinite(factor) and factor >= 1):
+        raise ValueError(f"factor must be finite and ≥ 1, got {factor!r}")
+    if not (np.isfinite(above) and above > 1):
+        raise ValueError(f"above must be finite and > 1, got {above!r}")
+    decay = -np.log(beta2)
+    # n counts the steps after the spike at which the normaliser is still above the threshold: n = 0, 1, …
+    adamax = np.log(factor / above) / decay
+    adam = np.log((1.0 - beta2) * (factor**2 - 1.0) / (above**2 - 1.0)) / decay if factor > 1 else -1.0
+    return {"adamax": int(np.floor(adamax)) + 1 if adamax >= 0 else 0,
+            "adam": int(np.floor(adam)) + 1 if adam >= 0 else 0}
+
+
+def spike_crossover(beta2: float, *, above: float = 2.0) -> float:
+    """The spike factor K above which Adam's √v̂ remembers a spike longer than AdaMax's u (see `spike_memory`).
+
+    Equal when (1 − β2)K²/(above² − 1) = K/above (K² − 1 ≈ K² there), i.e. K = (above² − 1)/(above·(1 − β2)).
+
+    >>> round(spike_crossover(0.999)), round(spike_crossover(0.99))
+    (1500, 150)
+    """
+    return (above**2 - 1.0) / (above * (1.0 - beta2))

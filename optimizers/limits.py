@@ -3,7 +3,7 @@ r"""AdaMax as a limit, and the corner cases around it: the data behind the app's
 Kingma & Ba (arXiv:1412.6980), §7.1: Adam with an Lp norm, v_t = β2^p·v_{t−1} + (1 − β2^p)·|g_t|^p, tends to
 AdaMax as p → ∞ (../shared/REFERENCE.md, "The Lp family and its limit"). Three questions, one function each:
 
-    lp_family        how close the Adam-Lp paths come to AdaMax's as p grows (roughly like 1/p)
+    lp_family        how close the Adam-Lp paths come to AdaMax's as p grows (`fitted_exponent` measures how fast)
     naive_overflow   why |g|^p cannot be computed literally (|g| = 100, p = 160 is already inf in float64)
     naive_breakdown  what that does to a run: the naive form stalls, the stable form tracks AdaMax
     eps_modes        the paper's ε-free AdaMax next to PyTorch's and Keras's placements of ε
@@ -36,7 +36,9 @@ class LpFamily:
 
     orders:       the p values, in the order given.
     paths:        {p: Trajectory} of AdamLp(p, form="stable").
-    adamax:       the AdaMax Trajectory (eps_mode "pytorch") with the same lr, β1, β2 and ε.
+    adamax:       the AdaMax Trajectory with the same lr, β1, β2 and ε, in Keras's ε mode: the stable Adam-Lp
+                  adds ε after the p-th root, to w = v^(1/p), as Keras adds it to u — so that is its limit
+                  (comparing with PyTorch's placement would add a gap that no p closes).
     max_distance: {p: the largest Euclidean distance between the p path and AdaMax's at the same step},
                   over the steps both runs really took (up to the earlier divergence, if any).
     """
@@ -54,14 +56,14 @@ def lp_family(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1:
 
     With `noise`, every run sees the same noisy-gradient draws (common random numbers, optimizers/noise.py).
 
-    On Rosenbrock from (−1.5, 2), lr 0.05, 300 steps, the largest distance shrinks roughly like 1/p
-    (REFERENCE: ≈0.77 at p = 4, ≈0.12 at p = 16, ≈0.019 at p = 64).
+    On Rosenbrock from (−1.5, 2), lr 0.05, 300 steps, the largest distance shrinks faster than 1/p
+    (REFERENCE: 0.845 at p = 4, 0.125 at p = 16, 0.020 at p = 64; a fitted exponent of about −1.35).
     """
     start = _single_point(start)
     orders = tuple(orders)
     if not orders:
         raise ValueError("orders must name at least one p")
-    adamax = run(AdaMax(lr=lr, beta1=beta1, beta2=beta2, eps=eps, eps_mode="pytorch"), surface, start, steps,
+    adamax = run(AdaMax(lr=lr, beta1=beta1, beta2=beta2, eps=eps, eps_mode="keras"), surface, start, steps,
                  bound=bound, noise=noise)
     # All orders at once: p of shape (P, 1) against a start of shape (P, 2), one vectorised loop.
     p = np.asarray(orders, dtype=np.float64)[:, None]
@@ -70,6 +72,24 @@ def lp_family(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1:
     paths = {order: _member(batch, i) for i, order in enumerate(orders)}
     distances = {order: max_path_distance(path, adamax) for order, path in paths.items()}
     return LpFamily(orders, paths, adamax, distances)
+
+
+def fitted_exponent(orders: Sequence[float], distances: Sequence[float], *, from_order: float = 4.0) -> float | None:
+    """The exponent k of distance ≈ c·p^k, fitted by least squares on log–log axes over p ≥ `from_order`.
+
+    Small p are left out: the power law sets in only once p is a few. None where fewer than two usable
+    points remain (distances must be > 0 and finite).
+
+    >>> round(fitted_exponent([4, 8, 16, 32], [1.0, 0.5, 0.25, 0.125]), 12)
+    -1.0
+    """
+    p = np.asarray(orders, dtype=np.float64)
+    d = np.asarray(distances, dtype=np.float64)
+    usable = (p >= from_order) & np.isfinite(d) & (d > 0)
+    if np.count_nonzero(usable) < 2 or np.ptp(p[usable]) == 0:
+        return None
+    slope, _ = np.polyfit(np.log(p[usable]), np.log(d[usable]), 1)
+    return float(slope)
 
 
 def max_path_distance(first: Trajectory, second: Trajectory) -> float:
@@ -120,15 +140,15 @@ def naive_breakdown(surface: SurfaceLike, start: Any, steps: int, *, lr: float, 
     """
     start = _single_point(start)
     common = {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps}
-    naive = run(AdamLp(**common, p=p, form="naive"), surface, start, steps, record_state=True, bound=bound,
-                noise=noise)
+    naive_optimizer = AdamLp(**common, p=p, form="naive")
+    naive = run(naive_optimizer, surface, start, steps, record_state=True, bound=bound, noise=noise)
     stable = run(AdamLp(**common, p=p, form="stable"), surface, start, steps, bound=bound, noise=noise)
-    adamax = run(AdaMax(**common, eps_mode="pytorch"), surface, start, steps, bound=bound, noise=noise)
+    adamax = run(AdaMax(**common, eps_mode="keras"), surface, start, steps, bound=bound, noise=noise)
 
     step = kind = axis = None
     if steps:
-        w = naive.states["w"]
-        seen = np.maximum.accumulate(np.abs(naive.grads), axis=0) > 0  # a zero w is spurious only after g ≠ 0
+        w, grads = _states_as_computed(naive_optimizer, naive, "w")
+        seen = np.maximum.accumulate(np.abs(grads), axis=0) > 0  # a zero w is spurious only after g ≠ 0
         overflow = ~np.isfinite(w)
         underflow = (w == 0) & seen
         broken = overflow | underflow
@@ -149,6 +169,26 @@ def naive_breakdown(surface: SurfaceLike, start: Any, steps: int, *, lr: float, 
     }
 
 
+def _states_as_computed(optimizer: Any, trajectory: Trajectory, name: str) -> tuple[Array, Array]:
+    """The state field `name` after each step, and the gradients used, as the rule computed them.
+
+    `run` holds a diverged run's recorded state at its last good value from the failing step on, so the
+    state that made it fail is not in the record; replaying the rule over the recorded gradients (the failing
+    step's gradient is kept) recovers it, up to and including that step.
+    """
+    diverged_at = int(trajectory.diverged_at)
+    if diverged_at < 1:
+        return trajectory.states[name], trajectory.grads
+    states = trajectory.states[name][:diverged_at].copy()
+    grads = trajectory.grads[:diverged_at]
+    state = optimizer.init(np.asarray(trajectory.points[0], dtype=np.float64))
+    with np.errstate(all="ignore"):  # the replay meets the overflow the run met
+        for k in range(diverged_at):
+            _, state = optimizer.update(grads[k], state)
+            states[k] = getattr(state, name)
+    return states, grads
+
+
 def path_length(trajectory: Trajectory) -> float:
     """The total distance an unbatched run travelled: the sum of its step lengths."""
     return float(np.linalg.norm(np.diff(trajectory.points, axis=0), axis=-1).sum())
@@ -166,15 +206,29 @@ def eps_modes(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1:
             for mode in EPS_MODE_ORDER}
 
 
-def zero_over_zero_steps(trajectory: Trajectory) -> Array:
-    """Per coordinate, the number of steps after which AdaMax's u was exactly 0: shape (*B, 2), int.
+def undefined_steps(trajectory: Trajectory) -> dict[str, Array]:
+    """Per coordinate, the steps after which AdaMax's u was exactly 0, where the paper's step m/u is undefined.
 
-    There m = u = 0 too, and the paper's unguarded step m/u is 0/0; our "paper" mode moves 0 there, PyTorch's
-    ε keeps u ≥ ε > 0 and Keras divides by u + ε. Needs a run with record_state=True of AdaMax.
+    Returns {"zero_over_zero": m = u = 0 (a gradient exactly 0 since the start; 0/0),
+             "over_zero": u = 0 but m ≠ 0 (β2 = 0 and g_t = 0 after a non-zero gradient, or u underflowing;
+                           m/0 = ±∞)}, each of shape (*B, 2), int. The paper's rule leaves both undefined; our
+    "paper" mode moves 0 there, PyTorch's ε keeps u ≥ ε > 0 and Keras divides by u + ε. Needs a run of
+    AdaMax with record_state=True.
     """
-    if trajectory.states is None or "u" not in trajectory.states:
-        raise ValueError("zero_over_zero_steps needs an AdaMax trajectory run with record_state=True")
-    return np.count_nonzero(trajectory.states["u"] == 0, axis=0)
+    if trajectory.states is None or "u" not in trajectory.states or "m" not in trajectory.states:
+        raise ValueError("undefined_steps needs an AdaMax trajectory run with record_state=True")
+    zero_u = trajectory.states["u"] == 0
+    zero_m = trajectory.states["m"] == 0
+    return {"zero_over_zero": np.count_nonzero(zero_u & zero_m, axis=0),
+            "over_zero": np.count_nonzero(zero_u & ~zero_m, axis=0)}
+
+
+def zero_over_zero_steps(trajectory: Trajectory) -> Array:
+    """Per coordinate, the number of steps after which AdaMax's u and m were both exactly 0 (the step is 0/0).
+
+    Where u = 0 but m ≠ 0 the step is m/0 = ±∞, not 0/0: `undefined_steps` counts both cases apart.
+    """
+    return undefined_steps(trajectory)["zero_over_zero"]
 
 
 def _single_point(start: Any) -> Array:

@@ -45,7 +45,8 @@ d_t &= \begin{cases} g_t + \mu\, b_t & \text{Nesterov} \\ b_t & \text{otherwise}
 \theta_t &= \theta_{t-1} - \alpha\, d_t
 \end{aligned}"""
     HYPERPARAMETERS: ClassVar[tuple[Hyperparameter, ...]] = (
-        Hyperparameter("lr", "step size α: the step is α times the gradient", 1e-5, 1.0, "log", "> 0"),
+        Hyperparameter("lr", "step size α: the step is α times the gradient (with momentum, α times the "
+                       "momentum buffer)", 1e-5, 1.0, "log", "> 0"),
         MOMENTUM,
         Hyperparameter("nesterov", "Nesterov momentum (look-ahead); needs momentum > 0", scale="bool",
                        valid="true | false"),

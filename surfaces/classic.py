@@ -192,7 +192,7 @@ def goldstein_price_grad(xy: Array) -> Array:
 def six_hump_camel(xy: Array) -> Array:
     """Six-hump camel f = (4 − 2.1x² + x⁴/3) x² + xy + (−4 + 4y²) y²; minimum ≈ −1.0316 at ±(0.0898, −0.7127).
 
-    >>> round(float(six_hump_camel(np.array([0.0898420131003187, -0.7126564030207998]))), 10)
+    >>> round(float(six_hump_camel(np.array([0.08984201310031806, -0.7126564030207396]))), 10)
     -1.0316284535
     """
     x, y = split_xy(xy)

@@ -67,8 +67,12 @@ def ackley_grad(xy: Array) -> Array:
     array([0., 0.])
     """
     x, y, r, wave = _ackley_terms(xy)
-    # d/dx[−20 exp(−0.2 r)] = 4 exp(−0.2 r) · ∂r/∂x = 4 exp(−0.2 r) · x / (2r) = 2 exp(−0.2 r) · x / r
-    # divide only where r > 0: no 0/0, no RuntimeWarning, and the tip keeps the 0 from `out`.
-    cone = np.divide(2.0 * np.exp(-0.2 * r), r, out=np.zeros_like(r), where=r > 0.0)
+    # d/dx[−20 exp(−0.2 r)] = 2 exp(−0.2 r) · x / r = 2√2 exp(−0.2 r) · x / h, with h = √(x² + y²) = √2 r.
+    # x/h is a direction cosine, |x/h| ≤ 1 however close to the origin; 1/r alone overflows for r < 1e-308.
+    # Divide only where h > 0: no 0/0, no RuntimeWarning, and the tip keeps the 0 from `out`.
+    h = np.hypot(x, y)
+    cone = 2.0 * np.sqrt(2.0) * np.exp(-0.2 * r)
+    cos_x = np.divide(x, h, out=np.zeros_like(h), where=h > 0.0)
+    cos_y = np.divide(y, h, out=np.zeros_like(h), where=h > 0.0)
     ripple = np.pi * wave
-    return stack_xy(cone * x + ripple * np.sin(TAU * x), cone * y + ripple * np.sin(TAU * y))
+    return stack_xy(cone * cos_x + ripple * np.sin(TAU * x), cone * cos_y + ripple * np.sin(TAU * y))

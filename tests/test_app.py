@@ -73,13 +73,28 @@ def test_diverging_run_is_reported_not_broken():
                     "run": ["sgd(lr=0.05)", "adamax(lr=0.05)"]})
     assert not app.exception
     errors = [e.value for e in app.error]
-    assert len(errors) == 1 and "SGD(lr=0.05) diverged at step" in errors[0]
+    assert len(errors) == 1 and "SGD(lr=0.05) blew up at step" in errors[0]
+    assert "off the map to the east" in errors[0]  # (78.3, 22): the notice says where the ✖ cannot be
     figure = chart(app)
-    assert any(t.get("name") == "SGD(lr=0.05) diverged" for t in figure["data"])
+    assert any(t.get("name") == "SGD(lr=0.05) blew up" for t in figure["data"])
     assert non_finite_paths(figure) == []
     table = app.dataframe[0].value
-    assert table["outcome"].iloc[0].startswith("✖ diverged at step")
+    assert table["outcome"].iloc[0].startswith("✖ blew up at step")
     assert not table["outcome"].iloc[1].startswith("✖")
+
+
+def test_escaping_a_surface_unbounded_below_is_not_an_error():
+    """Saddle preset at 5,000 steps: every run leaves the bound while f falls — escaped, told apart from a blow-up."""
+    app = open_app({"surface": "saddle", "start": "-1.5,0.001", "steps": "5000",
+                    "run": ["adamax(lr=0.05)", "sgd(lr=0.01,momentum=0.9)"]})
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    infos = [i.value for i in app.info]
+    assert len(infos) == 2 and all("escaped downhill at step" in text for text in infos)
+    table = app.dataframe[0].value
+    assert all(outcome.startswith("↘ escaped downhill") for outcome in table["outcome"])
+    assert "first step with f − f* ≤ 0.0001" not in table.columns  # no f*: no such column, no literal "None"
+    assert "final distance to a global minimum" not in table.columns
 
 
 def test_link_round_trip_restores_the_view():

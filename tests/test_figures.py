@@ -20,10 +20,11 @@ EIGHT = [AdaMax(lr=0.05), Adam(lr=0.05), SGD(lr=5e-4, momentum=0.9), RMSProp(lr=
          AdamLp(lr=0.05, p=8.0), AdaMax(lr=0.01, eps_mode="keras"), SGD(lr=1e-4)]
 
 
-def explorer_runs(surface, optimizers, steps, start=None):
+def explorer_runs(surface, optimizers, steps, start=None, bound=None):
     start = surface.start if start is None else start
+    bound = 50 * np.abs(surface.domain).max() if bound is None else bound
     return [ExplorerRun(f"{i}: {opt.label()}", run_color(i), run(opt, surface, start, steps, record_state=True,
-                                                                  bound=50 * np.abs(surface.domain).max()))
+                                                                  bound=bound))
             for i, opt in enumerate(optimizers)]
 
 
@@ -81,11 +82,31 @@ def test_diverged_run_is_marked_where_and_when():
     step = int(runs[0].trajectory.diverged_at)
     assert step > 0
     figure = explorer_figure(surface, runs)
-    markers = [t for t in figure["data"] if t.get("name", "").endswith("diverged")]
+    markers = [t for t in figure["data"] if t.get("name", "").endswith("blew up")]
     assert len(markers) == 1
-    assert markers[0]["text"] == [f"diverged at step {step}"]
-    np.testing.assert_allclose([markers[0]["x"][0], markers[0]["y"][0]], runs[0].trajectory.points[-1], atol=1e-4)
+    last = runs[0].trajectory.points[-1]
+    (x0, x1), (y0, y1) = surface.domain
+    assert not (x0 <= last[0] <= x1 and y0 <= last[1] <= y1)  # this one left the map
+    # ...so it is marked at the map's edge, by an arrow pointing toward its last finite point, named in the label
+    x, y = markers[0]["x"][0], markers[0]["y"][0]
+    assert x0 <= x <= x1 and y0 <= y <= y1
+    assert markers[0]["text"] == [f"blew up at step {step} → ({last[0]:.3g}, {last[1]:.3g})"]
+    marker = markers[0]["marker"]
+    assert marker["symbol"] == "arrow-wide"
+    heading = np.radians(marker["angle"])  # clockwise from north
+    toward = (last - [x, y]) / np.linalg.norm(last - [x, y])
+    np.testing.assert_allclose([np.sin(heading), np.cos(heading)], toward, atol=1e-3)
     assert non_finite_paths(figure) == []
+
+
+def test_a_blow_up_inside_the_map_is_marked_where_it_stopped():
+    surface = SURFACES["goldstein_price"]
+    runs = explorer_runs(surface, [SGD(lr=1e-4, momentum=0.9)], 50, start=(0.8, -1.8), bound=1.9)
+    step = int(runs[0].trajectory.diverged_at)
+    assert step > 0
+    marker = next(t for t in explorer_figure(surface, runs)["data"] if t.get("name", "").endswith("blew up"))
+    assert marker["text"] == [f"blew up at step {step}"] and marker["marker"]["symbol"] == "x"
+    np.testing.assert_allclose([marker["x"][0], marker["y"][0]], runs[0].trajectory.points[-1], atol=1e-4)
 
 
 def test_surfaces_without_minima_show_gradient_norm_and_linear_loss():

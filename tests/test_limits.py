@@ -15,6 +15,7 @@ from optimizers import AdaMax, run
 from optimizers.limits import (
     LP_ORDERS,
     eps_modes,
+    fitted_exponent,
     lp_family,
     max_path_distance,
     naive_breakdown,
@@ -50,7 +51,7 @@ def test_batched_orders_match_separate_runs(family):
     # lp_family runs all orders as one batch; each member must be the run it stands for
     alone = lp_family(ROSENBROCK, (-1.5, 2.0), 300, lr=0.05, orders=(16,))
     np.testing.assert_array_equal(alone.paths[16].points, family.paths[16].points)
-    adamax = run(AdaMax(lr=0.05), ROSENBROCK, (-1.5, 2.0), 300)
+    adamax = run(AdaMax(lr=0.05, eps_mode="keras"), ROSENBROCK, (-1.5, 2.0), 300)  # Adam-Lp's ε placement
     np.testing.assert_array_equal(family.adamax.points, adamax.points)
     assert family.paths[16].points.shape == (301, 2) and int(family.paths[16].diverged_at) == -1
 
@@ -115,7 +116,12 @@ def test_lp_figure_draws_what_it_says(family):
     assert adamax["line"]["color"] == "#000000" and adamax["line"]["width"] > paths[0]["line"]["width"]
     assert figure["data"].index(adamax) > max(figure["data"].index(t) for t in paths)  # drawn on top
     np.testing.assert_allclose(decode(adamax["x"])[-1], family.adamax.points[-1, 0], atol=1e-5)
-    assert by_name["∝ 1/p (reference)"]["line"]["dash"] == "dot"
+    fit = next(trace for name, trace in by_name.items() if name.startswith("fit: ∝ p^"))
+    exponent = fitted_exponent(LP_ORDERS, [family.max_distance[p] for p in LP_ORDERS])
+    assert fit["name"] == f"fit: ∝ p^{exponent:.2f} (p ≥ 4)" and fit["line"]["dash"] == "dot"
+    # the dotted line is the fit: its slope on log–log axes is the exponent
+    slope = np.log(fit["y"][-1] / fit["y"][0]) / np.log(fit["x"][-1] / fit["x"][0])
+    assert slope == pytest.approx(exponent)
     markers = by_name["largest distance"]
     assert markers["marker"]["color"] == [t["line"]["color"] for t in paths]
     assert markers["y"] == pytest.approx([family.max_distance[p] for p in LP_ORDERS])

@@ -129,5 +129,6 @@ def test_saddle_axis_preset_button_starts_exactly_on_the_axis():
     query = {key: value if isinstance(value, list) else [value] for key, value in app.query_params.items()}
     assert query["surface"] == ["saddle"] and query["start"] == ["-1.5,0"] and query["section"] == ["eps"]
     rows = app.dataframe[0].value
-    assert list(rows["steps with u = 0 (x, y)"]) == ["0, 100", "0, 0", "0, 100"]  # paper, PyTorch, Keras
+    assert list(rows["steps with 0/0 (x, y)"]) == ["0, 100", "0, 0", "0, 100"]  # paper, PyTorch, Keras
+    assert list(rows["steps with m/0 (x, y)"]) == ["0, 0"] * 3  # m = 0 wherever u = 0 on the axis
     assert (rows["final y"] == 0).all()

@@ -14,6 +14,7 @@ import streamlit as st
 
 from figures import ExplorerRun, explorer_figure, run_color
 from optimizers import GradientNoise, Trajectory, make_optimizer, run
+from optimizers.explain import AdaMaxInternals, adamax_internals
 from surfaces import make_surface
 
 from .presets import preset_for
@@ -77,6 +78,13 @@ def results_for(state: AppState) -> list[RunResult]:
                   trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise))
         for index, (label, spec) in enumerate(zip(labels_for(state.runs), state.runs, strict=True))
     ]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def internals_for(state: AppState, spec: RunSpec) -> AdaMaxInternals:
+    """The internals of one AdaMax run of `state`'s scene (cache on a state whose other runs are blanked)."""
+    trajectory = trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise)
+    return adamax_internals(make_optimizer(spec.optimizer, **spec.kwargs()), trajectory)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -9,22 +9,12 @@ import streamlit as st
 
 from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
-from optimizers.explain import adamax_internals, equations_at, step_table
+from optimizers.explain import equations_at, step_table
 
-from .compute import RunResult, adamax_runs, surface_of, trajectory_for
+from .compute import RunResult, adamax_runs, internals_for, surface_of, trajectory_for
 from .figure import show_figure
+from .narration import inside_explanation
 from .state import AppState, RunSpec
-
-EXPLANATION = r"""
-**What you see.** AdaMax (Kingma & Ba 2015, §7.1, Algorithm 2) divides the momentum $\hat m_t$ by
-$u_t = \max(\beta_2 u_{t-1}, |g_t|)$, the largest recent gradient, decayed by $\beta_2$ per step. So
-$|\hat m_t / u_t| \lesssim 1$ and each coordinate moves by at most about $\alpha$ — the solid box around the
-point, exact bound $\alpha\,(1-\beta_1)(1-(\beta_1/\beta_2)^t)/((1-\beta_1^t)(1-\beta_1/\beta_2))$, ≈ 1.009 α for the
-default β's. Adam divides by $\sqrt{\hat v_t}$, an average, which a single huge gradient inflates far less
-lastingly; its worst case is ≈ 7.3 α (the dotted box). When $u_t$ is set by the fresh gradient (dark in
-the strip), the step is ≈ α·sign(g); when memory wins (light), a steep gradient seen earlier still holds the
-steps small — why AdaMax crawls along Rosenbrock's valley with $\beta_2 = 0.999$.
-"""
 
 
 def _scene(state: AppState) -> AppState:
@@ -33,10 +23,8 @@ def _scene(state: AppState) -> AppState:
     return replace(state, runs=(), section="inside")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def _internals(scene: AppState, spec: RunSpec):
-    trajectory = trajectory_for(scene.surface, scene.surface_params, scene.start, scene.steps, spec, scene.noise)
-    return adamax_internals(make_optimizer(spec.optimizer, **spec.kwargs()), trajectory)
+    return internals_for(scene, spec)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -60,7 +48,9 @@ def draw_inside(state: AppState, results: list[RunResult]) -> None:
         right.info("The race has no AdaMax run, so this shows AdaMax with this surface's preset settings.")
     st.markdown(f"<div style='font-size:0.95rem;color:#333'>{LEGEND}</div>", unsafe_allow_html=True)
     show_figure(_figure(_scene(state), spec, labels[chosen], color), key="internals_chart")
-    st.markdown(EXPLANATION)
+    settings = make_optimizer(spec.optimizer, **spec.kwargs()).hyperparameters()
+    st.markdown(inside_explanation(_internals(_scene(state), spec), lr=settings["lr"], beta1=settings["beta1"],
+                                   beta2=settings["beta2"], t=int(st.session_state.get("equation_step", 1))))
     _equations(state, spec)
     _table(state, spec)
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import html
+from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
-from figures.explorer import CLICK_GRID_TRACE
+from optimizers import make_optimizer
 
 from . import url
-from .compute import divergence_bound, explorer_figure_for, results_for, surface_of
+from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
-from .figure import show_figure
-from .inside import draw_inside
-from .limits import draw_eps, draw_lp
-from .state import SECTIONS
-from .summary import draw_summary
-
-CHART_KEY = "explorer_chart"
+from .narration import header_sentence
+from .sections import SECTIONS
+from .summary import current_tolerance, run_outcomes
 
 
 def main() -> None:
@@ -32,24 +29,14 @@ def main() -> None:
         st.session_state["link_notices"] = []
     results = results_for(state)
     surface = surface_of(state)
-    _header(surface)
-    st.segmented_control("Section", list(SECTIONS), key="section", format_func=SECTIONS.get,
+    _header(surface, state)
+    st.segmented_control("Section", list(SECTIONS), key="section", format_func=lambda key: SECTIONS[key].title,
                          selection_mode="single", label_visibility="collapsed")
     _notices(results, surface)
     if state.noise is not None:
         st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
                    "show the true f along the noisy paths.")
-    if state.section == "inside":
-        draw_inside(state, results)
-    elif state.section == "lp":
-        draw_lp(state)
-    elif state.section == "eps":
-        draw_eps(state)
-    else:
-        _legend(results, surface, state)
-        show_figure(explorer_figure_for(state), key=CHART_KEY, on_select=_on_chart_click,
-                    clickable=state.view == "contour")
-        draw_summary(results, surface)
+    SECTIONS[state.section].draw(state, results)
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.
     draw_sidebar([result.label for result in results], [result.color for result in results])
@@ -71,14 +58,17 @@ h1 {padding-top: 0}
 </style>"""
 
 
-def _header(surface) -> None:
+def _header(surface, state) -> None:
     st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.title("AdaMax Lab")
-    left.markdown(
-        "AdaMax (Kingma & Ba, 2015, §7.1) is Adam with the L∞ norm: "
-        r"$u_t = \max(\beta_2 u_{t-1}, |g_t|)$, so each step moves a coordinate by about $\alpha$, "
-        "whatever the gradient's scale. Press **▶ Play** to watch it race the others.")
+    index, spec = adamax_runs(state)[0]
+    if index is None:  # no AdaMax in the race: the sentence gives no median
+        left.markdown(header_sentence(None, None, None))
+    else:
+        scene = replace(state, runs=(), section="inside")  # the same cache entry Inside AdaMax uses
+        lr = float(make_optimizer(spec.optimizer, **spec.kwargs()).lr)
+        left.markdown(header_sentence(labels_for(state.runs)[index], internals_for(scene, spec), lr))
     right.markdown(f"**{surface.name}** — {surface.note}")
     # A long formula (Goldstein–Price, the rotated quadratic) gets the page's width below, not a cramped column.
     (right if len(surface.latex) <= 70 else st).latex(formula_latex(surface.latex))
@@ -92,40 +82,35 @@ def formula_latex(latex: str) -> str:
     return r"\begin{aligned} f(x, y) &= " + r" \\ &\quad ".join(lines) + r" \end{aligned}"
 
 
-def _legend(results, surface, state) -> None:
-    """The runs' legend, as HTML above the chart: larger than Plotly's, and it costs the chart no redraw."""
-    chips = "".join(
-        f"<span style='margin-right:1.4em;white-space:nowrap'><span style='display:inline-block;width:0.9em;"
-        f"height:0.9em;border-radius:0.2em;background:{result.color};vertical-align:-0.1em'></span>"
-        f"&nbsp;{html.escape(result.label)}</span>" for result in results)
-    marks = "○ start" + ("&emsp;★ global minimum" if len(surface.minima) else "") + "&emsp;✖ diverged"
-    scale = "log₁₀(f − f*)" if surface.log_scale else "f"
-    hint = "; click the map to start there" if state.view == "contour" else ""
-    st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"
-                f"<div style='color:#555;font-size:0.9rem'>{marks}&emsp;·&emsp;map colours: {scale}, "
-                f"light is low{hint}</div>", unsafe_allow_html=True)
-
-
 def _notices(results, surface) -> None:
     notices = st.session_state.get("link_notices") or []
     if notices:
         st.warning("This link had parts that could not be used as they were:\n\n"
                    + "\n".join(f"- {notice}" for notice in notices), icon=":material/link:")
     bound = divergence_bound(surface)
-    for result in results:
-        step = int(result.trajectory.diverged_at)
-        if step >= 0:
-            st.error(f"**{result.label} diverged at step {step}**: its next point left |x|, |y| ≤ {bound:g} or "
-                     "was not finite. It is drawn stopped at its last finite point (✖ on the map). "
+    for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),
+                                                 strict=True):
+        step = int(metrics.diverged_at)
+        where = _where(metrics.final_point, surface.domain)
+        if outcome == "diverged":
+            st.error(f"**{result.label} blew up at step {step}**: its next point left |x|, |y| ≤ {bound:g} or "
+                     f"was not finite. It is drawn stopped at its last finite point, {where}. "
                      "Try a smaller learning rate.", icon=":material/error:")
+        elif outcome == "escaped":
+            st.info(f"**{result.label} escaped downhill at step {step}**: f fell without bound (to "
+                    f"{float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
+                    f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
 
 
-def _on_chart_click() -> None:
-    """A click on the map's invisible grid moves the start there (REFERENCE.md: contours report no clicks)."""
-    event = st.session_state.get(CHART_KEY)
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    for point in points:
-        if point.get("curve_number") == CLICK_GRID_TRACE:
-            st.session_state["start_x"] = float(point["x"])
-            st.session_state["start_y"] = float(point["y"])
-            return
+COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
+
+
+def _where(point, domain) -> str:
+    """Where a point is, for a sentence: on the map (✖ there), or off it and in which direction."""
+    (x0, x1), (y0, y1) = domain
+    x, y = (float(v) for v in point)
+    if x0 <= x <= x1 and y0 <= y <= y1:
+        return f"({x:.3g}, {y:.3g}) (✖ on the map)"
+    angle = np.degrees(np.arctan2(y - (y0 + y1) / 2, x - (x0 + x1) / 2))
+    direction = COMPASS[int(np.round(angle / 45)) % 8]
+    return f"({x:.3g}, {y:.3g}), off the map to the {direction} (an arrow at the map's edge points to it)"

@@ -1,0 +1,106 @@
+"""Issue 7, points 2–6: the page's sentences say what its own numbers show (each failed on the old main)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from optimizers import Adam, AdaMax, run
+from optimizers.explain import adamax_internals, spike_memory
+from surfaces import SURFACES
+from ui.narration import header_sentence, inside_explanation
+
+ROSENBROCK, START = SURFACES["rosenbrock"], np.array([-1.2, 1.0])
+
+
+def internals_of(optimizer, steps=500):
+    return adamax_internals(optimizer, run(optimizer, ROSENBROCK, START, steps, record_state=True))
+
+
+def open_app(query: dict) -> AppTest:
+    app = AppTest.from_file("../app.py", default_timeout=120)
+    app.query_params.update(query)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_header_gives_the_races_median_step_not_alpha():
+    app = open_app({})
+    header = next(m.value for m in app.markdown if m.value.startswith("AdaMax (Kingma"))
+    assert "moves a coordinate by about" not in header
+    # independent: the default race's first AdaMax run, from its points
+    points = run(AdaMax(lr=0.1, beta2=0.99), ROSENBROCK, START, 500).points
+    median = np.median(np.abs(np.diff(points, axis=0))) / 0.1
+    assert f"moves a median {median:.3g} α per coordinate" in header
+    assert median < 0.1  # the point of the sentence: far below α
+
+
+def test_inside_bounds_are_the_inspected_runs_at_the_chosen_step():
+    optimizer = AdaMax(lr=0.1, beta2=0.99)
+    text = inside_explanation(internals_of(optimizer), lr=0.1, beta1=0.9, beta2=0.99, t=500)
+    assert "7.3" not in text and "7.27" not in text
+    # Adam's exact bound for β2 = 0.99 at t = 500: REFERENCE.md gives 2.35 α in the limit; the sum by hand:
+    a = np.array([(0.1 * 0.9 ** (500 - i)) / (1 - 0.9**500) for i in range(1, 501)])
+    b = np.array([(0.01 * 0.99 ** (500 - i)) / (1 - 0.99**500) for i in range(1, 501)])
+    adam_bound = np.sqrt(np.sum(a**2 / b))
+    assert f"{adam_bound:.3g} α at step 500" in text and f"{adam_bound:.3g}" == "2.34"
+    assert "(2.35 α as t → ∞)" in text
+
+
+def test_fresh_gradient_sentence_has_the_right_sign_and_the_runs_numbers():
+    internals = internals_of(AdaMax(lr=0.1, beta2=0.99))
+    text = inside_explanation(internals, lr=0.1, beta1=0.9, beta2=0.99, t=1)
+    assert r"-\alpha\,\mathrm{sign}(g_t)$ on the first step" in text and "≈ α·sign(g)" not in text
+    fresh = internals.fresh_won
+    median = np.median(np.abs(internals.step)[fresh]) / 0.1
+    assert f"won {int(fresh.sum())} of {fresh.size} coordinate-steps, with a median step of {median:.3g} α" in text
+    assert median < 0.9  # "≈ α" was not true
+
+
+def test_spike_memory_against_the_real_rules():
+    """A steady |g| = 1, a K-fold spike, then 1 again: count the steps u and Adam's √v̂ stay above 2."""
+    beta2, factor = 0.999, 1e4
+    steady = int(40 / (1 - beta2))  # long enough for Adam's bias correction to vanish
+    grads = np.concatenate([np.ones(steady), [factor], np.ones(12_000)])[:, None] * np.ones(2)
+    counts = {}
+    for name, optimizer, field in (("adamax", AdaMax(beta2=beta2, eps=0.0), "u"),
+                                   ("adam", Adam(beta2=beta2, eps=0.0), "v")):
+        state = optimizer.init(np.zeros(2))
+        after = []
+        for k, gradient in enumerate(grads):
+            _, state = optimizer.update(gradient, state)
+            if k >= steady:
+                value = getattr(state, field)[0]
+                after.append(value if field == "u" else np.sqrt(value / (1 - beta2 ** (k + 1))))
+        counts[name] = int(np.argmax(np.array(after) <= 2.0))
+    assert spike_memory(beta2, factor) == counts
+    assert counts["adam"] > counts["adamax"]  # a huge spike lingers longer in Adam: the old sentence was false
+
+
+def test_spike_sentence_uses_the_runs_beta2():
+    text = inside_explanation(internals_of(AdaMax(lr=0.1, beta2=0.99), 50), lr=0.1, beta1=0.9, beta2=0.99, t=1)
+    memory = spike_memory(0.99, 1e4)
+    assert f"{memory['adamax']:,} steps and {memory['adam']:,} steps" in text
+    assert "far less lastingly" not in text
+
+
+def test_lp_section_shows_the_fitted_exponent_of_the_drawn_distances():
+    app = open_app({"section": "lp"})
+    sentence = next(m.value for m in app.markdown if "falls like $p^" in m.value)
+    exponent = float(re.search(r"falls like \$p\^\{(-?[0-9.]+)\}\$", sentence).group(1))
+    table = app.dataframe[0].value
+    p, distance = table["p"].to_numpy(float), table["largest distance to AdaMax's path"].to_numpy(float)
+    fitted = p >= 4
+    slope = np.polyfit(np.log(p[fitted]), np.log(distance[fitted]), 1)[0]
+    assert exponent == pytest.approx(slope, abs=0.006) and exponent < -1.2
+    assert "about like 1/p" not in " ".join(m.value for m in app.markdown)
+    breakdown = next(m.value for m in app.markdown if "breaks down at step" in m.value)
+    assert r"the step $m/v^{1/p}$ is 0" in breakdown  # TeX, rendered (|g| = 216 at this start: 216^256 = inf)
+
+
+def test_no_header_median_without_an_adamax_run():
+    assert "median" not in header_sentence(None, None, None)

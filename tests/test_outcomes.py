@@ -1,0 +1,92 @@
+"""The one outcome classification (optimizers/outcomes.py) on hand-made cases and on real runs whose fate is known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optimizers import SGD, Adam, AdaMax, run
+from optimizers.outcomes import OUTCOMES, RunMetrics, classify, describe, recent_window_start, trajectory_metrics
+from surfaces import SURFACES
+
+
+def outcome_of(optimizer, key, start, steps, *, tolerance=1e-4, bound=None):
+    surface = SURFACES[key]
+    bound = 50 * float(np.abs(surface.domain).max()) if bound is None else bound
+    trajectory = run(optimizer, surface, np.array(start, dtype=float), steps, bound=bound)
+    metrics = trajectory_metrics(trajectory, surface, minimum_value=surface.minimum_value, tolerance=tolerance)
+    return OUTCOMES[int(classify(metrics))], metrics, trajectory
+
+
+def test_a_run_into_a_local_minimum_is_stalled_there_with_its_f():
+    outcome, metrics, _ = outcome_of(SGD(lr=0.005), "six_hump_camel", (-1.5, -1.5), 300)
+    assert outcome == "stalled"
+    surface = SURFACES["six_hump_camel"]
+    assert float(metrics.final_loss) - surface.minimum_value > 3  # a local minimum, far above f*
+    assert np.linalg.norm(surface.grad(metrics.final_point)) < 1e-4
+    assert "stalled at a stationary point" in describe(OUTCOMES.index("stalled"), metrics, tolerance=1e-4)
+    assert f"{float(metrics.final_loss):.4g}" in describe(OUTCOMES.index("stalled"), metrics, tolerance=1e-4)
+
+
+def test_rastrigin_runs_resting_in_dimples_are_stalled_not_still_moving():
+    for optimizer in (Adam(lr=0.5), AdaMax(lr=0.5), SGD(lr=0.005, momentum=0.9)):
+        assert outcome_of(optimizer, "rastrigin", (4.0, -2.5), 300)[0] == "stalled"
+
+
+def test_a_run_that_reaches_the_minimum_then_leaves_it():
+    """Rosenbrock preset, AdaMax β2 = 0.99: f − f* ≤ 1e-4 at step 490, but 0.005 at step 5,000."""
+    outcome, metrics, trajectory = outcome_of(AdaMax(lr=0.1, beta2=0.99), "rosenbrock", (-1.2, 1.0), 5000)
+    assert outcome == "left"
+    assert trajectory.losses[int(metrics.reached_at)] <= 1e-4 < trajectory.losses[-1]
+    assert outcome_of(AdaMax(lr=0.1, beta2=0.99), "rosenbrock", (-1.2, 1.0), 500)[0] == "reached"
+
+
+def test_a_run_still_crawling_is_moving():
+    assert outcome_of(AdaMax(lr=0.1), "rosenbrock", (-1.2, 1.0), 500)[0] == "moving"
+
+
+@pytest.mark.parametrize("key", ["saddle", "monkey_saddle"])
+def test_leaving_a_surface_unbounded_below_is_escape_not_divergence(key):
+    start = (-1.5, 0.001) if key == "saddle" else (0.8, 0.001)
+    outcome, metrics, trajectory = outcome_of(SGD(lr=0.01, momentum=0.9), key, start, 5000)
+    assert outcome == "escaped"
+    assert int(metrics.diverged_at) > 0 and trajectory.losses[-1] < -1e3
+
+
+def test_a_blow_up_is_diverged():
+    outcome, metrics, _ = outcome_of(SGD(lr=1e-4, momentum=0.9), "goldstein_price", (0.8, -1.8), 50)
+    assert outcome == "diverged" and int(metrics.diverged_at) == 7
+
+
+def test_hand_made_metrics_take_the_documented_order():
+    """Diverging wins over reaching; reaching over resting; rest needs a small gradient or no movement."""
+    n = 6
+    metrics = RunMetrics(
+        start_loss=np.full(n, 5.0),
+        final_loss=np.array([1e9, -1e4, 0.0, 1.0, 1.0, 1.0]),
+        best_loss=np.array([0.0, -1e4, 0.0, 0.0, 1.0, 1.0]),
+        reached_at=np.array([3, -1, 10, 10, -1, -1]),
+        final_reached=np.array([False, False, True, False, False, False]),
+        diverged_at=np.array([20, 30, -1, -1, -1, -1]),
+        final_point=np.zeros((n, 2)),
+        final_gradient_norm=np.array([1.0, 1.0, 0.0, 1.0, 1e-8, 1.0]),
+        recent_displacement=np.array([1.0, 1.0, 0.0, 1.0, 1.0, 0.5]))
+    assert [OUTCOMES[c] for c in classify(metrics)] == ["diverged", "escaped", "reached", "left", "stalled",
+                                                         "moving"]
+
+
+def test_batched_metrics_equal_each_member_run_alone():
+    surface = SURFACES["rosenbrock"]
+    lr = np.array([[0.001], [0.1], [3.0]])
+    batch = run(AdaMax(lr=lr, beta2=0.99), surface, np.array([-1.2, 1.0]), 400, bound=100)
+    together = trajectory_metrics(batch, surface, minimum_value=0.0, tolerance=1e-4)
+    for i, value in enumerate(lr[:, 0]):
+        alone = trajectory_metrics(run(AdaMax(lr=value, beta2=0.99), surface, np.array([-1.2, 1.0]), 400, bound=100),
+                                   surface, minimum_value=0.0, tolerance=1e-4)
+        for name in ("final_loss", "best_loss", "reached_at", "diverged_at", "final_point", "recent_displacement"):
+            np.testing.assert_array_equal(getattr(together, name)[i], getattr(alone, name))
+        assert classify(together)[i] == classify(alone)
+
+
+def test_recent_window_is_the_last_tenth():
+    assert recent_window_start(1000) == 900 and recent_window_start(1) == 0

@@ -1,0 +1,51 @@
+"""The race: the runs animated on the map, their legend above, the outcome table below."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from figures.explorer import CLICK_GRID_TRACE
+
+from ..compute import RunResult, explorer_figure_for, surface_of
+from ..figure import show_figure
+from ..state import AppState
+from ..summary import draw_summary
+
+CHART_KEY = "explorer_chart"
+
+
+def draw(state: AppState, results: list[RunResult]) -> None:
+    surface = surface_of(state)
+    _legend(results, surface, state)
+    show_figure(explorer_figure_for(state), key=CHART_KEY, on_select=_on_chart_click,
+                clickable=state.view == "contour")
+    draw_summary(results, surface)
+
+
+def _legend(results: list[RunResult], surface, state: AppState) -> None:
+    """The runs' legend, as HTML above the chart: larger than Plotly's, and it costs the chart no redraw."""
+    chips = "".join(
+        f"<span style='margin-right:1.4em;white-space:nowrap'><span style='display:inline-block;width:0.9em;"
+        f"height:0.9em;border-radius:0.2em;background:{result.color};vertical-align:-0.1em'></span>"
+        f"&nbsp;{html.escape(result.label)}</span>" for result in results)
+    marks = "○ start" + ("&emsp;★ global minimum" if len(surface.minima) else "") + "&emsp;✖ blew up"
+    if surface.minimum_value is None:
+        marks += "&emsp;➜ escaped downhill"
+    scale = "log₁₀(f − f*)" if surface.log_scale else "f"
+    hint = "; click the map to start there" if state.view == "contour" else ""
+    st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"
+                f"<div style='color:#555;font-size:0.9rem'>{marks}&emsp;·&emsp;map colours: {scale}, "
+                f"light is low{hint}</div>", unsafe_allow_html=True)
+
+
+def _on_chart_click() -> None:
+    """A click on the map's invisible grid moves the start there (REFERENCE.md: contours report no clicks)."""
+    event = st.session_state.get(CHART_KEY)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        if point.get("curve_number") == CLICK_GRID_TRACE:
+            st.session_state["start_x"] = float(point["x"])
+            st.session_state["start_y"] = float(point["y"])
+            return
