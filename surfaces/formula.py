@@ -17,10 +17,9 @@ The route (REFERENCE.md, "Safe evaluation of user formulas"):
 5. f and ∇f are evaluated on a grid over the plot domain: f must be finite everywhere there, ∇f almost
    everywhere (an isolated kink such as the tip of a cone is allowed), and not zero everywhere.
 
-Minima: a given minimum is used as given (labelled "given"). Otherwise the grid's lowest points are refined
-by damped Newton steps (exact gradient, Hessian by central differences of it) and labelled "found". Where f
-is lowest on the domain's edge and still falling there, it is unbounded below on the domain: no minimum,
-and the surface says so.
+Minima: a given minimum is used as given (labelled "given"). Otherwise surfaces/minima.py searches them (a
+grid, then damped Newton steps) and they are labelled "found". Where f is lowest on the domain's edge and
+still falling there, it is unbounded below on the domain: no minimum, and the surface says so.
 
 >>> surface = custom_surface("(1-x)**2 + 100*(y-x**2)**2", ((-2, 2), (-1, 3)))
 >>> surface.minima_source, surface.minima.round(6).tolist(), surface.latex
@@ -42,15 +41,15 @@ import numpy as np
 import sympy
 
 from .base import Array, Surface, split_xy
+from .minima import domain_grid, find_minima, log_scale, story_start
 
 MAX_FORMULA_CHARS = 500   # the longest catalogue formula, Goldstein–Price, is ~130 characters in Python syntax
 MAX_NODES = 300           # syntax-tree nodes; Goldstein–Price has ~150
 MAX_DEPTH = 40            # nesting of the syntax tree
+MAX_CALL_DEPTH = 12       # functions inside functions: SymPy's diff of sin(sin(…)) costs ~n² (39 deep: seconds)
 MAX_EXPONENT = 100        # |a constant exponent|: x**100 already overflows float64 beyond |x| ≈ 1200
 MAX_DOMAIN = 1e6          # |domain bounds|
 CHECK_GRID = 101          # f and ∇f are checked on CHECK_GRID² points (odd: the domain's centre is one)
-MINIMA_GRID = 201         # the grid the minima are searched on
-MAX_MINIMA = 8
 GRADIENT_SINGULAR_SHARE = 0.01  # ∇f may be non-finite on at most this share of the check grid (kinks)
 
 X, Y = sympy.symbols("x y", real=True)
@@ -171,7 +170,7 @@ def _constant(node: ast.AST, compute, text: str) -> float:
     return value
 
 
-def _build(node: ast.AST, text: str, depth: int = 0) -> _Built:
+def _build(node: ast.AST, text: str, depth: int = 0, calls: int = 0) -> _Built:
     if depth > MAX_DEPTH:
         raise _refuse(node, text, f"the formula is nested too deeply (more than {MAX_DEPTH} levels)")
     kind = type(node)
@@ -184,15 +183,17 @@ def _build(node: ast.AST, text: str, depth: int = 0) -> _Built:
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
             raise _refuse(node, text, "only + and - may stand before a term (no ~ or not)")
-        inner = _build(node.operand, text, depth + 1)
+        inner = _build(node.operand, text, depth + 1, calls)
         if isinstance(node.op, ast.UAdd):
             return _Built(inner.expr, inner.value, _source(node, text))
         value = None if inner.value is None else -inner.value
         return _Built(-inner.expr, value, _source(node, text))
     if isinstance(node, ast.BinOp):
-        return _binary(node, text, depth)
+        return _binary(node, text, depth, calls)
     if isinstance(node, ast.Call):
-        return _call(node, text, depth)
+        if calls >= MAX_CALL_DEPTH:
+            raise _refuse(node, text, f"functions are nested too deeply (more than {MAX_CALL_DEPTH} inside each other)")
+        return _call(node, text, depth, calls + 1)
     raise _refuse(node, text, f"{type(node).__name__} is not allowed in a formula")
 
 
@@ -226,14 +227,14 @@ def _name(node: ast.Name, text: str) -> _Built:
     raise _refuse(node, text, f"unknown name: use x, y, pi, e and the functions {', '.join(FUNCTIONS)}")
 
 
-def _binary(node: ast.BinOp, text: str, depth: int) -> _Built:
+def _binary(node: ast.BinOp, text: str, depth: int, calls: int) -> _Built:
     operator = _OPERATORS.get(type(node.op))
     if operator is None:
         symbol = {ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
                   ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^"}.get(type(node.op), type(node.op).__name__)
         raise _refuse(node, text, f"the operator {symbol} is not allowed (use + - * / and ** or ^)")
-    left = _build(node.left, text, depth + 1)
-    right = _build(node.right, text, depth + 1)
+    left = _build(node.left, text, depth + 1, calls)
+    right = _build(node.right, text, depth + 1, calls)
     if operator == "**" and right.value is not None and abs(right.value) > MAX_EXPONENT:
         shown = right.text if right.text == f"{right.value:g}" else f"{right.text} = {right.value:g}"
         raise _refuse(node, text, f"the exponent {shown} is too large "
@@ -249,7 +250,7 @@ def _binary(node: ast.BinOp, text: str, depth: int) -> _Built:
     return _Built(expr, value, _source(node, text))
 
 
-def _call(node: ast.Call, text: str, depth: int) -> _Built:
+def _call(node: ast.Call, text: str, depth: int, calls: int) -> _Built:
     if isinstance(node.func, ast.Attribute):
         raise _refuse(node.func, text, _REFUSED[ast.Attribute])
     if not isinstance(node.func, ast.Name):
@@ -262,7 +263,7 @@ def _call(node: ast.Call, text: str, depth: int) -> _Built:
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
         raise _refuse(node, text, f"{name} takes exactly one argument, written {name}(…)")
     function, numeric = FUNCTIONS[name]
-    argument = _build(node.args[0], text, depth + 1)
+    argument = _build(node.args[0], text, depth + 1, calls)
     value = None
     if argument.value is not None:
         a = argument.value
@@ -338,11 +339,6 @@ def _compile(expr: Any) -> tuple[Any, Any, Any, tuple[Any, Any]]:
     return f, grad, value_and_grad, (gx, gy)
 
 
-def _grid(domain, n: int) -> Array:
-    (x0, x1), (y0, y1) = domain
-    return np.stack(np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n)), axis=-1)
-
-
 def _check_domain(domain: Any) -> tuple[tuple[float, float], tuple[float, float]]:
     try:
         (x0, x1), (y0, y1) = ((float(a), float(b)) for a, b in domain)
@@ -356,7 +352,7 @@ def _check_domain(domain: Any) -> tuple[tuple[float, float], tuple[float, float]
 
 
 def _check_values(f, grad, domain) -> None:
-    grid = _grid(domain, CHECK_GRID)
+    grid = domain_grid(domain, CHECK_GRID)
     values = f(grid)
     bad = ~np.isfinite(values)
     if bad.any():
@@ -387,116 +383,6 @@ def _given_minimum(f, minimum, domain) -> tuple[Array, float]:
     if not math.isfinite(value):
         raise ValueError(f"f is not finite at the given minimum ({point[0]:g}, {point[1]:g})")
     return point.reshape(1, 2), value
-
-
-def _refine(f, grad, points: Array, domain, iterations: int = 60) -> Array:
-    """Damped Newton from each of `points` (k, 2), kept inside the domain: the Hessian by central
-    differences of the exact gradient; where it is not positive definite, a gradient step; every step
-    halved until f does not increase."""
-    low = np.array([domain[0][0], domain[1][0]])
-    high = np.array([domain[0][1], domain[1][1]])
-    span = high - low
-    h = 1e-6 * span
-    steps_back = 2.0 ** -np.arange(30)
-    for _ in range(iterations):
-        g = grad(points)
-        hessian = np.empty((len(points), 2, 2))
-        for axis in range(2):
-            shift = np.zeros(2)
-            shift[axis] = h[axis]
-            hessian[:, :, axis] = (grad(points + shift) - grad(points - shift)) / (2 * h[axis])
-        hessian = 0.5 * (hessian + hessian.transpose(0, 2, 1))
-        with np.errstate(all="ignore"):
-            det = hessian[:, 0, 0] * hessian[:, 1, 1] - hessian[:, 0, 1] ** 2
-            newton = -np.linalg.solve(np.where((det > 0)[:, None, None] & (hessian[:, :1, :1] > 0), hessian,
-                                               np.eye(2)), g[..., None])[..., 0]
-            convex = (det > 0) & (hessian[:, 0, 0] > 0)
-            direction = np.where(convex[:, None], newton, -g * (0.1 * span.max() / np.maximum(
-                np.linalg.norm(g, axis=-1, keepdims=True), 1e-300)))
-        direction = np.nan_to_num(direction, nan=0.0, posinf=0.0, neginf=0.0)
-        current = f(points)
-        trials = np.clip(points[:, None, :] + steps_back[None, :, None] * direction[:, None, :], low, high)
-        values = f(trials)
-        better = np.isfinite(values) & (values <= current[:, None])
-        first = np.where(better.any(axis=1), np.argmax(better, axis=1), -1)
-        moved = first >= 0
-        points = np.where(moved[:, None], trials[np.arange(len(points)), np.maximum(first, 0)], points)
-    return points
-
-
-def _locally_lowest(f, points: Array, values: Array, domain) -> Array:
-    """Which points are inside the domain (off its edge) and no higher than a ring of 16 points around them:
-    a local minimum, smooth or not (the tip of a cone has no gradient, yet is a minimum)."""
-    low = np.array([domain[0][0], domain[1][0]])
-    high = np.array([domain[0][1], domain[1][1]])
-    span = high - low
-    inside = ((points > low + 1e-9 * span) & (points < high - 1e-9 * span)).all(axis=-1)
-    angles = np.linspace(0.0, 2 * np.pi, 16, endpoint=False)
-    ring = points[:, None, :] + 1e-5 * span * np.stack([np.cos(angles), np.sin(angles)], axis=-1)
-    around = f(ring)
-    slack = 1e-12 * np.maximum(1.0, np.abs(values))
-    return inside & np.isfinite(values) & (values <= np.where(np.isfinite(around), around, np.inf).min(axis=1) + slack)
-
-
-def _find_minima(f, grad, domain) -> tuple[Array, float | None, str, str]:
-    """(minima (k, 2), their value or None, "found" or "none", a sentence for the page)."""
-    grid = _grid(domain, MINIMA_GRID)
-    values = f(grid)
-    inner = values[1:-1, 1:-1]
-    lowest = np.ones(inner.shape, dtype=bool)
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            if dx or dy:
-                lowest &= inner <= values[1 + dy:MINIMA_GRID - 1 + dy, 1 + dx:MINIMA_GRID - 1 + dx]
-    candidates = grid[1:-1, 1:-1][lowest]
-    candidates = candidates[np.argsort(f(candidates))[:32]]
-    edge = np.unravel_index(np.argmin(values), values.shape)
-    starts = np.concatenate([candidates, grid[edge][None]])
-    refined = _refine(f, grad, starts, domain)
-    refined_values = f(refined)
-    local = _locally_lowest(f, refined, refined_values, domain)
-    floor = float(np.where(np.isfinite(refined_values), refined_values, np.inf).min())
-    scale = max(1e-12, float(values.max() - values.min()))
-    if not local.any() or float(refined_values[local].min()) > floor + 1e-9 * scale:
-        x, y = refined[int(np.argmin(np.where(np.isfinite(refined_values), refined_values, np.inf)))]
-        return (np.empty((0, 2)), None, "none",
-                f"Unbounded below on the domain: f is lowest on its edge, near ({x:.3g}, {y:.3g}), and still "
-                "falling there, so it has no minimum to reach.")
-    stationary = local
-    best = float(refined_values[stationary].min())
-    near_best = stationary & (refined_values <= best + 1e-9 * scale + 1e-12)
-    apart = 1e-4 * max(domain[0][1] - domain[0][0], domain[1][1] - domain[1][0])
-    minima: list[Array] = []
-    for point in refined[near_best][np.argsort(refined_values[near_best])]:
-        if all(np.linalg.norm(point - other) > apart for other in minima):
-            minima.append(point)
-    shown = np.array(minima[:MAX_MINIMA])
-    where = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in shown[:3]) + (" …" if len(shown) > 3 else "")
-    more = f" (at least {MAX_MINIMA}: f may be flat along a curve)" if len(minima) > MAX_MINIMA else ""
-    return (shown, best, "found",
-            f"Minimum found numerically: f = {best:.6g} at {where}{more}.")
-
-
-def _log_scale(values: Array, floor: float) -> bool:
-    """The catalogue's rule: f − f* spans at least 3 decades, from its 0.1 % quantile to its maximum."""
-    above = values - floor
-    top = float(above.max())
-    bottom = float(np.quantile(above, 0.001))
-    if bottom <= 0:
-        positive = above[above > 0]
-        bottom = float(positive.min()) if positive.size else 0.0
-    return bool(bottom > 0 and top / bottom >= 1e3)
-
-
-def _start(domain, minima: Array) -> Array:
-    """A start that tells a story: one of the points 15 % in from the corners, the farthest from the minima."""
-    (x0, x1), (y0, y1) = domain
-    corners = np.array([[x0 + 0.15 * (x1 - x0), y1 - 0.2 * (y1 - y0)], [x1 - 0.15 * (x1 - x0), y1 - 0.2 * (y1 - y0)],
-                        [x0 + 0.15 * (x1 - x0), y0 + 0.2 * (y1 - y0)], [x1 - 0.15 * (x1 - x0), y0 + 0.2 * (y1 - y0)]])
-    if len(minima) == 0:
-        return corners[0]
-    distance = np.linalg.norm(corners[:, None, :] - minima[None], axis=-1).min(axis=1)
-    return corners[int(np.argmax(distance))]
 
 
 def _display_latex(expr: Any) -> str:
@@ -533,12 +419,12 @@ def _custom_surface(formula: str, domain, minimum) -> FormulaSurface:
         minima, minimum_value = _given_minimum(f, minimum, domain)
         source, message = "given", f"Minimum as given: f = {minimum_value:.6g} at ({minima[0, 0]:g}, {minima[0, 1]:g})."
     else:
-        minima, minimum_value, source, message = _find_minima(f, grad, domain)
-    values = f(_grid(domain, CHECK_GRID))
+        minima, minimum_value, source, message = find_minima(f, grad, domain)
+    values = f(domain_grid(domain, CHECK_GRID))
     floor = minimum_value if minimum_value is not None else float(values.min())
     return FormulaSurface(
         key="custom", name="Your formula", f=f, grad=grad, domain=domain, minima=minima,
-        minimum_value=minimum_value, start=_start(domain, minima), latex=_display_latex(expr),
-        log_scale=_log_scale(values, min(floor, float(values.min()))), note=message,
+        minimum_value=minimum_value, start=story_start(domain, minima), latex=_display_latex(expr),
+        log_scale=log_scale(values, min(floor, float(values.min()))), note=message,
         parameters={"formula": _clean_text(formula), "domain": domain, "minimum": minimum},
         value_and_grad=value_and_grad, formula=_clean_text(formula), minima_source=source, minima_message=message)

@@ -73,8 +73,7 @@ def test_the_link_format_is_the_documented_one():
 def test_a_custom_link_without_domain_or_formula_opens_with_notices_never_an_error():
     state, notices = url.decode({"surface": ["custom"], "formula": ["x**2 + y**2"]})
     assert notices == [] and dict(state.surface_params)["domain"] == ((-2.0, 2.0), (-2.0, 2.0))
-    state, notices = url.decode({"surface": ["custom"]})
-    assert state.surface == CUSTOM and state.surface_params == DEFAULT_PARAMS and "no (usable) formula" in notices[0]
+    assert url.decode({"surface": ["custom"]}) == (custom_preset(DEFAULT_PARAMS), [])
 
 
 @pytest.mark.parametrize("formula", [*PAYLOADS, "9**9**9", "log(x)", "ｘ + y", "1", "x.real"],
@@ -89,7 +88,7 @@ def test_a_hostile_formula_in_a_link_falls_back_with_a_notice(formula):
 def test_a_formula_too_long_for_a_link_is_not_read():
     state, notices = url.decode({"surface": ["custom"], "formula": ["x" * 100_000]})
     assert state.surface_params == DEFAULT_PARAMS
-    assert "too long (100,000 characters)" in notices[0] and "no (usable) formula" in notices[1]
+    assert "too long (100,000 characters)" in notices[0] and "no usable formula" in notices[1]
 
 
 def test_bad_domain_minimum_and_noise_in_a_link_are_noticed():
@@ -105,6 +104,8 @@ def test_bad_domain_minimum_and_noise_in_a_link_are_noticed():
     _, notices = url.decode({"surface": ["custom"], "formula": ["x**2 + y**2"], "minimum": ["9,9"]})
     assert "minimum could not be used" in notices[0]
     assert url.decode({"noise": ["off"]}) == (preset_for("rosenbrock"), [])
+    state, notices = url.decode({"surface": ["beale"], "formula": ["x"], "domain": ["0,1,0,1"]})
+    assert state.surface == "beale" and notices == ["formula, domain apply only with surface=custom; ignored."]
     state, notices = url.decode({"noise": ["brownian(seed=1)"]})
     assert state.noise is None and "Unknown noise" in notices[0]
     state, notices = url.decode({"noise": ["spikes(every=2.5)"]})
@@ -195,3 +196,17 @@ def test_noise_controls_change_the_runs_and_the_link():
     app.session_state["noise_kind"] = "off"
     app.run()
     assert "noise" not in query(app)
+
+
+def test_the_same_link_gives_the_same_picture_and_another_seed_another():
+    link = {**CUSTOM_LINK, "steps": "200", "noise": "gaussian(scale=0.5,relative=false,seed=4)"}
+    first, again = chart(open_app(link)), chart(open_app(link))
+    other = chart(open_app({**link, "noise": "gaussian(scale=0.5,relative=false,seed=5)"}))
+    paths = lambda figure: [t for t in figure["data"] if t.get("mode") == "lines"]  # noqa: E731
+    assert paths(first) == paths(again) and paths(first) != paths(other)
+
+
+def test_the_3d_view_of_a_custom_surface():
+    app = open_app({**CUSTOM_LINK, "view": "3d"})
+    assert not app.exception
+    assert any(trace.get("type") == "surface" for trace in chart(app)["data"])

@@ -290,6 +290,9 @@ def _decode(query: Mapping, notices: _Notices) -> AppState:
         surface, surface_params, domain = _read_custom(query, notices)
     else:
         surface, surface_params, domain = _read_surface(surface_text, notices)
+        ignored = [key for key in ("formula", "domain", "minimum") if key in query]
+        if ignored:
+            notices.add(f"{', '.join(ignored)} apply only with surface=custom; ignored.")
     preset = custom_preset(surface_params) if surface == CUSTOM else _preset(surface, domain)
     state = AppState(
         surface=surface,
@@ -384,8 +387,9 @@ def _read_surface(text: str | None, notices: _Notices) -> tuple[str, tuple[tuple
 def _read_custom(query: Mapping, notices: _Notices) -> tuple[str, tuple | None, Domain]:
     """surface=custom: its formula=, domain= and minimum=, checked by building the surface (never executed)."""
     formula = _single(query, "formula", notices, limit=MAX_FORMULA_VALUE_CHARS)
-    if formula is None:
-        notices.add("surface=custom has no (usable) formula=…; showing the example formula.")
+    if formula is None:  # absent: the example formula, like any missing part of a link
+        if "formula" in query:
+            notices.add("surface=custom has no usable formula=…; showing the example formula.")
         formula = dict(DEFAULT_PARAMS)["formula"]
     domain = _read_domain(_single(query, "domain", notices), notices)
     minimum = _read_minimum(_single(query, "minimum", notices), notices)
