@@ -13,6 +13,7 @@ from . import url
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .narration import header_sentence
+from .plain import escape_markdown, show_link_notices
 from .sections import SECTIONS
 from .summary import current_tolerance, run_outcomes
 
@@ -85,19 +86,18 @@ def formula_latex(latex: str) -> str:
 def _notices(results, surface) -> None:
     notices = st.session_state.get("link_notices") or []
     if notices:
-        st.warning("This link had parts that could not be used as they were:\n\n"
-                   + "\n".join(f"- {notice}" for notice in notices), icon=":material/link:")
+        show_link_notices(notices)
     bound = divergence_bound(surface)
     for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),
                                                  strict=True):
         step = int(metrics.diverged_at)
         where = _where(metrics.final_point, surface.domain)
         if outcome == "diverged":
-            st.error(f"**{result.label} blew up at step {step}**: its next point left |x|, |y| ≤ {bound:g} or "
+            st.error(f"**{escape_markdown(result.label)} blew up at step {step}**: its next point left |x|, |y| ≤ {bound:g} or "
                      f"was not finite. It is drawn stopped at its last finite point, {where}. "
                      "Try a smaller learning rate.", icon=":material/error:")
         elif outcome == "escaped":
-            st.info(f"**{result.label} escaped downhill at step {step}**: f fell without bound (to "
+            st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f fell without bound (to "
                     f"{float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
                     f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
 
