@@ -22,6 +22,7 @@ from .base import (
     check_beta,
     check_nonnegative,
     check_positive,
+    check_step_bound_arguments,
     lerp_into,
 )
 from .latex import aligned, latex_hyper, latex_power, latex_vector, safe_divide, scalar_hyperparameter
@@ -141,6 +142,7 @@ def adam_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:
     >>> round(float(adam_step_bound(0.001, 0.9, 0.999, 1)), 12), round(float(adam_step_bound(1, 0.9, 0.999, 10**6)), 4)
     (0.001, 7.2703)
     """
+    check_step_bound_arguments(lr, beta1, beta2, t)  # NaN, t < 1, lr ≤ 0: a ValueError, not a number
     lr, beta1, beta2, t = (np.asarray(v, dtype=np.float64) for v in (lr, beta1, beta2, t))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         scale = (1.0 - beta1) ** 2 * (1.0 - beta2**t) / ((1.0 - beta1**t) ** 2 * (1.0 - beta2))

@@ -34,6 +34,7 @@ from .base import (
     check_beta,
     check_nonnegative,
     check_positive,
+    check_step_bound_arguments,
     lerp_into,
 )
 from .latex import (
@@ -107,7 +108,7 @@ class AdaMax(Optimizer):
         self._set("beta1", check_beta("beta1", self.beta1))
         self._set("beta2", check_beta("beta2", self.beta2))
         self._set("eps", check_nonnegative("eps", self.eps))
-        if self.eps_mode not in EPS_MODES:
+        if not isinstance(self.eps_mode, str) or self.eps_mode not in EPS_MODES:
             raise ValueError(f"eps_mode must be one of {', '.join(EPS_MODES)}, got {self.eps_mode!r}")
 
     def latex(self) -> str:
@@ -194,6 +195,7 @@ def adamax_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:
     >>> round(float(adamax_step_bound(0.002, 0.9, 0.999, 1)), 12)
     0.002
     """
+    check_step_bound_arguments(lr, beta1, beta2, t)  # NaN, t < 1, lr ≤ 0: a ValueError, not a number
     lr, beta1, beta2, t = (np.asarray(v, dtype=np.float64) for v in (lr, beta1, beta2, t))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         # Σ_{k<t} r^k = (r^t − 1)/(r − 1), r = β1/β2, through log1p/expm1: exact to rounding even for r near 1

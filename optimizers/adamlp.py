@@ -87,7 +87,7 @@ v_t &= \beta_2^p\, v_{t-1} + (1-\beta_2^p)\, |g_t|^p \\
         self._set("beta2", check_beta("beta2", self.beta2))
         self._set("eps", check_nonnegative("eps", self.eps))
         self._set("p", check_range("p", self.p, low=1.0))
-        if self.form not in FORMS:
+        if not isinstance(self.form, str) or self.form not in FORMS:
             raise ValueError(f"form must be one of {', '.join(FORMS)}, got {self.form!r}")
 
     def init(self, params: Array) -> AdamLpState:

@@ -17,6 +17,7 @@ give per-configuration values the shape (..., 1), e.g. lr of shape (B, 1) with a
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar, Literal, NamedTuple
 
@@ -24,6 +25,49 @@ import numpy as np
 
 Array = np.ndarray
 Scale = Literal["log", "linear", "one_minus_log", "bool", "choice"]
+
+# A hyperparameter array holds one value per configuration, shape (B, 1), or per coordinate, (B, 2), and run()
+# takes at most 1,000,000 configurations (trajectory.MAX_BATCH): anything larger is refused before it is read.
+MAX_HYPERPARAMETER_SIZE = 2_000_000
+
+
+class HyperparameterError(ValueError, TypeError):
+    """A hyperparameter the optimizer does not have, or too many positional arguments.
+
+    A ValueError naming the parameter, like every other bad value; also a TypeError, what Python raises for an
+    unexpected keyword argument, so code written against plain dataclasses still catches it.
+    """
+
+
+def _clip(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def real_array(name: str, value: Any, *, max_size: int = MAX_HYPERPARAMETER_SIZE) -> Array:
+    """`value` as a float64 array, after checking it is a real number or an array of real numbers.
+
+    Refused with a ValueError naming `name`: bools, strings, complex numbers, None, dicts and other objects
+    (np.asarray would turn "0.1" and True into numbers silently, and raise TypeError on a dict), and arrays of
+    more than `max_size` elements — checked on the shape, before anything is copied, so a huge
+    np.broadcast_to view costs nothing to refuse.
+    """
+    if isinstance(value, bool | np.bool_ | str | bytes):
+        raise ValueError(f"{name} must be a real number or an array of real numbers, got {_clip(value)}")
+    if isinstance(value, np.ndarray):
+        array = value
+    elif isinstance(value, numbers.Real) and not isinstance(value, np.generic):
+        array = np.asarray(float(value))  # int, float, Fraction…: a real number by definition
+    elif isinstance(value, np.generic | list | tuple):
+        array = np.asarray(value)
+    else:
+        raise ValueError(f"{name} must be a real number or an array of real numbers, got {type(value).__name__} "
+                         f"{_clip(value)}")
+    if array.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must hold real numbers, got an array of {array.dtype}")
+    if array.size > max_size:
+        raise ValueError(f"{name} has {array.size:,} elements; it must be at most {max_size:,}")
+    return array.astype(np.float64, copy=False)
 
 
 @dataclass(frozen=True)
@@ -47,9 +91,10 @@ def check_range(name: str, value: Any, *, low: float, high: float = np.inf,
                 low_inclusive: bool = True, high_inclusive: bool = False) -> Array | float:
     """Return `value` as float64 (scalar or array) after checking low ≤/< value ≤/< high elementwise.
 
-    Raises ValueError naming the parameter, the offending value and the valid range.
+    Raises ValueError naming the parameter, the offending value and the valid range; also for a value that is
+    not a real number or an array of them, or an array too large to be a hyperparameter (see `real_array`).
     """
-    array = np.asarray(value, dtype=np.float64)
+    array = real_array(name, value)
     above = array >= low if low_inclusive else array > low
     below = array <= high if high_inclusive else array < high
     ok = np.isfinite(array) & above & below
@@ -94,14 +139,52 @@ class Optimizer:
     LATEX: ClassVar[str]
     STATE_LATEX: ClassVar[dict[str, str]] = {}
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Optimizer:
+        # The dataclass __init__ would raise a bare TypeError for AdaMax(foo=1): name the valid ones instead.
+        names = [spec.name for spec in fields(cls)] if hasattr(cls, "__dataclass_fields__") else []
+        unknown = sorted(set(kwargs) - set(names))
+        if unknown:
+            raise HyperparameterError(f"{cls.__name__} has no hyperparameter {unknown[0]!r}; valid: {', '.join(names)}")
+        if len(args) > len(names):
+            raise HyperparameterError(f"{cls.__name__} takes at most {len(names)} hyperparameters "
+                                      f"({', '.join(names)}), got {len(args)} positional arguments")
+        return super().__new__(cls)
+
     def init(self, params: Array) -> NamedTuple:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def update(self, grad: Array, state: Any) -> tuple[Array, Any]:
-        """The pure update: (updates, new state); neither `grad` nor `state` is modified."""
-        grad = np.asarray(grad, dtype=np.float64)
+        """The pure update: (updates, new state); neither `grad` nor `state` is modified.
+
+        `grad` must be finite (ValueError otherwise). With ε = 0, a coordinate whose gradient has been 0 since
+        the start has a 0/0 step: it is taken as no move (0), as AdaMax's eps_mode="paper" does, never NaN.
+        Any other non-finite step (an overflow) is a ValueError. No warning either way. (`run` calls the
+        kernel directly and records a non-finite step as the run's divergence.)
+        """
+        grad = real_array("grad", grad, max_size=2 * MAX_HYPERPARAMETER_SIZE)
+        if not np.isfinite(grad).all():
+            raise ValueError("grad must be finite")
+        if not (isinstance(state, tuple) and hasattr(state, "_fields") and len(state) == len(self.init(grad))):
+            raise ValueError(f"state must be what {type(self).__name__}.init or .update returned, got "
+                             f"{type(state).__name__}")
         buffers = type(state)(state.t, *(np.empty_like(grad) for _ in state[1:]))
-        return self.update_into(grad, state, buffers, np.empty_like(grad))
+        with np.errstate(all="ignore"):  # a non-finite result is reported below, not warned about
+            updates, new_state = self.update_into(grad, state, buffers, np.empty_like(grad))
+        if not np.isfinite(updates).all():
+            # 0/0: NaN where the gradient is 0 and so far every state is 0 (or the NaN just computed from 0/0,
+            # as RMSProp's step buffer) — no move, and that state back to 0
+            arrays = [np.broadcast_to(array, grad.shape) for array in new_state[1:]]
+            undefined = np.isnan(updates) & (grad == 0)
+            for array in arrays:
+                undefined &= (array == 0) | np.isnan(array)
+            updates[undefined] = 0.0
+            for array in new_state[1:]:
+                if isinstance(array, np.ndarray) and array.shape == grad.shape and array.flags.writeable:
+                    array[undefined & np.isnan(array)] = 0.0
+            if not np.isfinite(updates).all():
+                raise ValueError(f"{self.label()}: the update at step {new_state.t} overflows (a gradient or state "
+                                 "beyond float64's range)")
+        return updates, new_state
 
     def update_into(self, grad: Array, state: Any, out: Any, updates: Array) -> tuple[Array, Any]:
         """The update rule as a kernel: write the new state into `out`'s arrays and the step into `updates`.
@@ -171,3 +254,13 @@ def lerp_into(out: Array, previous: Array, new: Array, weight: Any) -> Array:
 def bias_correction(beta: Any, t: int) -> Array | float:
     """1 − β^t, the factor that removes the zero-initialisation bias of an EMA after t steps."""
     return 1.0 - np.power(beta, t)
+
+
+def check_step_bound_arguments(lr: Any, beta1: Any, beta2: Any, t: Any) -> None:
+    """The step-bound helpers' arguments: lr > 0, β1 and β2 in [0, 1), t a whole number ≥ 1, all finite."""
+    check_positive("lr", lr)
+    check_beta("beta1", beta1)
+    check_beta("beta2", beta2)
+    steps = check_range("t", t, low=1.0)
+    if not np.all(np.floor(steps) == steps):
+        raise ValueError(f"t must be a whole number of steps ≥ 1, got {_clip(t)}")

@@ -73,14 +73,20 @@ def run(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
     draws for every member (common random numbers); points follow the noisy steps, losses are the true f
     along them, and the recorded grads are the noisy gradients used.
     """
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(f"optimizer must be an Optimizer such as AdaMax(lr=0.05), got {type(optimizer).__name__} "
+                         f"{optimizer!r:.60}")
+    if not (callable(getattr(surface, "value_and_grad", None))
+            or (callable(getattr(surface, "f", None)) and callable(getattr(surface, "grad", None)))):
+        raise ValueError(f"surface must have f(xy) and grad(xy) methods (e.g. SURFACES['rosenbrock']), "
+                         f"got {type(surface).__name__}")
     steps = _check_steps(steps)
+    bound = _check_bound(bound)
     start, shape = _points_shape(optimizer, start)
     _check_size(steps, int(np.prod(shape[:-1])), record_state)  # before anything of the batch's size is allocated
     params = _initial_params(start, shape)
     optimizer = _expand_hyperparameters(optimizer, params.shape)
     batch_shape = params.shape[:-1]
-    if not (bound > 0):
-        raise ValueError(f"bound must be > 0, got {bound!r}")
 
     keep_heap_warm()
     points = np.empty((steps + 1, *params.shape))
@@ -189,8 +195,12 @@ def _check_steps(steps: Any) -> int:
 
 
 def _points_shape(optimizer: Optimizer, start: Any) -> tuple[Array, tuple[int, ...]]:
-    """The start as float64 and the shape (*B, 2) it takes when broadcast against the array hyperparameters."""
-    start = np.asarray(start, dtype=np.float64)
+    """The start (real numbers, not yet copied) and the shape (*B, 2) it takes against the array hyperparameters."""
+    if isinstance(start, bool | np.bool_ | str | bytes | dict | set) or start is None:
+        raise ValueError(f"start must be points of shape (..., 2), got {type(start).__name__} {start!r:.60}")
+    start = np.asarray(start)  # no copy of an array, nor of a np.broadcast_to view: sizes are checked first
+    if start.dtype.kind not in "iuf":
+        raise ValueError(f"start must hold real numbers, got an array of {start.dtype}")
     if start.ndim == 0 or start.shape[-1] != 2:
         raise ValueError(f"start must have shape (..., 2), got {start.shape}")
     shapes = [np.shape(v) for v in optimizer.hyperparameters().values() if np.ndim(v)]
@@ -209,7 +219,7 @@ def _initial_params(start: Array, shape: tuple[int, ...]) -> Array:
     """The start broadcast to `shape` (*B, 2): float64, a fresh copy."""
     if not np.isfinite(start).all():
         raise ValueError("start must be finite")
-    return np.broadcast_to(start, shape).copy()
+    return np.broadcast_to(start, shape).astype(np.float64)
 
 
 def _expand_hyperparameters(optimizer: Optimizer, shape: tuple[int, ...]) -> Optimizer:
@@ -221,6 +231,12 @@ def _expand_hyperparameters(optimizer: Optimizer, shape: tuple[int, ...]) -> Opt
     arrays = {name: np.broadcast_to(value, shape).copy()
               for name, value in optimizer.hyperparameters().items() if np.ndim(value)}
     return dataclasses.replace(optimizer, **arrays) if arrays else optimizer
+
+
+def _check_bound(bound: Any) -> float:
+    if isinstance(bound, bool) or not isinstance(bound, int | float | np.integer | np.floating) or not bound > 0:
+        raise ValueError(f"bound must be a number > 0, got {bound!r:.60}")
+    return float(bound)
 
 
 def _check_size(steps: int, batch: int, record_state: bool) -> None:

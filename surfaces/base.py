@@ -47,6 +47,47 @@ class Surface:
     parameters: dict[str, float] = field(default_factory=dict)
     value_and_grad: Callable[[Array], tuple[Array, Array]] | None = None
 
+    def __post_init__(self) -> None:
+        # f and grad, called by anyone, check their points: a non-finite or non-numeric point is a ValueError,
+        # and a finite point beyond float64's range gives inf (or NaN where inf − inf) without a warning.
+        # `optimizers.run` takes value_and_grad, unchecked: a diverging run meets inf, and it deals with that.
+        raw_f, raw_grad = _unchecked(self.f), _unchecked(self.grad)
+        if self.value_and_grad is None:
+            object.__setattr__(self, "value_and_grad", _ValueAndGrad(raw_f, raw_grad))
+        object.__setattr__(self, "f", _Checked(raw_f, f"{self.key}.f"))
+        object.__setattr__(self, "grad", _Checked(raw_grad, f"{self.key}.grad"))
+
+
+class _Checked:
+    """A surface function that first checks its points are finite real numbers (picklable, unlike a closure)."""
+
+    def __init__(self, function: Callable[[Array], Array], name: str) -> None:
+        self.function, self.name = function, name
+        self.__doc__ = getattr(function, "__doc__", None)
+
+    def __call__(self, xy: Array) -> Array:
+        points = np.asarray(xy)
+        if points.dtype.kind not in "iuf":
+            raise ValueError(f"{self.name}: points must be real numbers of shape (..., 2), got {points.dtype}")
+        if not np.isfinite(points).all():
+            raise ValueError(f"{self.name}: points must be finite")
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self.function(points)
+
+
+class _ValueAndGrad:
+    """(f, ∇f) from the plain f and grad: the path `optimizers.run` takes for a surface without a fused one."""
+
+    def __init__(self, f: Callable[[Array], Array], grad: Callable[[Array], Array]) -> None:
+        self.f, self.grad = f, grad
+
+    def __call__(self, xy: Array) -> tuple[Array, Array]:
+        return self.f(xy), self.grad(xy)
+
+
+def _unchecked(function: Callable[[Array], Array]) -> Callable[[Array], Array]:
+    return function.function if isinstance(function, _Checked) else function
+
 
 def split_xy(xy: Array) -> tuple[Array, Array]:
     """Return the x and y coordinates of points of shape (..., 2) as float64 arrays of shape (...)."""

@@ -379,8 +379,7 @@ def _raises_quickly_without_allocating(call) -> None:
 
 def test_batch_too_large():
     lr = np.broadcast_to(0.01, (4 * MAX_BATCH, 1))  # a view: no memory behind it
-    optimizer = AdaMax(lr=lr)
-    _raises_quickly_without_allocating(lambda: run(optimizer, Bowl(), [1.0, 1.0], 1))
+    _raises_quickly_without_allocating(lambda: run(AdaMax(lr=lr), Bowl(), [1.0, 1.0], 1))
     start = np.broadcast_to(np.array([1.0, 1.0]), (MAX_BATCH + 1, 2))
     _raises_quickly_without_allocating(lambda: run(AdaMax(), Bowl(), start, 1))
 
