@@ -1,0 +1,186 @@
+"""AdaMax Lab for a class: several Streamlit processes behind nginx with sticky sessions, one command.
+
+    bash deploy/serve                       # one process per core, the class opens http://<this machine>:8080/
+    bash deploy/serve --processes 4 --port 80 --server-name lab.example.org
+
+One Streamlit process runs every session's script on one Python interpreter, so one core; a class needs more
+(Streamlit docs, "architecture"). This starts N processes of the unchanged `streamlit run app.py` on
+127.0.0.1 (with the repository's .streamlit/config.toml: no tracebacks to users, no file watcher), and nginx
+on the public address, from deploy/nginx.conf: websocket upgrade, sticky sessions by cookie, Streamlit's
+static files from disk. A process that exits is restarted. Ctrl-C stops everything.
+
+The processes share nothing but the cookie secret (generated here for the run): the view lives in the link,
+the cached results in each process (bounded, ui/compute.py). More machines: run this on each, or point one
+nginx's upstream at several machines' processes — the config is the same with other addresses.
+Needs nginx (Debian: apt-get install nginx-light).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit
+
+DEPLOY = Path(__file__).resolve().parent
+ROOT = DEPLOY.parent
+STREAMLIT_STATIC = Path(streamlit.__file__).parent / "static"
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as reply:
+            return reply.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process on port {port} exited with {process.returncode}")
+        if healthy(port):
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"nothing healthy on port {port} after {timeout:.0f} s")
+
+
+@dataclass
+class Deployment:
+    """The running processes: Streamlit backends by port, and nginx."""
+
+    port: int
+    backend_ports: list[int]
+    run_dir: Path
+    backends: dict[int, subprocess.Popen] = field(default_factory=dict)
+    nginx: subprocess.Popen | None = None
+    environment: dict[str, str] = field(default_factory=dict)
+
+    def start_backend(self, port: int) -> subprocess.Popen:
+        log = open(self.run_dir / f"streamlit-{port}.log", "ab")  # noqa: SIM115 (the child keeps it)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port)],
+            cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT)
+        self.backends[port] = process
+        return process
+
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.backends.values()]
+
+    def stop(self) -> None:
+        for process in [self.nginx, *self.backends.values()]:
+            if process is not None and process.poll() is None:
+                process.terminate()
+        for process in [self.nginx, *self.backends.values()]:
+            if process is not None:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+def nginx_config(deployment: Deployment, listen: str, server_name: str) -> str:
+    backends = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
+                         for port in deployment.backend_ports)
+    text = (DEPLOY / "nginx.conf").read_text()
+    # nginx started by root runs its workers as nobody, who may not read root's site-packages: they then
+    # serve a copy of Streamlit's front end in the run directory (25 MB), readable by all.
+    static = STREAMLIT_STATIC / "static"
+    user = ""
+    if os.geteuid() == 0:
+        user = "user nobody nogroup;"
+        static = deployment.run_dir / "static"
+        shutil.copytree(STREAMLIT_STATIC / "static", static)
+        for folder in (deployment.run_dir, static):
+            folder.chmod(folder.stat().st_mode | 0o755)
+    shutil.copy(DEPLOY / "link-too-long.html", deployment.run_dir / "link-too-long.html")
+    for name, value in {"RUN_DIR": str(deployment.run_dir), "BACKENDS": backends, "LISTEN": listen,
+                        "SERVER_NAME": server_name, "DEPLOY_DIR": str(deployment.run_dir), "USER": user,
+                        "STATIC_DIR": str(static)}.items():
+        text = text.replace(f"@{name}@", value)
+    return text
+
+
+def start(processes: int, port: int, *, address: str = "0.0.0.0", server_name: str = "_",
+          first_backend_port: int = 8601, backend_ports: list[int] | None = None) -> Deployment:
+    """Start `processes` Streamlit backends and nginx on address:port; returns once all answer."""
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if nginx is None:
+        raise SystemExit("deploy/serve needs nginx: apt-get install nginx-light")
+    run_dir = Path(tempfile.mkdtemp(prefix="adamax-lab-"))
+    ports = backend_ports or [first_backend_port + index for index in range(processes)]
+    environment = dict(os.environ, STREAMLIT_SERVER_COOKIE_SECRET=secrets.token_hex(32),
+                       STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    deployment = Deployment(port, ports, run_dir, environment=environment)
+    try:
+        for backend_port in ports:
+            deployment.start_backend(backend_port)
+        for backend_port, process in deployment.backends.items():
+            wait_healthy(backend_port, process)
+        listen = f"{address}:{port}" if address not in ("", "*") else str(port)
+        config = run_dir / "nginx.conf"
+        config.write_text(nginx_config(deployment, listen, server_name))
+        deployment.nginx = subprocess.Popen([nginx, "-p", str(run_dir), "-e", str(run_dir / "error.log"),
+                                             "-c", str(config)], stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.PIPE)
+        wait_healthy(port, deployment.nginx, timeout=20)
+    except BaseException:
+        deployment.stop()
+        raise
+    return deployment
+
+
+def supervise(deployment: Deployment) -> None:
+    """Restart a backend that exits, until interrupted; nginx exiting ends the deployment."""
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        if deployment.nginx is not None and deployment.nginx.poll() is not None:
+            print("nginx exited: " + deployment.nginx.stderr.read().decode()[-500:], file=sys.stderr)
+            break
+        for port, process in list(deployment.backends.items()):
+            if process.poll() is not None:
+                print(f"Streamlit on port {port} exited ({process.returncode}); restarting it", file=sys.stderr)
+                deployment.start_backend(port)
+        time.sleep(1.0)
+    deployment.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 2,
+                        help="Streamlit processes (default: one per core)")
+    parser.add_argument("--port", type=int, default=8080, help="the port the class opens (default 8080)")
+    parser.add_argument("--address", default="0.0.0.0", help="the address nginx listens on (default: all)")
+    parser.add_argument("--server-name", default="_", help="nginx server_name: the host name(s) to answer")
+    parser.add_argument("--first-backend-port", type=int, default=8601,
+                        help="Streamlit processes listen on 127.0.0.1 from this port up (default 8601)")
+    arguments = parser.parse_args()
+    deployment = start(max(arguments.processes, 1), arguments.port, address=arguments.address,
+                       server_name=arguments.server_name, first_backend_port=arguments.first_backend_port)
+    print(f"AdaMax Lab for a class: http://{arguments.address}:{arguments.port}/ → {len(deployment.backends)} "
+          f"Streamlit processes on 127.0.0.1:{deployment.backend_ports} (logs in {deployment.run_dir}). "
+          "Ctrl-C stops it.", flush=True)
+    supervise(deployment)
+
+
+if __name__ == "__main__":
+    main()
