@@ -93,12 +93,12 @@ def _notices(results, surface) -> None:
         step = int(metrics.diverged_at)
         where = _where(metrics.final_point, surface.domain)
         if outcome == "diverged":
-            st.error(f"**{escape_markdown(result.label)} blew up at step {step}**: its next point left |x|, |y| ≤ {bound:g} or "
-                     f"was not finite. It is drawn stopped at its last finite point, {where}. "
+            st.error(f"**{escape_markdown(result.label)} blew up at step {step}**: its next point left "
+                     f"|x|, |y| ≤ {bound:g} or was not finite. It is drawn stopped at its last finite point, {where}. "
                      "Try a smaller learning rate.", icon=":material/error:")
         elif outcome == "escaped":
-            st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f fell without bound (to "
-                    f"{float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
+            st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f fell without bound "
+                    f"(to {float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
                     f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
 
 
