@@ -1,4 +1,4 @@
-"""Cached computations: trajectories and figures for an app state (pure functions under st.cache_data).
+"""Cached computations: trajectories and figures for an app state (pure functions, cached per process: ui/cache.py).
 
 Each run is cached on its own key (surface, start, steps, one RunSpec), so moving one run's slider
 recomputes that run only; the figure is cached on the whole state, so a rerun that changes nothing
@@ -17,6 +17,7 @@ from optimizers import GradientNoise, Trajectory, make_optimizer, run
 from optimizers.explain import AdaMaxInternals, adamax_internals
 from surfaces import make_surface
 
+from .cache import TTL_SECONDS, cache_key, frozen_trajectory, max_entries, read_only
 from .presets import preset_for
 from .state import AppState, RunSpec
 
@@ -41,13 +42,20 @@ def divergence_bound(surface) -> float:
     return BOUND_FACTOR * float(np.max(np.abs(surface.domain)))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
 def trajectory_for(surface: str, surface_params: tuple, start: tuple[float, float], steps: int,
                    spec: RunSpec, noise: GradientNoise | None = None) -> Trajectory:
-    landscape = make_surface(surface, **dict(surface_params))
-    optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
-    return run(optimizer, landscape, np.array(start), steps, record_state=True,
-               bound=divergence_bound(landscape), noise=noise)
+    """One run, state recorded; shared by every session of the process (ui/cache.py): never modify it."""
+    return _trajectory(cache_key(surface, surface_params, start, steps, spec, noise), surface, surface_params,
+                       start, steps, spec, noise)
+
+
+@st.cache_resource(max_entries=max_entries("trajectory"), ttl=TTL_SECONDS, show_spinner=False)
+def _trajectory(key: str, _surface: str, _surface_params: tuple, _start: tuple[float, float], _steps: int,
+                _spec: RunSpec, _noise: GradientNoise | None) -> Trajectory:
+    landscape = make_surface(_surface, **dict(_surface_params))
+    optimizer = make_optimizer(_spec.optimizer, **_spec.kwargs())
+    return frozen_trajectory(run(optimizer, landscape, np.array(_start), _steps, record_state=True,
+                                 bound=divergence_bound(landscape), noise=_noise))
 
 
 def adamax_runs(state: AppState) -> list[tuple[int | None, RunSpec]]:
@@ -80,15 +88,27 @@ def results_for(state: AppState) -> list[RunResult]:
     ]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def internals_for(state: AppState, spec: RunSpec) -> AdaMaxInternals:
-    """The internals of one AdaMax run of `state`'s scene (cache on a state whose other runs are blanked)."""
+    """The internals of one AdaMax run of `state`'s scene (cache on a state whose other runs are blanked);
+    shared by every session of the process (ui/cache.py): never modify it."""
+    return _internals(cache_key(state, spec), state, spec)
+
+
+@st.cache_resource(max_entries=max_entries("internals"), ttl=TTL_SECONDS, show_spinner=False)
+def _internals(key: str, _state: AppState, _spec: RunSpec) -> AdaMaxInternals:
+    state, spec = _state, _spec
     trajectory = trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise)
-    return adamax_internals(make_optimizer(spec.optimizer, **spec.kwargs()), trajectory)
+    return read_only(adamax_internals(make_optimizer(spec.optimizer, **spec.kwargs()), trajectory))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
 def explorer_figure_for(state: AppState) -> dict:
+    """The race's figure; shared by every session of the process (ui/cache.py): never modify it."""
+    return _explorer_figure(cache_key(state), state)
+
+
+@st.cache_resource(max_entries=max_entries("explorer_figure"), ttl=TTL_SECONDS, show_spinner=False)
+def _explorer_figure(key: str, _state: AppState) -> dict:
+    state = _state
     results = results_for(state)
     runs = [ExplorerRun(result.label, result.color, result.trajectory) for result in results]
     return explorer_figure(surface_of(state), runs, view=state.view)

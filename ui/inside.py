@@ -11,6 +11,7 @@ from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
 from optimizers.explain import equations_at, step_table
 
+from .cache import TTL_SECONDS, cache_key, max_entries
 from .compute import RunResult, adamax_runs, internals_for, surface_of, trajectory_for
 from .figure import show_figure
 from .narration import inside_explanation
@@ -27,9 +28,14 @@ def _internals(scene: AppState, spec: RunSpec):
     return internals_for(scene, spec)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
 def _figure(scene: AppState, spec: RunSpec, label: str, color: str) -> dict:
-    return internals_figure(surface_of(scene), label, color, _internals(scene, spec))
+    return _shared_figure(cache_key(scene, spec, label, color), scene, spec, label, color)
+
+
+# Shared by every session of the process, keyed by a short string (ui/cache.py): never modify what it returns.
+@st.cache_resource(max_entries=max_entries("internals_figure"), ttl=TTL_SECONDS, show_spinner=False)
+def _shared_figure(key: str, _scene: AppState, _spec: RunSpec, _label: str, _color: str) -> dict:
+    return internals_figure(surface_of(_scene), _label, _color, _internals(_scene, _spec))
 
 
 def draw_inside(state: AppState, results: list[RunResult]) -> None:

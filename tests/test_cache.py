@@ -1,0 +1,69 @@
+"""The shared caches (ui/cache.py): bounded in bytes by their worst entries, shared and read-only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from figures import ExplorerRun, explorer_figure, run_color
+from figures.internals import internals_figure
+from optimizers import OPTIMIZERS, AdaMax, make_optimizer, run
+from optimizers.explain import adamax_internals
+from surfaces import SURFACES
+from ui.cache import CACHE_BUDGETS, CACHE_BYTES, cache_key, deep_size
+from ui.compute import explorer_figure_for, trajectory_for
+from ui.state import MAX_RUNS, MAX_STEPS, AppState, RunSpec
+
+
+def worst(name: str) -> int:
+    return CACHE_BUDGETS[name][1]
+
+
+@pytest.mark.parametrize("key", list(OPTIMIZERS))
+def test_a_trajectory_entry_stays_within_its_budget(key):
+    surface = SURFACES["rosenbrock"]
+    trajectory = run(make_optimizer(key), surface, surface.start, MAX_STEPS, record_state=True)
+    assert deep_size(trajectory) <= worst("trajectory")
+
+
+@pytest.mark.parametrize("view", ["contour", "3d"])
+@pytest.mark.parametrize("surface_key", ["goldstein_price", "quadratic"])
+def test_a_figure_entry_stays_within_its_budget(view, surface_key):
+    surface = SURFACES[surface_key]
+    runs = [ExplorerRun(f"AdaMax(lr={0.01 * (i + 1):g})", run_color(i),
+                        run(AdaMax(lr=0.01 * (i + 1)), surface, surface.start, MAX_STEPS, record_state=True))
+            for i in range(MAX_RUNS)]
+    assert deep_size(explorer_figure(surface, runs, view=view)) <= worst("explorer_figure")
+
+
+def test_inside_adamax_entries_stay_within_their_budgets():
+    surface = SURFACES["rosenbrock"]
+    optimizer = AdaMax(lr=0.05)
+    internals = adamax_internals(optimizer, run(optimizer, surface, surface.start, MAX_STEPS, record_state=True))
+    assert deep_size(internals) <= worst("internals")
+    assert deep_size(internals_figure(surface, "AdaMax(lr=0.05)", "#D55E00", internals)) <= worst("internals_figure")
+
+
+def test_the_caches_together_stay_under_200_MB_per_process():
+    assert CACHE_BYTES <= 200 * 2**20
+
+
+def test_deep_size_counts_buffers_once():
+    array = np.zeros(1000)
+    assert 8000 <= deep_size([array, array]) < 9000
+
+
+def test_cache_keys_tell_close_values_apart():
+    assert cache_key(0.1, RunSpec("adamax")) != cache_key(0.1 + 1e-17 * 0 + 2**-56, RunSpec("adamax"))
+    assert cache_key(AppState(steps=500)) != cache_key(AppState(steps=501))
+    assert cache_key(AppState()) == cache_key(AppState())
+
+
+def test_cached_results_are_shared_and_read_only():
+    args = ("beale", (), (1.0, 1.5), 50, RunSpec("adamax", (("lr", 0.05),)))
+    first, second = trajectory_for(*args), trajectory_for(*args)
+    assert first is second
+    with pytest.raises(ValueError, match="read-only"):
+        first.points[0, 0] = 1.0
+    state = AppState("beale", (), (1.0, 1.5), 50, "contour", (args[-1],))
+    assert explorer_figure_for(state) is explorer_figure_for(state)

@@ -1,0 +1,84 @@
+"""The process's shared caches: one result serves every session, bounded in entries and in bytes.
+
+Why not plain `st.cache_data`: it pickles a result on the way in and unpickles a fresh copy on every hit, and
+hashes every argument (dataclasses through pickle) on every call — together ≈ 5 ms per call, four calls a
+rerun, a third of a rerun whose results are all cached. `st.cache_resource` hands back the stored object
+itself; here it is keyed by one short string (the arguments' repr: exact for floats, ints, strings and the
+frozen dataclasses of ui/state.py), the real arguments passed alongside unhashed (a leading underscore tells
+Streamlit not to hash them). The price: a cached object is shared, so it must never be modified —
+`frozen_trajectory` makes a trajectory's arrays read-only so that an attempt fails loudly.
+
+Bytes: an entry's size has a worst case that the app's limits fix (MAX_RUNS runs × MAX_STEPS steps, state
+recorded); max_entries × that worst case is each cache's bound in bytes, listed in CACHE_BUDGETS (checked by
+tests/test_cache.py against real worst-case entries). Entries idle for TTL_SECONDS are dropped.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+
+import numpy as np
+
+from optimizers import Trajectory
+
+TTL_SECONDS = 3600
+
+# name → (max_entries, worst-case bytes of one entry); the product is the cache's bound in bytes
+CACHE_BUDGETS: dict[str, tuple[int, int]] = {
+    "trajectory": (192, 400_000),        # 5,000 steps, state recorded: 9 arrays of (5001, 2) floats ≈ 360 kB
+    "explorer_figure": (32, 1_600_000),  # 8 runs × 5,000 steps: ≈ 0.5 MB of JSON, ≈ 1.1 MB as Python objects
+    "internals": (32, 800_000),          # Inside AdaMax of a 5,000-step run ≈ 0.7 MB
+    "internals_figure": (16, 1_000_000),  # its chart ≈ 0.35 MB of JSON, ≈ 0.7 MB as Python objects
+}
+CACHE_BYTES = sum(entries * size for entries, size in CACHE_BUDGETS.values())  # ≈ 170 MB per process
+
+
+def max_entries(name: str) -> int:
+    return CACHE_BUDGETS[name][0]
+
+
+def cache_key(*arguments: object) -> str:
+    """A short exact key for arguments made of numbers, strings, tuples and frozen dataclasses of those."""
+    return repr(arguments)
+
+
+def frozen_trajectory(trajectory: Trajectory) -> Trajectory:
+    """`trajectory` with every array read-only: it is shared by every session that asks for it."""
+    return read_only(trajectory)
+
+
+def read_only(value):
+    """`value` (a dataclass or mapping of arrays, nested) with every NumPy array in it made read-only."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            read_only(item)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            read_only(getattr(value, name))
+    return value
+
+
+def deep_size(value: object) -> int:
+    """Bytes held by `value`: NumPy buffers plus Python objects, followed through containers and dataclasses."""
+    seen: set[int] = set()
+
+    def size(item: object) -> int:
+        if id(item) in seen:
+            return 0
+        seen.add(id(item))
+        if isinstance(item, np.ndarray):
+            return item.nbytes + 112  # the buffer and the array object
+        total = sys.getsizeof(item)
+        if isinstance(item, Mapping):
+            total += sum(size(key) + size(element) for key, element in item.items())
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += sum(size(element) for element in item)
+        elif hasattr(item, "__dict__") or hasattr(item, "__dataclass_fields__"):
+            fields = getattr(item, "__dataclass_fields__", None) or vars(item)
+            total += sum(size(getattr(item, name)) for name in fields)
+        return total
+
+    return size(value)
