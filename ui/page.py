@@ -7,9 +7,11 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
+from figures import run_color
 from optimizers import make_optimizer
 
 from . import url
+from .budget import work_allowed
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .narration import header_sentence
@@ -28,6 +30,13 @@ def main() -> None:
     state = read_state()
     if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
         st.session_state["link_notices"] = []
+    if not work_allowed(state):  # a heavy view waits for a click (ui/budget.py): one link cannot hold up a class
+        _header(surface_of(state), replace(state, runs=()))  # runs=(): the header's sentence computes no run
+        if st.session_state.get("link_notices"):
+            show_link_notices(st.session_state["link_notices"])
+        draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))])
+        _mirror_in_url(state)
+        return
     results = results_for(state)
     surface = surface_of(state)
     _header(surface, state)
