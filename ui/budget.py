@@ -38,7 +38,7 @@ def _key(state: AppState) -> str:
 
 
 def work_allowed(state: AppState) -> bool:
-    """True when `state` may be computed in this rerun; otherwise draw the message and the button, False."""
+    """True when `state` may be computed in this rerun: within the budget, asked for, or computed here before."""
     key = _key(state)
     if work(state) <= WORK_BUDGET or key in _computed or key in st.session_state.get("approved_views", ()):
         if work(state) > WORK_BUDGET:
@@ -47,13 +47,17 @@ def work_allowed(state: AppState) -> bool:
             while len(_computed) > _COMPUTED_MAX:
                 _computed.popitem(last=False)
         return True
+    return False
+
+
+def ask_to_compute(state: AppState) -> None:
+    """The message and the button of a view over the budget."""
     seconds = work(state) * RUN_STEP_SECONDS
     st.info(f"This view asks for about {work(state):,.0f} optimizer steps — roughly {seconds:.0f} s of the "
             "server's time, which everyone on this server shares — so it is computed on request. Fewer steps or "
             "runs in the sidebar open at once.", icon=":material/hourglass_top:")
-    st.button("Compute this view", key="approve_view", on_click=_approve, args=(key,), type="primary",
+    st.button("Compute this view", key="approve_view", on_click=_approve, args=(_key(state),), type="primary",
               icon=":material/play_arrow:")
-    return False
 
 
 def _approve(key: str) -> None:

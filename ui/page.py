@@ -11,7 +11,7 @@ from figures import run_color
 from optimizers import make_optimizer
 
 from . import url
-from .budget import work_allowed
+from .budget import ask_to_compute, work_allowed
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .narration import header_sentence
@@ -34,6 +34,7 @@ def main() -> None:
         _header(surface_of(state), replace(state, runs=()))  # runs=(): the header's sentence computes no run
         if st.session_state.get("link_notices"):
             show_link_notices(st.session_state["link_notices"])
+        ask_to_compute(state)
         draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))])
         _mirror_in_url(state)
         return
