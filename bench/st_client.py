@@ -4,8 +4,9 @@ The browser talks to `/_stcore/stream` in protobuf: it sends a BackMsg `rerun_sc
 and the widgets' states, and receives ForwardMsgs (`new_session`, one `delta` per element, `script_finished`).
 This client does the same: it opens a link, then moves one widget the way the browser does (a WidgetState with
 the widget's id, found in the element the server sent), and times each rerun until the chart arrives.
-What it does not do: draw anything (browser redraw is bench_app.py's part), or answer cached-message references
-(it reports no cached messages, so the server sends every element in full, as to a fresh tab).
+Like the browser it reports the large messages it holds (`cached_message_hashes`), so the server sends an
+unchanged chart as a reference, not in full. What it does not do: draw anything (browser redraw is
+bench_app.py's part).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class StreamlitSession:
     timeout: float = 60.0
     widgets: dict[str, object] = field(default_factory=dict)  # widget id → its element proto
     page_script_hash: str = ""
+    cache: dict[str, tuple[str, int]] = field(default_factory=dict)  # message hash → (element type, rerun)
+    reruns: int = 0
     _socket: object = None
 
     async def open(self) -> Rerun:
@@ -74,6 +77,10 @@ class StreamlitSession:
         client.page_script_hash = self.page_script_hash
         client.context_info.url = "http://bench.local/"
         client.widget_states.widgets.extend(states)
+        # like the browser's message cache: what the last two reruns used (global.maxCachedMessageAge = 2)
+        self.reruns += 1
+        self.cache = {key: value for key, value in self.cache.items() if value[1] >= self.reruns - 2}
+        client.cached_message_hashes.extend(self.cache)
         result = Rerun()
         started = time.perf_counter()
         await self._socket.send(message.SerializeToString())
@@ -86,12 +93,20 @@ class StreamlitSession:
                 forward = ForwardMsg()
                 forward.ParseFromString(data)
                 kind = forward.WhichOneof("type")
+                if kind == "ref_hash":  # an element the client already holds: the server sent its hash only
+                    which, _ = self.cache.get(forward.ref_hash, ("", 0))
+                    self.cache[forward.ref_hash] = (which, self.reruns)
+                    if which == "plotly_chart" and result.to_chart is None:
+                        result.to_chart = time.perf_counter() - started
+                    continue
                 if kind == "new_session":
                     self.page_script_hash = forward.new_session.page_script_hash
                 elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                     element = forward.delta.new_element
                     which = element.WhichOneof("type")
                     proto = getattr(element, which)
+                    if forward.metadata.cacheable and forward.hash:
+                        self.cache[forward.hash] = (which, self.reruns)
                     widget_id = getattr(proto, "id", "")
                     if isinstance(widget_id, str) and widget_id.startswith("$$ID"):
                         self.widgets[widget_id] = proto
