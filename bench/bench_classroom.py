@@ -15,7 +15,8 @@ so they drift apart like a real class), in two scenarios:
 slider → chart is the time from sending the move to the chart element arriving (the browser draws from
 then on); errors count exception elements, timeouts and dropped connections. Memory is the resident size of
 the server processes (sum over the deployment's Streamlit processes), before and after, and along
-`--sessions` sessions opened and closed in turn (each with its own start: caches fill to their bounds).
+`--sessions` sessions opened and closed in turn, ten at a time (over 50 starts: the caches fill, then stay
+bounded). Streamlit keeps a closed session for server.disconnectedSessionTTL (120 s) in case it reconnects.
 
 Targets: `single` is one `streamlit run app.py`; `deploy` is deploy/serve.py's nginx in front of one process
 per core, with sticky sessions.
@@ -111,10 +112,12 @@ async def classroom(base: str, students: int, scenario: str, moves: int, think: 
 
 
 async def churn(base: str, sessions: int, pids: list[int], every: int) -> list[tuple[int, int]]:
-    """Open and close `sessions` sessions, ten at a time, each with its own start; RSS every `every`."""
+    """Open and close `sessions` sessions, ten at a time, over 50 different starts (so the caches fill and
+    then stay at their bounds, and most sessions are cheap); RSS every `every`."""
     samples = [(0, rss_bytes(pids))]
     for first in range(0, sessions, 10):
-        batch = [StreamlitSession(base, link_for(1000 + first + i, "different"), timeout=60.0) for i in range(10)]
+        batch = [StreamlitSession(base, link_for(1000 + (first + i) % 50, "different"), timeout=60.0)
+                 for i in range(10)]
         await asyncio.gather(*(session.open() for session in batch))
         await asyncio.gather(*(session.close() for session in batch))
         if (first + 10) % every == 0:
