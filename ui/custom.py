@@ -22,6 +22,7 @@ import streamlit as st
 from surfaces import make_surface
 
 from .noise_controls import read_noise
+from .plain import escape_markdown
 from .state import AppState, RunSpec
 
 CUSTOM = "custom"
@@ -43,8 +44,9 @@ DEFAULT_PARAMS = custom_params(DEFAULT_FORMULA)
 
 
 def plain(text: str) -> str:
-    """User text (a formula, an error quoting it) made safe to show in Markdown: x*y*z is no italics."""
-    return "".join("\\" + char if char in "\\`*_{}[]()<>#+-.!|~$" else char for char in text)
+    """User text (a formula, an error quoting it) made safe to show in Markdown: x*y*z is no italics, and no
+    :icon:, link or directive either (ui/plain.py)."""
+    return escape_markdown(text)
 
 
 def build(params: CustomParams):

@@ -40,6 +40,6 @@ def escape_markdown(text: str) -> str:
 
 def show_link_notices(notices: Iterable[str]) -> None:
     """The link's notices under a fixed warning title, each as plain text (st.text parses no Markdown)."""
-    with st.container(key="link_notices", gap="xsmall"):
+    with st.container(key="link_notice_box", gap="xsmall"):
         st.warning(LINK_NOTICE_TITLE, icon=":material/link:")
         st.text("\n".join(f"• {' '.join(str(notice).split())}" for notice in notices))  # one line each

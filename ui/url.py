@@ -32,7 +32,7 @@ from optimizers.noise import EVERY_RANGE, FACTOR_RANGE, SCALE_RANGE, SEED_RANGE,
 from optimizers.registry import OPTIMIZERS, make_optimizer
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
 
-from .custom import CUSTOM, DEFAULT_DOMAIN, DEFAULT_PARAMS, build, custom_params, custom_preset, plain
+from .custom import CUSTOM, DEFAULT_DOMAIN, DEFAULT_PARAMS, build, custom_params, custom_preset
 from .presets import DEFAULT_SURFACE, preset_for
 from .state import (
     MAX_RUNS,
@@ -398,10 +398,10 @@ def _read_custom(query: Mapping, notices: _Notices) -> tuple[str, tuple | None, 
             params = custom_params(formula, domain, given)
             return CUSTOM, params, build(params).domain
         except ValueError as error:  # FormulaError is a ValueError
-            problem = plain(str(error))
+            problem = str(error)  # notices are shown as plain text (ui/plain.py): nothing to escape
         if given is not None:
             notices.add(f"The link's minimum could not be used ({problem}); ignored it.")
-    notices.add(f"The link's formula {plain(_show(formula))} could not be used: {problem}. "
+    notices.add(f"The link's formula {_show(formula)} could not be used: {problem}. "
                 f"Showing {DEFAULT_SURFACE} instead.")
     return DEFAULT_SURFACE, None, SURFACES[DEFAULT_SURFACE].domain
 
