@@ -175,7 +175,8 @@ def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view
     step = int(run.trajectory.diverged_at)
     if step < 0:
         return None
-    metrics = trajectory_metrics(run.trajectory, surface, minimum_value=None, tolerance=0.0)
+    metrics = trajectory_metrics(run.trajectory, surface, minimum_value=getattr(surface, "minimum_value", None),
+                                 tolerance=0.0)
     escaped = OUTCOMES[int(classify(metrics))] == "escaped"
     last = run.trajectory.points[-1]
     (x0, x1), (y0, y1) = surface.domain

@@ -118,7 +118,9 @@ def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, m
         "dragmode": False,
         "clickmode": "event", "uirevision": "sweep", "plot_bgcolor": "#ffffff",
         "xaxis": _axis(x_axis, xs), "yaxis": _axis(y_axis, ys),
-        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 13}},
+        # two entries a row: a long run label on a row of its own pushed the last entries out of the margin
+        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 13},
+                   "entrywidth": 0.5, "entrywidthmode": "fraction"},
     }}
 
 

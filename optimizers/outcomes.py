@@ -3,8 +3,9 @@
 A run ends in exactly one of six outcomes, decided in this order:
 
     diverged   it left the bound |x|, |y| ≤ B, or met a non-finite value, while f was not falling — it blew up
-    escaped    it left the bound while f was at its lowest so far and below its start: it went downhill
-               for good (f → −∞ on a surface unbounded below, e.g. the saddle); a success, not an error
+    escaped    on a surface with no known f* (unbounded below, e.g. the saddle), it left the bound while f
+               was at its lowest so far and below its start: it went downhill for good (f → −∞); a success,
+               not an error. Where f* is known, f cannot fall without bound, so leaving is always "diverged".
     reached    f − f* ≤ tolerance at the last step (and so at some step before)
     left       f − f* ≤ tolerance at some step, but not at the last: it reached the minimum's level, then left
     stalled    it rests at a stationary point that is not within tolerance of f*: |∇f| ≤ gradient_tolerance
@@ -57,6 +58,7 @@ class RunMetrics:
     final_point:  the last point (*B, 2).
     final_gradient_norm: |∇f| at the last point.
     recent_displacement: distance from the point at `recent_window_start(steps)` to the last point.
+    bounded_below: True where f* is known (f cannot fall without bound, so no run "escapes").
     """
 
     start_loss: Array
@@ -68,6 +70,7 @@ class RunMetrics:
     final_point: Array
     final_gradient_norm: Array
     recent_displacement: Array
+    bounded_below: bool = False
 
     @property
     def outcome(self) -> Array:
@@ -89,7 +92,8 @@ def classify(metrics: RunMetrics, *, gradient_tolerance: float = GRADIENT_TOLERA
     """
     diverged = metrics.diverged_at >= 0
     # Falling when it left: its last finite f is its best so far and below where it started.
-    downhill = (metrics.final_loss <= metrics.best_loss) & (metrics.final_loss < metrics.start_loss)
+    downhill = ((metrics.final_loss <= metrics.best_loss) & (metrics.final_loss < metrics.start_loss)
+                & (not metrics.bounded_below))
     at_rest = ((metrics.final_gradient_norm <= gradient_tolerance)
                | (metrics.recent_displacement <= movement_tolerance))
     codes = np.select(
@@ -121,7 +125,8 @@ def trajectory_metrics(trajectory: Trajectory, surface: Any, *, minimum_value: f
         reached_at=reached_at, final_reached=final_reached, diverged_at=np.asarray(trajectory.diverged_at),
         final_point=points[-1],
         final_gradient_norm=np.where(np.isfinite(gradient_norm), gradient_norm, np.inf),
-        recent_displacement=np.linalg.norm(points[-1] - points[recent_window_start(steps)], axis=-1))
+        recent_displacement=np.linalg.norm(points[-1] - points[recent_window_start(steps)], axis=-1),
+        bounded_below=minimum_value is not None)
 
 
 def describe(code: int, metrics: RunMetrics, index: tuple = (), *, tolerance: float) -> str:

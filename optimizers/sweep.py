@@ -215,7 +215,8 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
         start_loss=start_loss, final_loss=loss, best_loss=best, reached_at=reached_at,
         final_reached=final_reached, diverged_at=diverged_at, final_point=final_point,
         final_gradient_norm=np.where(np.isfinite(gradient_norm), gradient_norm, np.inf),
-        recent_displacement=np.linalg.norm(final_point - recent_point, axis=-1))
+        recent_displacement=np.linalg.norm(final_point - recent_point, axis=-1),
+        bounded_below=minimum_value is not None)
 
 
 def hyperparameter_axis(spec: Hyperparameter, count: int) -> Array:

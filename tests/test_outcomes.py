@@ -90,3 +90,18 @@ def test_batched_metrics_equal_each_member_run_alone():
 
 def test_recent_window_is_the_last_tenth():
     assert recent_window_start(1000) == 900 and recent_window_start(1) == 0
+
+
+def test_a_leap_out_of_a_bounded_surface_is_a_blow_up_not_an_escape():
+    """Rosenbrock has f* = 0: a run leaving the bound from its best point so far blew up; it cannot escape."""
+    metrics = RunMetrics(start_loss=np.array([5.0]), final_loss=np.array([0.5]), best_loss=np.array([0.5]),
+                         reached_at=np.array([-1]), final_reached=np.array([False]), diverged_at=np.array([9]),
+                         final_point=np.zeros((1, 2)), final_gradient_norm=np.array([1.0]),
+                         recent_displacement=np.array([1.0]), bounded_below=True)
+    assert OUTCOMES[classify(metrics)[0]] == "diverged"
+    # Adam with β2 = 0 takes unbounded steps: some of a sweep's cells leap out from their best point
+    surface = SURFACES["rosenbrock"]
+    lr = np.geomspace(0.01, 2.0, 40)[:, None]
+    batch = run(Adam(lr=lr, beta2=0.0), surface, np.array([-1.2, 1.0]), 500, bound=150)
+    codes = classify(trajectory_metrics(batch, surface, minimum_value=0.0, tolerance=1e-4))
+    assert OUTCOMES.index("escaped") not in codes.tolist()
