@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from . import url
+from . import classroom, url
 from .compute import divergence_bound, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .sections import SECTIONS
@@ -14,7 +14,8 @@ from .summary import current_tolerance, run_outcomes
 
 def main() -> None:
     if "run_ids" not in st.session_state:  # a new session: open the view the link describes
-        state, notices = url.decode({key: st.query_params.get_all(key) for key in st.query_params})
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        state, notices = classroom.open_link(query, *url.decode(query))  # a lesson's scene sets the view
         load_state(state)
         st.session_state["link_notices"] = notices
         st.session_state["link_state"] = state
@@ -27,8 +28,10 @@ def main() -> None:
     _header(surface)
     st.segmented_control("Section", list(SECTIONS), key="section", format_func=lambda key: SECTIONS[key].title,
                          selection_mode="single", label_visibility="collapsed")
+    classroom.draw_lesson(results, surface)
     _notices(results, surface)
     SECTIONS[state.section].draw(state, results)
+    classroom.draw_lesson_menu()
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.
     draw_sidebar([result.label for result in results], [result.color for result in results])
@@ -37,7 +40,7 @@ def main() -> None:
 
 def _mirror_in_url(state) -> None:
     """Keep the address bar equal to the view, so copying it shares exactly what is on screen."""
-    query = url.encode(state)
+    query = {**url.encode(state), **classroom.link_extras()}
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     wanted = {key: value if isinstance(value, list) else [value] for key, value in query.items()}
     if current != wanted:
@@ -76,6 +79,8 @@ def _notices(results, surface) -> None:
     if notices:
         st.warning("This link had parts that could not be used as they were:\n\n"
                    + "\n".join(f"- {notice}" for notice in notices), icon=":material/link:")
+    if classroom.paths_hidden():  # the notices would give the answer away
+        return
     bound = divergence_bound(surface)
     for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),
                                                  strict=True):

@@ -34,7 +34,8 @@ MAX_ARGUMENTS = 16      # per call; no optimizer has more than 6 hyperparameters
 MAX_NOTICES = 12
 LOG_SCALE_FLOOR = 1e-12  # a log-scale slider cannot show 0, so its range starts here
 VIEWS = ("contour", "3d")
-KEYS = ("surface", "start", "steps", "view", "run", "section")
+KEYS = ("surface", "start", "steps", "view", "run", "section",
+        "lesson", "scene", "present")  # the last three are read by ui/classroom.py and ui/presentation.py
 
 _NUMBER = r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _TOKEN = re.compile(rf"\s*(?:(?P<number>{_NUMBER})|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>[(),=-]))")

@@ -6,8 +6,10 @@ import html
 
 import streamlit as st
 
+from figures.classroom import hide_paths
 from figures.explorer import CLICK_GRID_TRACE
 
+from ..classroom import paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
 from ..state import AppState
@@ -19,9 +21,12 @@ CHART_KEY = "explorer_chart"
 def draw(state: AppState, results: list[RunResult]) -> None:
     surface = surface_of(state)
     _legend(results, surface, state)
-    show_figure(explorer_figure_for(state), key=CHART_KEY, on_select=_on_chart_click,
+    hidden = paths_hidden()  # a lesson's question is waiting: no path, curve or outcome gives it away
+    figure = explorer_figure_for(state)
+    show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
                 clickable=state.view == "contour")
-    draw_summary(results, surface)
+    if not hidden:
+        draw_summary(results, surface)
 
 
 def _legend(results: list[RunResult], surface, state: AppState) -> None:

@@ -1,0 +1,57 @@
+"""Figure changes for the classroom: hide the answer until the class has predicted it.
+
+`hide_paths` takes an explorer figure (figures/explorer.py) and hides what gives the race away before Play:
+the runs' full paths, their loss and distance curves, and the ✖/➜ marks where runs stopped. The heads still
+move on Play, and each run's trail grows from the start (the frames carry the path up to their own step, at
+the frames' steps), so the paths appear as they are run. Pure dict manipulation; no Streamlit.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+SPOILER_SUFFIXES = (" blew up", " escaped downhill")
+TRAIL_OVERLAP = 4  # figures/explorer.py: a trail spans the last TRAIL_FRAMES frames
+
+
+def hide_paths(figure: dict) -> dict:
+    """A copy of `figure` whose paths are drawn only as far as the animation has gone."""
+    figure = copy.deepcopy(figure)
+    data = figure["data"]
+    frames = figure.get("frames") or []
+    moving = set(frames[0]["traces"]) if frames else set()
+    for index, trace in enumerate(data):
+        if index in moving:
+            continue
+        is_path = trace.get("showlegend") and trace.get("mode") == "lines"
+        is_curve = trace.get("xaxis") in ("x2", "x3") and trace.get("mode") == "lines"
+        is_mark = str(trace.get("name", "")).endswith(SPOILER_SUFFIXES)
+        if is_path or is_curve or is_mark:
+            trace["visible"] = False
+    if frames:
+        _growing_trails(data, frames)
+    return figure
+
+
+def _growing_trails(data: list[dict], frames: list[dict]) -> None:
+    """Each frame's trail of run i becomes the head's positions at every frame so far, then the trail itself."""
+    trail_slots = [slot for slot, index in enumerate(frames[0]["traces"])
+                   if data[index].get("mode") == "lines" and "xaxis" not in data[index]]
+    history: dict[int, dict[str, list[Any]]] = {}
+    for frame in frames:
+        heads = frame["data"][0]
+        for run, slot in enumerate(trail_slots):
+            past = history.setdefault(slot, {key: [] for key in ("x", "y", "z") if key in heads})
+            for key in past:
+                if run < len(heads[key]):
+                    past[key].append(heads[key][run])
+            trail = frame["data"][slot]
+            for key in past:  # the last few heads lie inside the trail's own window
+                trail[key] = past[key][:-TRAIL_OVERLAP] + list(trail[key])
+    first = frames[0]
+    for slot in trail_slots:
+        index = first["traces"][slot]
+        for key in ("x", "y", "z"):
+            if key in first["data"][slot]:
+                data[index][key] = first["data"][slot][key]
