@@ -72,6 +72,15 @@ def go_to(name: str, number: int) -> None:
     st.session_state["link_notices"] = []
 
 
+def on_scene_key() -> None:
+    """PageDown / PageUp (a presentation clicker) in a lesson: the next / previous scene."""
+    from .player import scene_request
+
+    opened, request = current(), scene_request()
+    if opened is not None and request is not None:
+        go_to(opened[0].name, opened[1] + (1 if request == "next" else -1))
+
+
 def leave() -> None:
     st.session_state["lesson"] = None
 

@@ -8,6 +8,7 @@ import streamlit as st
 from . import classroom, url
 from .compute import divergence_bound, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
+from .player import draw_player
 from .sections import SECTIONS
 from .summary import current_tolerance, run_outcomes
 
@@ -31,6 +32,7 @@ def main() -> None:
     classroom.draw_lesson(results, surface)
     _notices(results, surface)
     SECTIONS[state.section].draw(state, results)
+    draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key)
     classroom.draw_lesson_menu()
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.

@@ -1,0 +1,102 @@
+"""The classroom in a real browser: keys, fullscreen, speed kept across Pause/Play, lessons by PageDown."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+ACTIVE = "() => document.querySelector('.js-plotly-plot').layout.sliders[0].active"
+FRAME = "() => document.querySelector('.js-plotly-plot')._fullLayout._currentFrame"
+HEADS = """() => { const gd = document.querySelector('.js-plotly-plot');
+                   const t = gd.data.find(t => t.name === 'current point'); return [t.x[0], t.y[0]]; }"""
+
+
+@pytest.fixture
+def sized_page(browser, request):
+    width, height = getattr(request, "param", (1920, 1080))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def _focus_page(page) -> None:
+    page.locator("h1").first.click()  # focus on the page, not on a widget
+
+
+@pytest.mark.parametrize("sized_page", [(1920, 1080), (1440, 900)], indirect=True)
+def test_keys_step_and_play(sized_page, app_url):
+    page = sized_page
+    page.goto(app_url + "/?surface=rosenbrock&steps=300")
+    wait_for_app(page)
+    page.wait_for_selector(".player button")
+    _focus_page(page)
+    before = page.evaluate(HEADS)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({FRAME})() !== undefined && ({FRAME})() !== '0'")
+    assert page.evaluate(HEADS) != before
+    page.keyboard.press("End")
+    page.wait_for_function(f"() => ({FRAME})() === '300'")
+    page.keyboard.press("Home")
+    page.wait_for_function(f"() => ({FRAME})() === '0'")
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => Number(({FRAME})()) > 40", timeout=15_000)
+    page.keyboard.press(" ")
+    paused = page.evaluate(FRAME)
+    page.wait_for_timeout(500)
+    assert page.evaluate(FRAME) == paused
+
+
+def test_fullscreen_then_play_advances_the_points(sized_page, app_url):
+    page = sized_page
+    page.goto(app_url + "/?surface=rosenbrock&steps=300")
+    wait_for_app(page)
+    page.locator(".player button.fullscreen").click()
+    page.wait_for_function("() => document.fullscreenElement !== null")
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.height > 900")
+    frames = page.evaluate("() => document.querySelector('.js-plotly-plot')._transitionData._frames.length")
+    assert frames > 50  # the frames are still there (Plotly's own fullscreen dropped them)
+    before = page.evaluate(HEADS)
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => Number(({FRAME})()) > 40", timeout=15_000)
+    assert page.evaluate(HEADS) != before
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => document.fullscreenElement === null")
+
+
+def test_the_speed_is_kept_across_pause_and_play(sized_page, app_url):
+    page = sized_page
+    page.goto(app_url + "/?surface=rosenbrock&steps=300")
+    wait_for_app(page)
+    page.wait_for_selector(".player button")
+    page.wait_for_timeout(800)  # the player hooks the chart within half a second
+    page.locator("g.updatemenu-header-group").first.click()  # the speed menu
+    page.locator("g.updatemenu-button", has_text="speed 0.25×").first.click()
+    page.locator("g.updatemenu-button", has_text="Pause").first.click()
+    duration = page.evaluate("""() => document.querySelector('.js-plotly-plot')._fullLayout.updatemenus
+                                 .find(m => m.name === 'play').buttons[0].args[1].frame.duration""")
+    assert duration == 240  # 60 ms at 1×, so ▶ Play now resumes at 0.25×
+    start = int(page.evaluate(FRAME) or 0)
+    page.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.wait_for_timeout(1200)
+    advanced = int(page.evaluate(FRAME)) - start
+    assert 1 <= advanced <= 8  # 1.2 s at 240 ms a frame: ~5 frames (at 1× it would be ~20)
+
+
+def test_page_down_goes_to_the_next_scene(sized_page, app_url):
+    page = sized_page
+    page.goto(app_url + "/?lesson=saddles&scene=1")
+    wait_for_app(page)
+    page.wait_for_selector(".player button")
+    _focus_page(page)
+    page.keyboard.press("PageDown")
+    page.wait_for_function("() => location.search.includes('scene=2')", timeout=30_000)
+    wait_for_app(page)
+    assert page.get_by_text("Momentum: in, then out").count() == 1
+    _focus_page(page)
+    page.keyboard.press("PageUp")
+    page.wait_for_function("() => location.search.includes('scene=1')", timeout=30_000)
