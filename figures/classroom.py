@@ -9,9 +9,12 @@ the frames' steps), so the paths appear as they are run. Pure dict manipulation;
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 SPOILER_SUFFIXES = (" blew up", " escaped downhill")
+LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left", "middle right", "middle left",
+                   "top center", "bottom center")
 TRAIL_OVERLAP = 4  # figures/explorer.py: a trail spans the last TRAIL_FRAMES frames
 
 
@@ -55,3 +58,38 @@ def _growing_trails(data: list[dict], frames: list[dict]) -> None:
         for key in ("x", "y", "z"):
             if key in first["data"][slot]:
                 data[index][key] = first["data"][slot][key]
+
+
+def for_presentation(figure: dict, height: int) -> dict:
+    """A copy of an explorer figure for the back of a room: taller, larger text and lines, a large step number,
+    and each run's label travelling with its moving point (so any fullscreen keeps the labels)."""
+    figure = copy.deepcopy(figure)
+    layout = figure["layout"]
+    layout["height"] = int(height)
+    layout["font"] = {**layout.get("font", {}), "size": 20}
+    for menu in layout.get("updatemenus", []):
+        menu["font"] = {**menu.get("font", {}), "size": 20}
+    for axis in ("xaxis", "xaxis3"):  # their titles ("x", "step") would collide with the large step number
+        if isinstance(layout.get(axis), dict):
+            layout[axis] = {**layout[axis], "title": {"text": ""}}
+    for axis in ("yaxis2", "yaxis3"):  # large tick labels need fewer of them on a log axis spanning decades
+        spec = layout.get(axis)
+        if isinstance(spec, dict) and spec.get("type") == "log" and spec.get("range"):
+            span = float(spec["range"][1]) - float(spec["range"][0])
+            spec["dtick"] = max(int(spec.get("dtick", 1)), math.ceil(span / 6))
+    for slider in layout.get("sliders", []):
+        slider["currentvalue"] = {**slider.get("currentvalue", {}), "font": {"size": 30, "color": "#111"}}
+    moving = set(figure["frames"][0]["traces"]) if figure.get("frames") else set()
+    for index, trace in enumerate(figure["data"]):
+        line = trace.get("line")
+        if isinstance(line, dict) and "width" in line:
+            line["width"] = float(line["width"]) * 1.6
+        if index in moving and trace.get("name") == "current point":
+            trace["mode"] = "markers+text"
+            trace["marker"] = {**trace.get("marker", {}), "size": 22}
+            colors = trace.get("marker", {}).get("color")
+            count = len(colors) if isinstance(colors, list) else 1
+            # Runs that start together would write their labels on top of each other: each its own corner.
+            trace["textposition"] = [LABEL_POSITIONS[run % len(LABEL_POSITIONS)] for run in range(count)]
+            trace["textfont"] = {"size": 19, "color": colors if isinstance(colors, list) else "#111"}
+    return figure

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from . import classroom, url
+from . import classroom, presentation, url
 from .compute import divergence_bound, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .player import draw_player
@@ -17,6 +17,7 @@ def main() -> None:
     if "run_ids" not in st.session_state:  # a new session: open the view the link describes
         query = {key: st.query_params.get_all(key) for key in st.query_params}
         state, notices = classroom.open_link(query, *url.decode(query))  # a lesson's scene sets the view
+        presentation.open_link(query)
         load_state(state)
         st.session_state["link_notices"] = notices
         st.session_state["link_state"] = state
@@ -26,13 +27,23 @@ def main() -> None:
         st.session_state["link_notices"] = []
     results = results_for(state)
     surface = surface_of(state)
-    _header(surface)
+    if presentation.on():  # the race alone, large: no header, no sidebar
+        presentation.draw_chrome()
+    else:
+        _header(surface)
     st.segmented_control("Section", list(SECTIONS), key="section", format_func=lambda key: SECTIONS[key].title,
                          selection_mode="single", label_visibility="collapsed")
-    classroom.draw_lesson(results, surface)
-    _notices(results, surface)
+    if not presentation.on():
+        classroom.draw_lesson(results, surface)
+        _notices(results, surface)
     SECTIONS[state.section].draw(state, results)
-    draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key)
+    draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
+                report_viewport=presentation.on())
+    if presentation.on():  # below the chart, so ▶ Play stays on screen
+        classroom.draw_lesson(results, surface)
+        _notices(results, surface)
+        presentation.draw_exit()
+    presentation.draw_toggle()
     classroom.draw_lesson_menu()
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.
@@ -42,7 +53,7 @@ def main() -> None:
 
 def _mirror_in_url(state) -> None:
     """Keep the address bar equal to the view, so copying it shares exactly what is on screen."""
-    query = {**url.encode(state), **classroom.link_extras()}
+    query = {**url.encode(state), **classroom.link_extras(), **presentation.link_extras()}
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     wanted = {key: value if isinstance(value, list) else [value] for key, value in query.items()}
     if current != wanted:

@@ -175,7 +175,7 @@ function onKey(event) {
   event.preventDefault();
 }
 export default function(component) {
-  const { data, setTriggerValue, parentElement } = component;
+  const { data, setTriggerValue, setStateValue, parentElement } = component;
   const player = state();
   player.trigger = setTriggerValue;
   player.lesson = !!(data && data.lesson);
@@ -184,9 +184,20 @@ export default function(component) {
     document.addEventListener('keydown', onKey, true);
     document.addEventListener('fullscreenchange', onFullscreenChange);
     setInterval(() => charts().forEach(hook), 500);
+    let resizing = null;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizing);
+      resizing = setTimeout(() => state().report && !document.fullscreenElement && state().report(), 400);
+    });
   }
   const keys = parentElement.querySelector('.keys');
   if (keys) keys.textContent = KEYS + (player.lesson ? ' · PgUp/PgDn scene' : '');
+  player.report = () => {
+    if (data && data.report && Math.abs(window.innerHeight - (data.viewport || 0)) > 40) {
+      setStateValue('viewport', window.innerHeight);
+    }
+  };
+  player.report();
   const button = parentElement.querySelector('.fullscreen');
   if (button) button.onclick = () => { const gd = anyChart(); if (gd) toggleFullscreen(gd); };
 }
@@ -195,10 +206,20 @@ export default function(component) {
 _player = st.components.v2.component("adamax_player", html=HTML, css=CSS, js=JS)
 
 
-def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None) -> None:
+def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, report_viewport: bool = False) -> None:
     """Mount the player under the chart. `on_scene` runs when PageUp/PageDown ask for another scene (read the
-    direction with `scene_request()`)."""
-    _player(key="player", data={"lesson": lesson}, on_scene_change=on_scene or (lambda: None))
+    direction with `scene_request()`). With `report_viewport`, the window's height is kept in
+    st.session_state["viewport_height"] (one rerun when it changes by more than 40 px)."""
+    _player(key="player", data={"lesson": lesson, "viewport": st.session_state.get("viewport_height") or 0,
+                                "report": report_viewport},
+            on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport)
+
+
+def _store_viewport() -> None:
+    value = st.session_state.get("player")
+    height = value.get("viewport") if hasattr(value, "get") else getattr(value, "viewport", None)
+    if isinstance(height, int | float) and 200 <= height <= 10_000:
+        st.session_state["viewport_height"] = int(height)
 
 
 def scene_request() -> str | None:

@@ -100,3 +100,27 @@ def test_page_down_goes_to_the_next_scene(sized_page, app_url):
     _focus_page(page)
     page.keyboard.press("PageUp")
     page.wait_for_function("() => location.search.includes('scene=1')", timeout=30_000)
+
+
+PLAY_BOTTOM = """() => { const b = [...document.querySelectorAll('g.updatemenu-button')]
+                                   .find(g => g.textContent.includes('Play'));
+                         return b ? b.getBoundingClientRect().bottom : null; }"""
+
+
+@pytest.mark.parametrize("sized_page", [(1366, 768), (1440, 900), (1920, 1080)], indirect=True)
+def test_presentation_mode_shows_play_without_scrolling(sized_page, app_url):
+    page = sized_page
+    page.goto(app_url + "/?lesson=step_bound&scene=1&present=1")
+    wait_for_app(page)
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.height > 500")
+    wait_for_app(page)
+    viewport = page.viewport_size
+    bottom = page.evaluate(PLAY_BOTTOM)
+    assert bottom is not None and bottom <= viewport["height"], (bottom, viewport)
+    assert page.evaluate("() => window.scrollY") == 0
+    assert not page.locator('section[data-testid="stSidebar"]').is_visible()
+    layout = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.font.size")
+    assert layout >= 20
+    labels = page.evaluate("""() => document.querySelector('.js-plotly-plot').data
+                              .find(t => t.name === 'current point').mode""")
+    assert labels == "markers+text"  # run labels ride on the points, inside the chart

@@ -6,9 +6,10 @@ import html
 
 import streamlit as st
 
-from figures.classroom import hide_paths
+from figures.classroom import for_presentation, hide_paths
 from figures.explorer import CLICK_GRID_TRACE
 
+from .. import presentation
 from ..classroom import paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
@@ -23,6 +24,8 @@ def draw(state: AppState, results: list[RunResult]) -> None:
     _legend(results, surface, state)
     hidden = paths_hidden()  # a lesson's question is waiting: no path, curve or outcome gives it away
     figure = explorer_figure_for(state)
+    if presentation.on():
+        figure = for_presentation(figure, presentation.chart_height())
     show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
                 clickable=state.view == "contour")
     if not hidden:
