@@ -130,9 +130,16 @@ function onFullscreenChange() {
                                            bgcolor: 'rgba(255,255,255,0.85)'},
                                   'margin.t': 60});
     };
+    // Streamlit may redraw the chart at its page size after a resize: keep it filled while fullscreen.
+    const keep = () => {
+      if (document.fullscreenElement !== full) { clearInterval(gd.__adamaxKeep); return; }
+      if (Math.abs(gd._fullLayout.height - full.clientHeight) > 2 || !gd._fullLayout.showlegend) fill();
+    };
     requestAnimationFrame(fill);
-    setTimeout(fill, 400);
+    clearInterval(gd.__adamaxKeep);
+    gd.__adamaxKeep = setInterval(keep, 300);
   } else if (gd.__adamaxSize) {
+    clearInterval(gd.__adamaxKeep);
     const [width, height, legend, top] = gd.__adamaxSize;
     gd.__adamaxSize = null;
     window.Plotly.relayout(gd, {width: width === undefined ? null : width, height: height || null,
