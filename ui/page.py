@@ -38,7 +38,7 @@ def main() -> None:
         _notices(results, surface)
     SECTIONS[state.section].draw(state, results)
     draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
-                report_viewport=presentation.on())
+                report_viewport=presentation.on(), frame_key="equation_step" if state.section == "inside" else None)
     if presentation.on():  # below the chart, so ▶ Play stays on screen
         classroom.draw_lesson(results, surface)
         _notices(results, surface)

@@ -84,8 +84,19 @@ function hook(gd) {
     if (label.includes('Play') || match) state().playing = true;
     if (label.includes('Pause')) state().playing = false;
   });
-  gd.on('plotly_animated', () => { state().playing = false; });
+  gd.on('plotly_animated', () => { state().playing = false; reportFrame(gd); });
+  gd.on('plotly_sliderchange', () => reportFrame(gd));
   gd.on('plotly_animationinterrupted', () => { state().playing = false; });
+}
+function reportFrame(gd) {
+  // Where the scrubber rests (after a drag, a step or the end of Play), for the section's equations.
+  const player = state();
+  if (!player.reportsFrame || !player.setState) return;
+  clearTimeout(player.frameTimer);
+  player.frameTimer = setTimeout(() => {
+    const frame = Number(gd._fullLayout._currentFrame);
+    if (!player.playing && Number.isFinite(frame)) player.setState('frame', frame);
+  }, 300);
 }
 function play(gd) {
   const list = names(gd);
@@ -185,6 +196,8 @@ export default function(component) {
   const { data, setTriggerValue, setStateValue, parentElement } = component;
   const player = state();
   player.trigger = setTriggerValue;
+  player.setState = setStateValue;
+  player.reportsFrame = !!(data && data.frame);
   player.lesson = !!(data && data.lesson);
   if (!player.installed) {
     player.installed = true;
@@ -213,13 +226,24 @@ export default function(component) {
 _player = st.components.v2.component("adamax_player", html=HTML, css=CSS, js=JS)
 
 
-def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, report_viewport: bool = False) -> None:
+def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, report_viewport: bool = False,
+                frame_key: str | None = None) -> None:
     """Mount the player under the chart. `on_scene` runs when PageUp/PageDown ask for another scene (read the
     direction with `scene_request()`). With `report_viewport`, the window's height is kept in
-    st.session_state["viewport_height"] (one rerun when it changes by more than 40 px)."""
+    st.session_state["viewport_height"] (one rerun when it changes by more than 40 px). With `frame_key`, the step
+    where the chart's scrubber comes to rest is written to st.session_state[frame_key] (issue 7, point 21: the
+    Inside AdaMax equations follow the scrubber)."""
     _player(key="player", data={"lesson": lesson, "viewport": st.session_state.get("viewport_height") or 0,
-                                "report": report_viewport},
-            on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport)
+                                "report": report_viewport, "frame": bool(frame_key)},
+            on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,
+            on_frame_change=lambda: _store_frame(frame_key))
+
+
+def _store_frame(key: str | None) -> None:
+    value = st.session_state.get("player")
+    frame = value.get("frame") if hasattr(value, "get") else getattr(value, "frame", None)
+    if key and isinstance(frame, int | float) and frame >= 1:
+        st.session_state[key] = int(frame)
 
 
 def _store_viewport() -> None:

@@ -134,3 +134,21 @@ def test_presentation_mode_shows_play_without_scrolling(sized_page, app_url):
     labels = page.evaluate("""() => document.querySelector('.js-plotly-plot').data
                               .find(t => t.name === 'current point').mode""")
     assert labels == "markers+text"  # run labels ride on the points, inside the chart
+
+
+def test_inside_equations_follow_the_scrubber(sized_page, app_url):
+    page = sized_page
+    page.goto(app_url + "/?surface=rosenbrock&start=-1.2,1&steps=300&section=inside&run=adamax(lr%3D0.1)")
+    wait_for_app(page)
+    page.wait_for_selector(".player button")
+    page.wait_for_timeout(800)  # the player hooks the chart within half a second
+    touch = page.locator(".js-plotly-plot .slider-rail-touch-rect").first
+    touch.scroll_into_view_if_needed()
+    rail = touch.bounding_box()
+    page.mouse.click(rail["x"] + rail["width"] * 0.6, rail["y"] + rail["height"] / 2)
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot').layout.sliders[0].active > 10")
+    scrubbed = int(page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout._currentFrame"))
+    field = page.get_by_label("step t (follows the chart's scrubber)")
+    page.wait_for_function("t => [...document.querySelectorAll('input')].some(i => i.value === String(t))",
+                           arg=scrubbed, timeout=30_000)
+    assert field.input_value() == str(scrubbed)
