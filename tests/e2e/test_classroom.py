@@ -152,3 +152,26 @@ def test_inside_equations_follow_the_scrubber(sized_page, app_url):
     page.wait_for_function("t => [...document.querySelectorAll('input')].some(i => i.value === String(t))",
                            arg=scrubbed, timeout=30_000)
     assert field.input_value() == str(scrubbed)
+
+
+def test_the_html_export_plays_offline_from_a_file(browser, tmp_path):
+    from ui import url
+    from ui.compute import explorer_figure_for
+    from ui.handout import animation_html
+
+    state, _ = url.decode({"surface": ["rosenbrock"], "steps": ["200"]})
+    path = tmp_path / "race.html"
+    path.write_text(animation_html(explorer_figure_for(state), "AdaMax Lab"), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, offline=True)
+    requested: list[str] = []
+    context.route("**/*", lambda route: (requested.append(route.request.url), route.continue_()
+                                         if route.request.url.startswith("file:") else route.abort()))
+    page = context.new_page()
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot') && "
+                           "document.querySelector('.js-plotly-plot')._transitionData._frames.length > 50")
+    page.locator("g.updatemenu-button", has_text="Play").first.click()
+    page.wait_for_function("() => Number(document.querySelector('.js-plotly-plot')._fullLayout._currentFrame) > 20",
+                           timeout=15_000)
+    assert all(address.startswith("file:") for address in requested), requested
+    context.close()

@@ -13,6 +13,7 @@ from .. import presentation
 from ..classroom import paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
+from ..handout import draw_handout
 from ..state import AppState
 from ..summary import draw_summary
 
@@ -30,6 +31,7 @@ def draw(state: AppState, results: list[RunResult]) -> None:
                 clickable=state.view == "contour")
     if not hidden:
         draw_summary(results, surface)
+        draw_handout(state, results)
 
 
 def _legend(results: list[RunResult], surface, state: AppState) -> None:
