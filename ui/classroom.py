@@ -85,6 +85,10 @@ def leave() -> None:
     st.session_state["lesson"] = None
 
 
+def _present() -> None:
+    st.session_state["present"] = True
+
+
 def _reveal() -> None:
     st.session_state["revealed"] = True
 
@@ -172,6 +176,9 @@ def draw_lesson(results, surface) -> None:
         if paths_hidden():
             navigation.button("Reveal the paths", key="lesson_reveal", icon=":material/visibility:",
                               width="stretch", on_click=_reveal)
+        if not st.session_state.get("present"):
+            navigation.button("Present (large, for a projector)", key="lesson_present", width="stretch",
+                              icon=":material/present_to_all:", on_click=_present)
         navigation.button("Restart this scene", key="lesson_restart", icon=":material/replay:", width="stretch",
                           on_click=go_to, args=(lesson.name, number))
         navigation.button("Leave the lesson", key="lesson_leave", icon=":material/close:", width="stretch",
