@@ -93,3 +93,18 @@ def for_presentation(figure: dict, height: int) -> dict:
             trace["textposition"] = [LABEL_POSITIONS[run % len(LABEL_POSITIONS)] for run in range(count)]
             trace["textfont"] = {"size": 19, "color": colors if isinstance(colors, list) else "#111"}
     return figure
+
+
+def scrub_every_frame(figure: dict, limit: int = 501) -> dict:
+    """A copy of an animated figure whose scrubber stops at every frame (when there are at most `limit`), so
+    with a frame per step it reaches every step. The stops reuse the existing stops' animate arguments."""
+    frames = figure.get("frames") or []
+    sliders = figure.get("layout", {}).get("sliders") or []
+    if not frames or not sliders or len(frames) > limit or not sliders[0].get("steps"):
+        return figure
+    figure = {**figure, "layout": {**figure["layout"], "sliders": [dict(sliders[0]), *sliders[1:]]}}
+    template = sliders[0]["steps"][0]
+    options = template["args"][1]
+    figure["layout"]["sliders"][0]["steps"] = [
+        {**template, "label": frame["name"], "args": [[frame["name"]], options]} for frame in frames]
+    return figure

@@ -130,3 +130,16 @@ def test_claims_of_the_section_scenes_hold():
     saddle = make_surface("saddle")
     on_axis = eps_modes(saddle, (-1.5, 0.0), 100, lr=0.05, bound=100.0)
     assert all(np.all(t.points[:, 1] == 0.0) for t in on_axis.values())
+
+
+def test_a_frame_stride_of_one_gives_every_step_a_frame_and_a_scrubber_stop():
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.query_params["surface"] = "booth"
+    app.query_params["steps"] = "300"
+    app.run()
+    assert len(json.loads(app.get("plotly_chart")[0].proto.spec)["frames"]) <= 81
+    app.select_slider(key="frame_stride").set_value(1).run()
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    assert [frame["name"] for frame in figure["frames"]] == [str(step) for step in range(301)]
+    assert [stop["label"] for stop in figure["layout"]["sliders"][0]["steps"]] == [str(s) for s in range(301)]
+    assert len(app.get("plotly_chart")[0].proto.spec) < 2_000_000

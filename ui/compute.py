@@ -19,6 +19,7 @@ from surfaces import make_surface
 from .presets import preset_for
 from .state import AppState, RunSpec
 
+MAX_STRIDE_FRAMES = 1001  # a frame is a few hundred bytes: 1,001 frames stay well under Streamlit's limits
 BOUND_FACTOR = 50.0  # a run that goes this many domain-widths out has diverged, for the app's purposes
 
 
@@ -80,7 +81,12 @@ def results_for(state: AppState) -> list[RunResult]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def explorer_figure_for(state: AppState) -> dict:
+def explorer_figure_for(state: AppState, stride: int = 0) -> dict:
+    """The race's figure; `stride` > 0 makes a frame every `stride` steps (so ← / → reach single steps),
+    at most MAX_STRIDE_FRAMES frames; 0 keeps the default ~80 frames."""
     results = results_for(state)
     runs = [ExplorerRun(result.label, result.color, result.trajectory) for result in results]
+    if stride > 0:
+        frames = min(state.steps // stride + 1, MAX_STRIDE_FRAMES)
+        return explorer_figure(surface_of(state), runs, view=state.view, max_frames=frames)
     return explorer_figure(surface_of(state), runs, view=state.view)

@@ -44,6 +44,7 @@ def main() -> None:
         _notices(results, surface)
         presentation.draw_exit()
     presentation.draw_toggle()
+    presentation.draw_stride()
     classroom.draw_lesson_menu()
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.

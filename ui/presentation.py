@@ -61,6 +61,21 @@ def draw_exit() -> None:
         st.button("Leave presentation mode", key="present_leave", icon=":material/fullscreen_exit:", on_click=_leave)
 
 
+STRIDES = (0, 1, 2, 5, 10, 20, 50)
+
+
+def frame_stride() -> int:
+    """Steps between animation frames chosen in the sidebar (0: about 80 frames, whatever the step count)."""
+    return int(st.session_state.get("frame_stride", 0) or 0)
+
+
+def draw_stride() -> None:
+    st.sidebar.select_slider(
+        "Animation: a frame every … steps", STRIDES, key="frame_stride",
+        format_func=lambda stride: "auto" if stride == 0 else f"{stride}",
+        help="1 makes every step a frame, so ← / → (and the scrubber) go one step at a time; at most 1,001 frames.")
+
+
 def draw_toggle() -> None:
     """In the sidebar: the switch into presentation mode."""
     st.sidebar.button("Presentation mode", key="present_enter", icon=":material/present_to_all:",

@@ -175,3 +175,23 @@ def test_the_html_export_plays_offline_from_a_file(browser, tmp_path):
                            timeout=15_000)
     assert all(address.startswith("file:") for address in requested), requested
     context.close()
+
+
+def test_single_steps_with_a_frame_every_step(sized_page, app_url):
+    page = sized_page
+    page.goto(app_url + "/?surface=booth&steps=300")
+    wait_for_app(page)
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="a frame every").get_by_role("slider")
+    slider.focus()
+    slider.press("ArrowRight")  # auto → 1
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._transitionData._frames.length === 301",
+                           timeout=30_000)
+    wait_for_app(page)
+    page.wait_for_timeout(600)
+    _focus_page(page)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({FRAME})() === '1'")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => ({FRAME})() === '2'")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(f"() => ({FRAME})() === '1'")

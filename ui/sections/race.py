@@ -6,7 +6,7 @@ import html
 
 import streamlit as st
 
-from figures.classroom import for_presentation, hide_paths
+from figures.classroom import for_presentation, hide_paths, scrub_every_frame
 from figures.explorer import CLICK_GRID_TRACE
 
 from .. import presentation
@@ -24,7 +24,10 @@ def draw(state: AppState, results: list[RunResult]) -> None:
     surface = surface_of(state)
     _legend(results, surface, state)
     hidden = paths_hidden()  # a lesson's question is waiting: no path, curve or outcome gives it away
-    figure = explorer_figure_for(state)
+    stride = presentation.frame_stride()
+    figure = explorer_figure_for(state, stride)
+    if stride:  # single steps: the scrubber stops at every frame too
+        figure = scrub_every_frame(figure)
     if presentation.on():
         figure = for_presentation(figure, presentation.chart_height())
     show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
