@@ -22,10 +22,12 @@ import streamlit as st
 FRAME_MS = 60  # figures/explorer.py's frame duration at 1× (the speed menu's labels carry the multiplier)
 
 HTML = """<div class="player"><button type="button" class="fullscreen" title="Fullscreen (F); Esc to leave">
-⛶ Fullscreen</button><span class="keys">Keys: Space play/pause · ← → one frame · Home/End · F fullscreen</span></div>"""
+⛶ Fullscreen</button><button type="button" class="copy" title="Copy this page's link: it opens exactly this view">
+🔗 Copy link</button><span class="keys">Keys: Space play/pause · ← → one frame · Home/End · F fullscreen</span></div>"""
 
 CSS = """
-.player {display: flex; gap: 1rem; align-items: center; font-family: sans-serif; font-size: 0.85rem; color: #555}
+.player {display: flex; flex-wrap: wrap; gap: 0.6rem 1rem; align-items: center; font-family: sans-serif;
+         font-size: 0.85rem; color: #555}
 .player button {font-size: 0.9rem; padding: 0.25rem 0.8rem; border: 1px solid #bbb; border-radius: 0.4rem;
                 background: #f6f6f6; cursor: pointer}
 .player button:hover {background: #eaeaea}
@@ -218,6 +220,16 @@ export default function(component) {
     }
   };
   player.report();
+  const copy = parentElement.querySelector('.copy');
+  if (copy) copy.onclick = () => {
+    const done = text => { copy.textContent = text; setTimeout(() => { copy.textContent = '🔗 Copy link'; }, 2000); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(window.location.href).then(() => done('✓ Link copied'),
+                                                               () => window.prompt('Copy this link:', location.href));
+    } else {
+      window.prompt('Copy this link:', window.location.href);  // no clipboard API outside https or localhost
+    }
+  };
   const button = parentElement.querySelector('.fullscreen');
   if (button) button.onclick = () => { const gd = anyChart(); if (gd) toggleFullscreen(gd); };
 }
