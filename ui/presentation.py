@@ -71,7 +71,7 @@ def frame_stride() -> int:
 
 def draw_stride() -> None:
     st.sidebar.select_slider(
-        "Animation: a frame every … steps", STRIDES, key="frame_stride",
+        "Animation stride (a frame every N iterations)", STRIDES, key="frame_stride",
         format_func=lambda stride: "auto" if stride == 0 else f"{stride}",
         help="1 makes every step a frame, so ← / → (and the scrubber) go one step at a time; at most 1,001 frames.")
 

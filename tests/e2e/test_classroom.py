@@ -181,7 +181,7 @@ def test_single_steps_with_a_frame_every_step(sized_page, app_url):
     page = sized_page
     page.goto(app_url + "/?surface=booth&steps=300")
     wait_for_app(page)
-    slider = page.locator('[data-testid="stSlider"]').filter(has_text="a frame every").get_by_role("slider")
+    slider = page.locator('[data-testid="stSlider"]').filter(has_text="Animation stride").get_by_role("slider")
     slider.focus()
     slider.press("ArrowRight")  # auto → 1
     page.wait_for_function("() => document.querySelector('.js-plotly-plot')._transitionData._frames.length === 301",
