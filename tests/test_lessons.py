@@ -40,16 +40,24 @@ def test_every_scene_opens_without_a_notice(name, number):
     scene = load_lesson(name).scenes[number - 1]
     text = " ".join(m.value for m in app.markdown)
     assert scene.title in text and f"scene {number} of" in text
-    # The scene's words, each placeholder filled with a real number (not "never").
-    parts = lessons.PLACEHOLDER.split(scene.text)  # text, run, fact, text, run, fact, …, text
-    pattern = "".join(re.escape(part) if index % 3 == 0 else "(.+?)"
-                      for index, part in enumerate(parts) if index % 3 != 2)
-    filled = [re.fullmatch(pattern, m.value, flags=re.S) for m in app.markdown]
-    found = [match for match in filled if match]
-    assert len(found) == 1, "the scene's words are on the page once"
-    assert all(value not in ("never", "") and "{run" not in value for value in found[0].groups())
+    assert_filled(app, scene.text)
+    if scene.answer:
+        if "lesson_reveal" in [button.key for button in app.button]:  # a question waits: no answer yet
+            assert scene.answer.split("{")[0].strip()[:30] not in " ".join(m.value for m in app.markdown)
+            app.button(key="lesson_reveal").click().run()
+        assert_filled(app, scene.answer)
     query = {key: value for key, value in app.query_params.items()}
     assert query["lesson"] in (name, [name]) and query["scene"] in (str(number), [str(number)])
+
+
+def assert_filled(app: AppTest, words: str) -> None:
+    """`words` are on the page once, each placeholder filled with a real number (not "never")."""
+    parts = lessons.PLACEHOLDER.split(words)  # text, run, fact, text, run, fact, …, text
+    pattern = "".join(re.escape(part) if index % 3 == 0 else "(.+?)"
+                      for index, part in enumerate(parts) if index % 3 != 2)
+    found = [match for match in (re.fullmatch(pattern, m.value, flags=re.S) for m in app.markdown) if match]
+    assert len(found) == 1, f"on the page once: {words[:60]!r}"
+    assert all(value not in ("never", "") and "{run" not in value for value in found[0].groups())
 
 
 def test_a_question_hides_the_paths_until_reveal():

@@ -162,12 +162,18 @@ def draw_lesson(results, surface) -> None:
         words.markdown(fill(scene.text, run_facts(results, surface)))
         if scene.question and st.session_state.get("section", "race") != "race":
             words.info(f"**Question:** {scene.question}", icon=":material/quiz:")
+            if scene.answer:
+                words.markdown(fill(scene.answer, run_facts(results, surface)))
         elif scene.question:
             if not paths_hidden():
                 words.success(f"**Question:** {scene.question}", icon=":material/visibility:")
+                if scene.answer:
+                    words.markdown(fill(scene.answer, run_facts(results, surface)))
             else:
                 words.info(f"**Before you press ▶ Play:** {scene.question} The paths are hidden until the class "
                            "has answered: press ▶ Play to watch them drawn, or Reveal.", icon=":material/quiz:")
+        if scene.answer and not scene.question:
+            words.markdown(fill(scene.answer, run_facts(results, surface)))
         left, right = navigation.columns(2)
         left.button("Previous", key="lesson_previous", icon=":material/chevron_left:", width="stretch",
                     disabled=number <= 1, on_click=go_to, args=(lesson.name, number - 1))

@@ -10,6 +10,7 @@ A lesson file, written by a teacher without Python:
     link = "?surface=quadratic(angle=0,condition=100)&steps=300&run=adamax(lr=0.1)&run=sgd(lr=0.019)"
     text = "Two to four sentences on what to notice. SGD is within 1e-4 of f* from step {run2.reached_at}."
     question = "Which run reaches the minimum first?"   # optional: paths stay hidden until Play or Reveal
+    answer = "Adam, from step {run2.reached_at}."         # optional: shown once the paths are revealed
 
 `link` is the app's own query string, as copied from the address bar (a whole address works too). Numbers in
 `text` may be written as placeholders, `{runN.fact}`, filled from the scene's runs as the page computes them, so
@@ -55,6 +56,7 @@ class Scene:
     text: str
     question: str | None
     state: AppState
+    answer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,16 +110,19 @@ def _text(table: dict, key: str, where: str) -> str:
 def _scene(raw: object, where: str) -> Scene:
     if not isinstance(raw, dict):
         raise LessonError(f"{where} is not a table of title, link and text.")
-    unknown = set(raw) - {"title", "link", "text", "question"}
+    unknown = set(raw) - {"title", "link", "text", "question", "answer"}
     if unknown:
         raise LessonError(f"{where}: unknown field(s) {', '.join(sorted(unknown))} "
-                          "(a scene has title, link, text and an optional question).")
+                          "(a scene has title, link, text and an optional question and answer).")
     link = _text(raw, "link", where)
     state, notices = decode(query_of(link))
     if notices:
         raise LessonError(f"{where}: its link needs correcting — " + " ".join(notices))
     text = _text(raw, "text", where)
-    for match in PLACEHOLDER.finditer(text):
+    answer = raw.get("answer")
+    if answer is not None and (not isinstance(answer, str) or not answer.strip()):
+        raise LessonError(f"{where}: `answer` must be text (or left out).")
+    for match in PLACEHOLDER.finditer(text + " " + (answer or "")):
         run, fact = int(match.group(1)), match.group(2)
         if fact not in RUN_FACTS:
             raise LessonError(f"{where}: unknown placeholder {match.group(0)} (facts: {', '.join(RUN_FACTS)}).")
@@ -126,7 +131,8 @@ def _scene(raw: object, where: str) -> Scene:
     question = raw.get("question")
     if question is not None and (not isinstance(question, str) or not question.strip()):
         raise LessonError(f"{where}: `question` must be a sentence (or left out).")
-    return Scene(_text(raw, "title", where), link, text, question.strip() if question else None, state)
+    return Scene(_text(raw, "title", where), link, text, question.strip() if question else None, state,
+                 answer.strip() if answer else None)
 
 
 def query_of(link: str) -> dict[str, list[str]]:
