@@ -10,5 +10,5 @@ import streamlit as st
 
 from ui.page import main
 
-st.set_page_config(page_title="AdaMax Lab", page_icon="📉", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="AdaMax Lab", page_icon="📉", layout="wide", initial_sidebar_state="auto")
 main()

@@ -21,6 +21,7 @@ from .cache import TTL_SECONDS, cache_key, frozen_trajectory, max_entries, read_
 from .presets import preset_for
 from .state import AppState, RunSpec
 
+MAX_STRIDE_FRAMES = 1001  # a frame is a few hundred bytes: 1,001 frames stay well under Streamlit's limits
 BOUND_FACTOR = 50.0  # a run that goes this many domain-widths out has diverged, for the app's purposes
 
 
@@ -101,14 +102,19 @@ def _internals(key: str, _state: AppState, _spec: RunSpec) -> AdaMaxInternals:
     return read_only(adamax_internals(make_optimizer(_spec.optimizer, **_spec.kwargs()), trajectory))
 
 
-def explorer_figure_for(state: AppState) -> dict:
-    """The race's figure; shared by every session of the process (ui/cache.py): never modify it."""
-    return _explorer_figure(cache_key(state), state)
+def explorer_figure_for(state: AppState, stride: int = 0) -> dict:
+    """The race's figure; `stride` > 0 makes a frame every `stride` steps (so ← / → reach single steps),
+    at most MAX_STRIDE_FRAMES frames; 0 keeps the default ~80 frames. Shared by every session of the process
+    (ui/cache.py): never modify it."""
+    return _explorer_figure(cache_key(state, stride), state, stride)
 
 
 @st.cache_resource(max_entries=max_entries("explorer_figure"), ttl=TTL_SECONDS, show_spinner=False)
-def _explorer_figure(key: str, _state: AppState) -> dict:
-    state = _state
+def _explorer_figure(key: str, _state: AppState, _stride: int) -> dict:
+    state, stride = _state, _stride
     results = results_for(state)
     runs = [ExplorerRun(result.label, result.color, result.trajectory) for result in results]
+    if stride > 0:
+        frames = min(state.steps // stride + 1, MAX_STRIDE_FRAMES)
+        return explorer_figure(surface_of(state), runs, view=state.view, max_frames=frames)
     return explorer_figure(surface_of(state), runs, view=state.view)

@@ -69,7 +69,11 @@ def _equations(state: AppState, spec: RunSpec) -> None:
     rule, numbers = st.columns([2, 3])
     rule.caption("The rule, as the code states it (optimizers/adamax.py)")
     rule.latex(optimizer.latex())
-    t = numbers.number_input("step t", min_value=1, max_value=max(last, 1), value=1, step=1, key="equation_step")
+    # The player component sets equation_step to the chart's scrubbed step (ui/player.py); keep it in range.
+    if int(st.session_state.get("equation_step", 1)) > max(last, 1):
+        st.session_state["equation_step"] = max(last, 1)
+    t = numbers.number_input("step t (follows the chart's scrubber)", min_value=1, max_value=max(last, 1), value=1,
+                             step=1, key="equation_step")
     numbers.caption(f"Step {int(t)} with its numbers: vectors are (x, y)")
     numbers.latex(equations_at(optimizer, trajectory, int(t)))
 

@@ -10,19 +10,22 @@ import streamlit as st
 from figures import run_color
 from optimizers import make_optimizer
 
-from . import url
+from . import classroom, presentation, url
 from .budget import ask_to_compute, work_allowed
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
 from .narration import header_sentence
 from .plain import escape_markdown, show_link_notices
+from .player import draw_player
 from .sections import SECTIONS
 from .summary import current_tolerance, run_outcomes
 
 
 def main() -> None:
     if "run_ids" not in st.session_state:  # a new session: open the view the link describes
-        state, notices = url.decode({key: st.query_params.get_all(key) for key in st.query_params})
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        state, notices = classroom.open_link(query, *url.decode(query))  # a lesson's scene sets the view
+        presentation.open_link(query)
         load_state(state)
         st.session_state["link_notices"] = notices
         st.session_state["link_state"] = state
@@ -40,14 +43,28 @@ def main() -> None:
         return
     results = results_for(state)
     surface = surface_of(state)
-    _header(surface, state)
+    if presentation.on():  # the race alone, large: no header, no sidebar
+        presentation.draw_chrome()
+    else:
+        _header(surface, state)
     st.segmented_control("Section", list(SECTIONS), key="section", format_func=lambda key: SECTIONS[key].title,
                          selection_mode="single", label_visibility="collapsed")
-    _notices(results, surface)
+    if not presentation.on():
+        classroom.draw_lesson(results, surface)
+        _notices(results, surface)
     if state.noise is not None:
         st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
                    "show the true f along the noisy paths.")
     SECTIONS[state.section].draw(state, results)
+    draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
+                report_viewport=presentation.on(), frame_key="equation_step" if state.section == "inside" else None)
+    if presentation.on():  # below the chart, so ▶ Play stays on screen
+        classroom.draw_lesson(results, surface)
+        _notices(results, surface)
+        presentation.draw_exit()
+    presentation.draw_toggle()
+    presentation.draw_stride()
+    classroom.draw_lesson_menu()
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.
     draw_sidebar([result.label for result in results], [result.color for result in results])
@@ -56,7 +73,7 @@ def main() -> None:
 
 def _mirror_in_url(state) -> None:
     """Keep the address bar equal to the view, so copying it shares exactly what is on screen."""
-    query = url.encode(state)
+    query = {**url.encode(state), **classroom.link_extras(), **presentation.link_extras()}
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     wanted = {key: value if isinstance(value, list) else [value] for key, value in query.items()}
     if current != wanted:
@@ -98,6 +115,8 @@ def _notices(results, surface) -> None:
     notices = st.session_state.get("link_notices") or []
     if notices:
         show_link_notices(notices)
+    if classroom.paths_hidden():  # the notices would give the answer away
+        return
     bound = divergence_bound(surface)
     for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),
                                                  strict=True):

@@ -6,10 +6,14 @@ import html
 
 import streamlit as st
 
+from figures.classroom import for_presentation, hide_paths, scrub_every_frame
 from figures.explorer import CLICK_GRID_TRACE
 
+from .. import presentation
+from ..classroom import paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
+from ..handout import draw_handout
 from ..state import AppState
 from ..summary import draw_summary
 
@@ -19,9 +23,18 @@ CHART_KEY = "explorer_chart"
 def draw(state: AppState, results: list[RunResult]) -> None:
     surface = surface_of(state)
     _legend(results, surface, state)
-    show_figure(explorer_figure_for(state), key=CHART_KEY, on_select=_on_chart_click,
+    hidden = paths_hidden()  # a lesson's question is waiting: no path, curve or outcome gives it away
+    stride = presentation.frame_stride()
+    figure = explorer_figure_for(state, stride)
+    if stride:  # single steps: the scrubber stops at every frame too
+        figure = scrub_every_frame(figure)
+    if presentation.on():
+        figure = for_presentation(figure, presentation.chart_height())
+    show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
                 clickable=state.view == "contour")
-    draw_summary(results, surface)
+    if not hidden:
+        draw_summary(results, surface)
+        draw_handout(state, results)
 
 
 def _legend(results: list[RunResult], surface, state: AppState) -> None:

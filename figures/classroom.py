@@ -1,0 +1,110 @@
+"""Figure changes for the classroom: hide the answer until the class has predicted it.
+
+`hide_paths` takes an explorer figure (figures/explorer.py) and hides what gives the race away before Play:
+the runs' full paths, their loss and distance curves, and the ✖/➜ marks where runs stopped. The heads still
+move on Play, and each run's trail grows from the start (the frames carry the path up to their own step, at
+the frames' steps), so the paths appear as they are run. Pure dict manipulation; no Streamlit.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+SPOILER_SUFFIXES = (" blew up", " escaped downhill")
+LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left", "middle right", "middle left",
+                   "top center", "bottom center")
+TRAIL_OVERLAP = 4  # figures/explorer.py: a trail spans the last TRAIL_FRAMES frames
+
+
+def hide_paths(figure: dict) -> dict:
+    """A copy of `figure` whose paths are drawn only as far as the animation has gone."""
+    figure = copy.deepcopy(figure)
+    data = figure["data"]
+    frames = figure.get("frames") or []
+    moving = set(frames[0]["traces"]) if frames else set()
+    for index, trace in enumerate(data):
+        if index in moving:
+            continue
+        is_path = trace.get("showlegend") and trace.get("mode") == "lines"
+        is_curve = trace.get("xaxis") in ("x2", "x3") and trace.get("mode") == "lines"
+        is_mark = str(trace.get("name", "")).endswith(SPOILER_SUFFIXES)
+        if is_path or is_curve or is_mark:
+            trace["visible"] = False
+    if frames:
+        _growing_trails(data, frames)
+    return figure
+
+
+def _growing_trails(data: list[dict], frames: list[dict]) -> None:
+    """Each frame's trail of run i becomes the head's positions at every frame so far, then the trail itself."""
+    trail_slots = [slot for slot, index in enumerate(frames[0]["traces"])
+                   if data[index].get("mode") == "lines" and "xaxis" not in data[index]]
+    history: dict[int, dict[str, list[Any]]] = {}
+    for frame in frames:
+        heads = frame["data"][0]
+        for run, slot in enumerate(trail_slots):
+            past = history.setdefault(slot, {key: [] for key in ("x", "y", "z") if key in heads})
+            for key in past:
+                if run < len(heads[key]):
+                    past[key].append(heads[key][run])
+            trail = frame["data"][slot]
+            for key in past:  # the last few heads lie inside the trail's own window
+                trail[key] = past[key][:-TRAIL_OVERLAP] + list(trail[key])
+    first = frames[0]
+    for slot in trail_slots:
+        index = first["traces"][slot]
+        for key in ("x", "y", "z"):
+            if key in first["data"][slot]:
+                data[index][key] = first["data"][slot][key]
+
+
+def for_presentation(figure: dict, height: int) -> dict:
+    """A copy of an explorer figure for the back of a room: taller, larger text and lines, a large step number,
+    and each run's label travelling with its moving point (so any fullscreen keeps the labels)."""
+    figure = copy.deepcopy(figure)
+    layout = figure["layout"]
+    layout["height"] = int(height)
+    layout["font"] = {**layout.get("font", {}), "size": 20}
+    for menu in layout.get("updatemenus", []):
+        menu["font"] = {**menu.get("font", {}), "size": 20}
+    for axis in ("xaxis", "xaxis3"):  # their titles ("x", "step") would collide with the large step number
+        if isinstance(layout.get(axis), dict):
+            layout[axis] = {**layout[axis], "title": {"text": ""}}
+    for axis in ("yaxis2", "yaxis3"):  # large tick labels need fewer of them on a log axis spanning decades
+        spec = layout.get(axis)
+        if isinstance(spec, dict) and spec.get("type") == "log" and spec.get("range"):
+            span = float(spec["range"][1]) - float(spec["range"][0])
+            spec["dtick"] = max(int(spec.get("dtick", 1)), math.ceil(span / 6))
+    for slider in layout.get("sliders", []):
+        slider["currentvalue"] = {**slider.get("currentvalue", {}), "font": {"size": 30, "color": "#111"}}
+    moving = set(figure["frames"][0]["traces"]) if figure.get("frames") else set()
+    for index, trace in enumerate(figure["data"]):
+        line = trace.get("line")
+        if isinstance(line, dict) and "width" in line:
+            line["width"] = float(line["width"]) * 1.6
+        if index in moving and trace.get("name") == "current point":
+            trace["mode"] = "markers+text"
+            trace["marker"] = {**trace.get("marker", {}), "size": 22}
+            colors = trace.get("marker", {}).get("color")
+            count = len(colors) if isinstance(colors, list) else 1
+            # Runs that start together would write their labels on top of each other: each its own corner.
+            trace["textposition"] = [LABEL_POSITIONS[run % len(LABEL_POSITIONS)] for run in range(count)]
+            trace["textfont"] = {"size": 19, "color": colors if isinstance(colors, list) else "#111"}
+    return figure
+
+
+def scrub_every_frame(figure: dict, limit: int = 501) -> dict:
+    """A copy of an animated figure whose scrubber stops at every frame (when there are at most `limit`), so
+    with a frame per step it reaches every step. The stops reuse the existing stops' animate arguments."""
+    frames = figure.get("frames") or []
+    sliders = figure.get("layout", {}).get("sliders") or []
+    if not frames or not sliders or len(frames) > limit or not sliders[0].get("steps"):
+        return figure
+    figure = {**figure, "layout": {**figure["layout"], "sliders": [dict(sliders[0]), *sliders[1:]]}}
+    template = sliders[0]["steps"][0]
+    options = template["args"][1]
+    figure["layout"]["sliders"][0]["steps"] = [
+        {**template, "label": frame["name"], "args": [[frame["name"]], options]} for frame in frames]
+    return figure

@@ -1,0 +1,204 @@
+"""The classroom on the page: a lesson's scene panel (Previous / Next, progress, question and Reveal).
+
+A lesson (ui/lessons.py) is opened by `?lesson=NAME&scene=N`: the scene's own link sets the view, and the page's
+address keeps `lesson` and `scene` beside the view's parameters, so a copied address reopens the same scene.
+Session keys: "lesson" (name or None), "scene" (1-based), "revealed" (the question's answer is shown).
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import streamlit as st
+
+from .controls import load_state
+from .lessons import LessonError, fill, lesson_names, load_lesson
+from .summary import run_outcomes
+
+LESSON_TOLERANCE = 1e-4  # the tolerance the lessons' {runN.reached_at} means
+
+
+def _scene_number(text: object, count: int, where: str, notices: list[str]) -> int:
+    if text is None:
+        return 1
+    try:
+        number = int(str(text).strip())
+    except ValueError:
+        notices.append(f"{where}: scene={str(text)[:20]!r} is not a scene number; opened scene 1.")
+        return 1
+    if not 1 <= number <= count:
+        clamped = min(max(number, 1), count)
+        notices.append(f"{where} has scenes 1 to {count}; scene={number} opened scene {clamped}.")
+        return clamped
+    return number
+
+
+def open_link(query: dict[str, list[str]], state, notices: list[str]):
+    """On a new session: if the link names a lesson, its scene's view (and notices if it cannot be shown)."""
+    st.session_state.setdefault("lesson", None)
+    names = query.get("lesson") or []
+    if not names:
+        return state, notices
+    notices = list(notices)
+    try:
+        lesson = load_lesson(names[0])
+    except LessonError as error:
+        notices.append(f"{error} Showing the rest of the link without the lesson.")
+        return state, notices
+    number = _scene_number((query.get("scene") or [None])[0], len(lesson.scenes), lesson.path, notices)
+    _enter(lesson.name, number)
+    return lesson.scenes[number - 1].state, notices
+
+
+def _enter(name: str, number: int) -> None:
+    st.session_state["lesson"] = name
+    st.session_state["scene"] = number
+    st.session_state["revealed"] = False
+
+
+def go_to(name: str, number: int) -> None:
+    """Open scene `number` of lesson `name` (a widget callback: it loads the scene's view into the widgets)."""
+    try:
+        lesson = load_lesson(name)
+    except LessonError as error:
+        st.session_state["lesson_error"] = str(error)
+        return
+    number = min(max(number, 1), len(lesson.scenes))
+    _enter(name, number)
+    state = lesson.scenes[number - 1].state
+    load_state(state)
+    st.session_state["link_state"] = state
+    st.session_state["link_notices"] = []
+
+
+def on_scene_key() -> None:
+    """PageDown / PageUp (a presentation clicker) in a lesson: the next / previous scene."""
+    from .player import scene_request
+
+    opened, request = current(), scene_request()
+    if opened is not None and request is not None:
+        go_to(opened[0].name, opened[1] + (1 if request == "next" else -1))
+
+
+def leave() -> None:
+    st.session_state["lesson"] = None
+
+
+def _present() -> None:
+    st.session_state["present"] = True
+
+
+def _reveal() -> None:
+    st.session_state["revealed"] = True
+
+
+def current():
+    """(lesson, scene number) being taught, or None."""
+    name = st.session_state.get("lesson")
+    if not name:
+        return None
+    try:
+        return load_lesson(name), int(st.session_state.get("scene", 1))
+    except LessonError:
+        return None
+
+
+def paths_hidden() -> bool:
+    """True while a scene's question waits for the class's prediction."""
+    opened = current()
+    if opened is None:
+        return False
+    lesson, number = opened
+    return (lesson.scenes[number - 1].question is not None and not st.session_state.get("revealed")
+            and st.session_state.get("section", "race") == "race")
+
+
+def link_extras() -> dict[str, str]:
+    """What the address bar carries beside the view: the lesson and its scene."""
+    opened = current()
+    if opened is None:
+        return {}
+    return {"lesson": opened[0].name, "scene": str(opened[1])}
+
+
+def run_facts(results, surface) -> list[dict[str, str]]:
+    """The numbers a lesson's {runN.fact} placeholders stand for, computed from the runs on screen."""
+    facts = []
+    for result, (_, words, metrics) in zip(results, run_outcomes(results, surface, LESSON_TOLERANCE), strict=True):
+        trajectory = result.trajectory
+        finite = trajectory.points[: int(trajectory.diverged_at) + 1] if trajectory.diverged_at >= 0 else \
+            trajectory.points
+        moves = np.abs(np.diff(finite, axis=0))
+        reached, diverged = int(metrics.reached_at), int(metrics.diverged_at)
+        x, y = (float(v) for v in trajectory.points[-1])
+        facts.append({
+            "label": result.label, "outcome": words,
+            "reached_at": str(reached) if reached >= 0 else "never",
+            "diverged_at": str(diverged) if diverged >= 0 else "never",
+            "final_f": f"{float(trajectory.losses[-1]):.3g}", "final_point": f"({x:.3g}, {y:.3g})",
+            "max_step": f"{float(moves.max()) if moves.size else 0.0:.3g}",
+        })
+    return facts
+
+
+def draw_lesson(results, surface) -> None:
+    """The scene panel above the chart: progress, title, the words, the question, navigation."""
+    error = st.session_state.pop("lesson_error", None)
+    if error:
+        st.error(error, icon=":material/school:")
+    opened = current()
+    if opened is None:
+        return
+    lesson, number = opened
+    scene = lesson.scenes[number - 1]
+    count = len(lesson.scenes)
+    with st.container(border=True, key="lesson_panel"):
+        words, navigation = st.columns([5, 2], vertical_alignment="top")
+        words.markdown(f"<div style='font-size:0.85rem;color:#555'>Lesson · {html.escape(lesson.title)} · "
+                       f"scene {number} of {count}</div>", unsafe_allow_html=True)
+        words.progress(number / count)
+        words.markdown(f"#### {scene.title}")
+        words.markdown(fill(scene.text, run_facts(results, surface)))
+        if scene.question and st.session_state.get("section", "race") != "race":
+            words.info(f"**Question:** {scene.question}", icon=":material/quiz:")
+            if scene.answer:
+                words.markdown(fill(scene.answer, run_facts(results, surface)))
+        elif scene.question:
+            if not paths_hidden():
+                words.success(f"**Question:** {scene.question}", icon=":material/visibility:")
+                if scene.answer:
+                    words.markdown(fill(scene.answer, run_facts(results, surface)))
+            else:
+                words.info(f"**Before you press ▶ Play:** {scene.question} The paths are hidden until the class "
+                           "has answered: press ▶ Play to watch them drawn, or Reveal.", icon=":material/quiz:")
+        if scene.answer and not scene.question:
+            words.markdown(fill(scene.answer, run_facts(results, surface)))
+        left, right = navigation.columns(2)
+        left.button("Previous", key="lesson_previous", icon=":material/chevron_left:", width="stretch",
+                    disabled=number <= 1, on_click=go_to, args=(lesson.name, number - 1))
+        right.button("Next", key="lesson_next", icon=":material/chevron_right:", width="stretch",
+                     disabled=number >= count, on_click=go_to, args=(lesson.name, number + 1), type="primary")
+        if paths_hidden():
+            navigation.button("Reveal the paths", key="lesson_reveal", icon=":material/visibility:",
+                              width="stretch", on_click=_reveal)
+        if not st.session_state.get("present"):
+            navigation.button("Present (large, for a projector)", key="lesson_present", width="stretch",
+                              icon=":material/present_to_all:", on_click=_present)
+        navigation.button("Restart this scene", key="lesson_restart", icon=":material/replay:", width="stretch",
+                          on_click=go_to, args=(lesson.name, number))
+        navigation.button("Leave the lesson", key="lesson_leave", icon=":material/close:", width="stretch",
+                          on_click=leave)
+
+
+def draw_lesson_menu() -> None:
+    """In the sidebar: every shipped lesson, one click to start it."""
+    with st.sidebar.expander("Lessons", icon=":material/school:", expanded=False, key="lesson_menu"):
+        for name in lesson_names():
+            try:
+                lesson = load_lesson(name)
+            except LessonError as error:
+                st.caption(str(error))
+                continue
+            st.button(lesson.title, key=f"lesson_open_{name}", help=lesson.summary, width="stretch",
+                      on_click=go_to, args=(name, 1))

@@ -1,0 +1,274 @@
+"""The player: keyboard, a fullscreen that keeps the animation, and a speed that survives Pause/Play.
+
+A small Streamlit custom component (v2, `st.components.v2.component`: its JavaScript runs in the app's page)
+that drives the page's animated Plotly chart through plotly.js's own API (`window.Plotly`, which Streamlit's
+chart loads): no second copy of plotly.js, and the chart, its frames and the click-on-map feature are untouched.
+
+- Keys (ignored while typing in a widget): Space plays/pauses, ← / → step one frame, Home / End go to the first /
+  last frame, F toggles fullscreen, PageUp / PageDown go to the previous / next scene of a lesson (clickers send
+  these), which the component reports to Python as a trigger value.
+- Fullscreen: the chart's own element goes fullscreen (Plotly's modebar fullscreen in st.plotly_chart rebuilt the
+  chart without its frames, REFERENCE.md) and is re-laid out to the screen's size, then back.
+- Speed: choosing a speed in the chart's menu also rewrites the ▶ Play button's frame duration, so Pause then
+  Play resumes at that speed (issue 7, point 18); the speed is kept for charts drawn later in the same page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+FRAME_MS = 60  # figures/explorer.py's frame duration at 1× (the speed menu's labels carry the multiplier)
+
+HTML = """<div class="player"><button type="button" class="fullscreen" title="Fullscreen (F); Esc to leave">
+⛶ Fullscreen</button><button type="button" class="copy" title="Copy this page's link: it opens exactly this view">
+🔗 Copy link</button><span class="keys">Keys: Space play/pause · ← → one frame · Home/End · F fullscreen</span></div>"""
+
+CSS = """
+.player {display: flex; flex-wrap: wrap; gap: 0.6rem 1rem; align-items: center; font-family: sans-serif;
+         font-size: 0.85rem; color: #555}
+.player button {font-size: 0.9rem; padding: 0.25rem 0.8rem; border: 1px solid #bbb; border-radius: 0.4rem;
+                background: #f6f6f6; cursor: pointer}
+.player button:hover {background: #eaeaea}
+"""
+
+JS = """
+const FRAME_MS = __FRAME_MS__;
+const KEYS = 'Keys: Space play/pause · ← → one frame · Home/End · F fullscreen';
+function charts() {
+  return [...document.querySelectorAll('.js-plotly-plot')].filter(
+    gd => gd._transitionData && (gd._transitionData._frames || []).length > 1);
+}
+function chart() {
+  const all = charts();
+  const full = document.fullscreenElement;
+  return all.find(gd => full && full.contains(gd)) || all[0] || null;
+}
+function anyChart() { return chart() || document.querySelector('.js-plotly-plot'); }
+function names(gd) { return gd._transitionData._frames.map(f => f.name); }
+function currentIndex(gd) {
+  const list = names(gd), now = gd._fullLayout._currentFrame;
+  const index = list.indexOf(now);
+  if (index >= 0) return index;
+  const slider = (gd.layout.sliders || [])[0];
+  if (slider && slider.steps && slider.active !== undefined) {
+    const name = slider.steps[slider.active].args[0][0];
+    return Math.max(list.indexOf(String(name)), 0);
+  }
+  return 0;
+}
+function redraw(gd) { return gd._fullLayout._has && gd._fullLayout._has('gl3d'); }
+function state() {
+  window.__adamaxPlayer = window.__adamaxPlayer || {speed: 1, playing: false};
+  return window.__adamaxPlayer;
+}
+function applySpeed(gd) {
+  // The ▶ Play button (menu "play", first button) plays at the chosen speed from now on.
+  const speed = state().speed;
+  for (const layout of [gd.layout, gd._fullLayout]) {
+    for (const menu of (layout.updatemenus || [])) {
+      if (menu.name === 'play' && menu.buttons && menu.buttons[0] && menu.buttons[0].args) {
+        const options = menu.buttons[0].args[1];
+        if (options && options.frame) options.frame.duration = FRAME_MS / speed;
+      }
+    }
+  }
+}
+function hook(gd) {
+  if (gd.__adamaxHooked) return;
+  gd.__adamaxHooked = true;
+  applySpeed(gd);
+  gd.on('plotly_buttonclicked', event => {
+    const label = (event.button && event.button.label) || '';
+    const match = label.match(/speed ([0-9.]+)/);
+    if (match) { state().speed = parseFloat(match[1]); applySpeed(gd); }
+    if (label.includes('Play') || match) state().playing = true;
+    if (label.includes('Pause')) state().playing = false;
+  });
+  gd.on('plotly_animated', () => { state().playing = false; reportFrame(gd); });
+  gd.on('plotly_sliderchange', () => reportFrame(gd));
+  gd.on('plotly_animationinterrupted', () => { state().playing = false; });
+}
+function reportFrame(gd) {
+  // Where the scrubber rests (after a drag, a step or the end of Play), for the section's equations.
+  const player = state();
+  if (!player.reportsFrame || !player.setState) return;
+  clearTimeout(player.frameTimer);
+  player.frameTimer = setTimeout(() => {
+    const frame = Number(gd._fullLayout._currentFrame);
+    if (!player.playing && Number.isFinite(frame)) player.setState('frame', frame);
+  }, 300);
+}
+function play(gd) {
+  const list = names(gd);
+  const start = currentIndex(gd) >= list.length - 1 ? 0 : currentIndex(gd);
+  window.Plotly.animate(gd, list.slice(start), {frame: {duration: FRAME_MS / state().speed, redraw: redraw(gd)},
+                        transition: {duration: 0}, mode: 'immediate'});
+  state().playing = true;  // after animate: it interrupts (and so reports) any animation already running
+}
+function pause(gd) {
+  state().playing = false;
+  window.Plotly.animate(gd, [null], {frame: {duration: 0, redraw: false}, transition: {duration: 0},
+                                     mode: 'immediate'});
+}
+function show(gd, index) {
+  const list = names(gd);
+  index = Math.min(Math.max(index, 0), list.length - 1);
+  state().playing = false;
+  window.Plotly.animate(gd, [list[index]], {frame: {duration: 0, redraw: redraw(gd)}, transition: {duration: 0},
+                                            mode: 'immediate'});
+}
+function toggleFullscreen(gd) {
+  if (document.fullscreenElement) { document.exitFullscreen(); return; }
+  // The element container, not the chart: Streamlit sizes the chart from it, so the chart can take the width.
+  const box = gd.closest('[data-testid="stElementContainer"]') || gd.parentElement;
+  box.requestFullscreen().catch(() => {});
+}
+function onFullscreenChange() {
+  const full = document.fullscreenElement;
+  const gd = full ? full.querySelector('.js-plotly-plot') : [...document.querySelectorAll('.js-plotly-plot')].find(
+    g => g.__adamaxSize);
+  if (!gd) return;
+  if (full) {
+    gd.__adamaxSize = [gd.layout.width, gd.layout.height, gd.layout.showlegend, (gd.layout.margin || {}).t];
+    full.style.background = 'white';
+    // Fill the screen once the browser has laid the element out fullscreen (and again after Streamlit's own
+    // resize handling); show Plotly's legend inside the chart, since the page's legend is not fullscreen.
+    const fill = () => {
+      if (document.fullscreenElement !== full) return;
+      window.Plotly.relayout(gd, {width: full.clientWidth || window.innerWidth,
+                                  height: full.clientHeight || window.innerHeight, showlegend: true,
+                                  legend: {orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom', font: {size: 18},
+                                           bgcolor: 'rgba(255,255,255,0.85)'},
+                                  'margin.t': 60});
+    };
+    // Streamlit may redraw the chart at its page size after a resize: keep it filled while fullscreen.
+    const keep = () => {
+      if (document.fullscreenElement !== full) { clearInterval(gd.__adamaxKeep); return; }
+      if (Math.abs(gd._fullLayout.height - full.clientHeight) > 2 || !gd._fullLayout.showlegend) fill();
+    };
+    requestAnimationFrame(fill);
+    clearInterval(gd.__adamaxKeep);
+    gd.__adamaxKeep = setInterval(keep, 300);
+  } else if (gd.__adamaxSize) {
+    clearInterval(gd.__adamaxKeep);
+    const [width, height, legend, top] = gd.__adamaxSize;
+    gd.__adamaxSize = null;
+    window.Plotly.relayout(gd, {width: width === undefined ? null : width, height: height || null,
+                                showlegend: !!legend, 'margin.t': top === undefined ? null : top});
+  }
+}
+function typing(target) {
+  if (!target || !target.closest) return false;
+  return !!target.closest('input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"]');
+}
+function onKey(event) {
+  if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+  const player = state();
+  if (event.key === 'PageDown' || event.key === 'PageUp') {
+    if (player.lesson && player.trigger) {
+      event.preventDefault();
+      player.trigger('scene', event.key === 'PageDown' ? 'next' : 'previous');
+    }
+    return;
+  }
+  if (!window.Plotly) return;
+  if (event.key === 'f' || event.key === 'F') {
+    const any = anyChart();
+    if (any) { toggleFullscreen(any); event.preventDefault(); }
+    return;
+  }
+  const gd = chart();
+  if (!gd) return;
+  hook(gd);
+  const index = currentIndex(gd), last = names(gd).length - 1;
+  switch (event.key) {
+    case ' ': player.playing ? pause(gd) : play(gd); break;
+    case 'ArrowRight': show(gd, index + 1); break;
+    case 'ArrowLeft': show(gd, index - 1); break;
+    case 'Home': show(gd, 0); break;
+    case 'End': show(gd, last); break;
+    case 'f': case 'F': toggleFullscreen(anyChart()); break;
+    default: return;
+  }
+  event.preventDefault();
+}
+export default function(component) {
+  const { data, setTriggerValue, setStateValue, parentElement } = component;
+  const player = state();
+  player.trigger = setTriggerValue;
+  player.setState = setStateValue;
+  player.reportsFrame = !!(data && data.frame);
+  player.lesson = !!(data && data.lesson);
+  if (!player.installed) {
+    player.installed = true;
+    document.addEventListener('keydown', onKey, true);
+    document.addEventListener('fullscreenchange', onFullscreenChange);
+    setInterval(() => charts().forEach(hook), 500);
+    let resizing = null;
+    window.addEventListener('resize', () => {
+      clearTimeout(resizing);
+      resizing = setTimeout(() => state().report && !document.fullscreenElement && state().report(), 400);
+    });
+  }
+  const keys = parentElement.querySelector('.keys');
+  if (keys) keys.textContent = KEYS + (player.lesson ? ' · PgUp/PgDn scene' : '');
+  player.report = () => {
+    if (data && data.report && Math.abs(window.innerHeight - (data.viewport || 0)) > 40) {
+      setStateValue('viewport', window.innerHeight);
+    }
+  };
+  player.report();
+  const copy = parentElement.querySelector('.copy');
+  if (copy) copy.onclick = () => {
+    const done = text => { copy.textContent = text; setTimeout(() => { copy.textContent = '🔗 Copy link'; }, 2000); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(window.location.href).then(() => done('✓ Link copied'),
+                                                               () => window.prompt('Copy this link:', location.href));
+    } else {
+      window.prompt('Copy this link:', window.location.href);  // no clipboard API outside https or localhost
+    }
+  };
+  const button = parentElement.querySelector('.fullscreen');
+  if (button) button.onclick = () => { const gd = anyChart(); if (gd) toggleFullscreen(gd); };
+}
+""".replace("__FRAME_MS__", str(FRAME_MS))
+
+_player = st.components.v2.component("adamax_player", html=HTML, css=CSS, js=JS)
+
+
+def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, report_viewport: bool = False,
+                frame_key: str | None = None) -> None:
+    """Mount the player under the chart. `on_scene` runs when PageUp/PageDown ask for another scene (read the
+    direction with `scene_request()`). With `report_viewport`, the window's height is kept in
+    st.session_state["viewport_height"] (one rerun when it changes by more than 40 px). With `frame_key`, the step
+    where the chart's scrubber comes to rest is written to st.session_state[frame_key] (issue 7, point 21: the
+    Inside AdaMax equations follow the scrubber)."""
+    _player(key="player", data={"lesson": lesson, "viewport": st.session_state.get("viewport_height") or 0,
+                                "report": report_viewport, "frame": bool(frame_key)},
+            on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,
+            on_frame_change=lambda: _store_frame(frame_key))
+
+
+def _store_frame(key: str | None) -> None:
+    value = st.session_state.get("player")
+    frame = value.get("frame") if hasattr(value, "get") else getattr(value, "frame", None)
+    if key and isinstance(frame, int | float) and frame >= 1:
+        st.session_state[key] = int(frame)
+
+
+def _store_viewport() -> None:
+    value = st.session_state.get("player")
+    height = value.get("viewport") if hasattr(value, "get") else getattr(value, "viewport", None)
+    if isinstance(height, int | float) and 200 <= height <= 10_000:
+        st.session_state["viewport_height"] = int(height)
+
+
+def scene_request() -> str | None:
+    """"next" or "previous" when this rerun was caused by PageDown / PageUp (read it in `on_scene`), else None."""
+    value = st.session_state.get("player")
+    if value is None:
+        return None
+    scene = value.get("scene") if hasattr(value, "get") else getattr(value, "scene", None)
+    return scene if scene in ("next", "previous") else None
