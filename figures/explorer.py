@@ -31,6 +31,10 @@ from .sampling import MAX_FRAMES, frame_steps, path_steps, rounded, typed
 CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
 TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
 TRAIL_POINTS = 8
+GROWN_POINTS = 40         # the path so far, drawn in each frame with this many points (fixed: no O(steps²))
+PATH_WIDTHS = (2.5, 8.0)  # the last run's path is the narrowest, run 1's the widest: all stay visible
+HEAD_SIZES = (9.0, 24.0)   # likewise for the current points, which share the start at step 0
+FULL_PATH_ALPHA = 0.45    # the full paths are faint; the part already run is drawn solid over them
 CURVE_POINTS = 700
 GAP_FLOOR = 1e-16         # f − f* below this is drawn at it (a log axis cannot show 0)
 FRAME_MS = 60             # frame duration at 1× speed
@@ -61,13 +65,11 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
     elif click_to_start:
         traces.append(click_grid_trace(surface))
     minima = minima_trace(surface)
-    if minima and view == "contour":
-        traces.append(minima)
-    if runs:
-        start = runs[0].trajectory.points[0]
-        traces.append(start_trace(start) if view == "contour" else _start_3d(landscape, surface, start))
-    for run in runs:
-        traces.append(_path_trace(run, landscape, surface, view))
+    if minima:  # the filled star lies under the paths; its outline is drawn over everything below
+        traces.append(minima if view == "contour" else _minima_3d(landscape, surface, minima))
+    for rank, run in enumerate(runs):
+        traces.append(_path_trace(run, landscape, surface, view, _widths(len(runs))[rank]))
+    path_traces = list(range(len(traces) - len(runs), len(traces)))
     for run in runs:
         marker = _divergence_trace(run, landscape, surface, view)
         if marker:
@@ -81,8 +83,29 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
     traces.extend(_moving_traces(runs, view, _moving_coordinates(runs, landscape, surface, view, curves, shown[0])))
     frames = [{"name": str(int(step)), "data": _moving_coordinates(runs, landscape, surface, view, curves, step),
                "traces": list(range(animated, len(traces)))} for step in shown]
+    # Drawn last, so on top of the paths and the current points: the star and the start as outlines, which
+    # leave whatever sits on them visible (at step 0 every run's head is on the start).
+    if minima and view == "contour":
+        traces.append(_star_outline(minima))
+    if runs:
+        start = runs[0].trajectory.points[0]
+        traces.append(start_trace(start, outline=True) if view == "contour"
+                      else _start_3d(landscape, surface, start))
     layout = _layout(surface, landscape, view, curves, shown, height, steps)
+    layout["updatemenus"].append(_path_toggle(path_traces))
     return {"data": traces, "layout": layout, "frames": frames}
+
+
+def _widths(count: int) -> np.ndarray:
+    """Path widths by run, widest first: run 1 is drawn first (underneath) and wider, so where paths
+    coincide each shows as a band of its colour around the next."""
+    low, high = PATH_WIDTHS
+    return np.linspace(high, low, count) if count > 1 else np.array([(low + high) / 2])
+
+
+def _head_sizes(count: int) -> list[float]:
+    low, high = HEAD_SIZES
+    return np.round(np.linspace(high, low, count), 1).tolist() if count > 1 else [high]
 
 
 # ---------------------------------------------------------------- curves beside the map
@@ -150,13 +173,14 @@ def _xy(points: np.ndarray, landscape: Landscape, surface: Any, view: str) -> di
     return coordinates
 
 
-def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str) -> dict:
+def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str, width: float) -> dict:
+    """The whole path, faint (the part already run is drawn solid over it by the frames)."""
     points = run.trajectory.points
     index = path_steps(points)
     trace = {
         "type": "scatter" if view == "contour" else "scatter3d", "mode": "lines",
         "x": typed(points[index, 0]), "y": typed(points[index, 1]),
-        "line": {"color": with_alpha(run.color, 0.55), "width": 3 if view == "contour" else 4},
+        "line": {"color": with_alpha(run.color, FULL_PATH_ALPHA), "width": round(float(width), 2)},
         "name": run.label, "legendgroup": run.label, "showlegend": True,
         "customdata": typed(index, "i4"),
         "hovertemplate": f"{run.label}<br>step %{{customdata}}: (%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
@@ -207,6 +231,14 @@ def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view
     }
 
 
+def _minima_3d(landscape: Landscape, surface: Any, minima: dict) -> dict:
+    points = np.c_[minima["x"], minima["y"]]
+    return {"type": "scatter3d", "mode": "markers", **_xy(points, landscape, surface, "3d"),
+            "name": "global minimum", "showlegend": False, "hovertemplate": minima["hovertemplate"],
+            "marker": {"symbol": "diamond", "size": 7, "color": minima["marker"]["color"],
+                       "line": {"width": 1, "color": "#333"}}}
+
+
 def _start_3d(landscape: Landscape, surface: Any, start: np.ndarray) -> dict:
     return {
         "type": "scatter3d", "mode": "markers", **_xy(start[None, :], landscape, surface, "3d"),
@@ -218,38 +250,68 @@ def _start_3d(landscape: Landscape, surface: Any, start: np.ndarray) -> dict:
 
 def _moving_coordinates(runs: list[ExplorerRun], landscape: Landscape, surface: Any, view: str,
                         curves: dict[str, Any], step: int) -> list[dict]:
-    """At one step: the heads, each run's trail, and the heads on both curves — coordinates only, since a
-    frame's trace data merges into the trace it updates (this keeps a frame to a few hundred bytes)."""
+    """At one step: the heads, each run's path so far, and the heads on both curves — coordinates only,
+    since a frame's trace data merges into the trace it updates.
+
+    The path so far has at most GROWN_POINTS points whatever the step (REFERENCE.md: a frame must not carry
+    the growing path): the last TRAIL_POINTS span the latest steps, the others are the earlier steps chosen
+    as path_steps chooses the full path's (evenly in step and in arc length), so fast early moves keep
+    their corners.
+    """
     step = int(step)
     window = max(TRAIL_FRAMES * max(runs[0].trajectory.steps // MAX_FRAMES, 1), 6) if runs else 1
     heads = np.array([run.trajectory.points[step] for run in runs]).reshape(-1, 2)
     moving = [_xy(heads, landscape, surface, view)]
     for run in runs:
         first = max(step - window, 0)
-        trail = run.trajectory.points[np.unique(np.linspace(first, step, TRAIL_POINTS).round().astype(int))]
-        moving.append(_xy(trail, landscape, surface, view))
+        recent = np.linspace(first, step, TRAIL_POINTS).round().astype(int)
+        earlier = path_steps(run.trajectory.points[:first + 1], GROWN_POINTS - TRAIL_POINTS)
+        chosen = np.unique(np.concatenate([earlier, recent]))
+        moving.append(_xy(run.trajectory.points[chosen], landscape, surface, view))
     for key in ("gap", "distance"):
         moving.append({"x": [step] * len(runs), "y": [float(f"{curve[step]:.4g}") for curve in curves[key]]})
     return moving
 
 
 def _moving_traces(runs: list[ExplorerRun], view: str, first: list[dict]) -> list[dict]:
-    """The styled traces the frames move, holding the coordinates of the first frame."""
+    """The styled traces the frames move, holding the coordinates of the first frame. Heads shrink with the
+    run's rank (each drawn over the previous): runs at the same point show as concentric rings."""
     kind = "scatter" if view == "contour" else "scatter3d"
     colors = [run.color for run in runs]
+    sizes = _head_sizes(len(runs))
     traces = [{"type": kind, "mode": "markers", **first[0], "name": "current point", "showlegend": False,
-               "marker": {"size": 14 if view == "contour" else 7, "color": colors,
-                          "line": {"width": 2, "color": "white"}},
+               "marker": {"size": sizes if view == "contour" else [round(size / 2, 1) for size in sizes],
+                          "color": colors, "line": {"width": 1, "color": "white"}, "opacity": 1},
                "text": [run.label for run in runs], "hovertemplate": "%{text}<extra></extra>"}]
-    for run, coordinates in zip(runs, first[1:], strict=False):
+    for run, coordinates, width in zip(runs, first[1:], _widths(len(runs)), strict=False):
         traces.append({"type": kind, "mode": "lines", **coordinates, "name": run.label, "legendgroup": run.label,
-                       "line": {"color": run.color, "width": 5 if view == "contour" else 7},
+                       "line": {"color": run.color, "width": round(float(width), 2)},
                        "showlegend": False, "hoverinfo": "skip"})
     for coordinates, axes in zip(first[-2:], (("x2", "y2"), ("x3", "y3")), strict=True):
         traces.append({"type": "scatter", "mode": "markers", **coordinates, "xaxis": axes[0], "yaxis": axes[1],
                        "marker": {"size": 10, "color": colors, "line": {"width": 1.5, "color": "white"}},
                        "showlegend": False, "hoverinfo": "skip", "name": "now"})
     return traces
+
+
+def _star_outline(minima: dict) -> dict:
+    """The star's outline, drawn over the current points: a run sitting on the minimum stays visible in it."""
+    return {**minima, "name": "global minimum (outline)", "hoverinfo": "skip", "hovertemplate": None,
+            "showlegend": False,
+            "marker": {**minima["marker"], "symbol": "star-open", "color": "#333", "line": {"width": 1.6}}}
+
+
+def _path_toggle(path_traces: list[int]) -> dict:
+    """Two buttons: full paths shown (faint, ahead of the runs) or hidden, so that during Play each path
+    appears only as its run draws it."""
+    style = {"showactive": True, "active": 0, "yanchor": "top", "bgcolor": "#f4f4f4", "bordercolor": "#bbb",
+             "font": {"size": 13}, "pad": {"r": 6, "t": 6}}
+    return {**style, "type": "buttons", "direction": "left", "x": 0.0, "xanchor": "left", "y": 1.0,
+            "yanchor": "bottom", "name": "paths", "pad": {"r": 6, "b": 4},
+            "buttons": [
+                {"label": "whole paths", "method": "restyle", "args": [{"visible": True}, path_traces]},
+                {"label": "paths as they run", "method": "restyle", "args": [{"visible": False}, path_traces]},
+            ]}
 
 
 # ---------------------------------------------------------------- layout, play controls, scrubber
@@ -264,7 +326,7 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     gap_log = curves["gap_log"]
     layout: dict[str, Any] = {
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
-        "margin": {"l": 60, "r": 10, "t": 20, "b": 10}, "uirevision": surface.key,
+        "margin": {"l": 60, "r": 10, "t": 44, "b": 10}, "uirevision": surface.key,
         # The page draws the legend as HTML above the chart: larger text, and no redraw cost in Plotly.
         "showlegend": False,
         "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},

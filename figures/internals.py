@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .landscape import BACKDROP_RESOLUTION, contour_image, minima_trace, sample_landscape
+from .landscape import BACKDROP_RESOLUTION, contour_image, equal_scale, minima_trace, sample_landscape
 from .palette import FONT, with_alpha
 from .sampling import frame_steps, rounded, typed
 
@@ -161,8 +161,9 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
         "margin": {"l": 60, "r": 10, "t": 30, "b": 10}, "images": [backdrop],
         "showlegend": False,  # the page explains colours and dashes in one line above the chart (LEGEND)
-        "xaxis": {"range": xrange, "domain": [0.0, 0.46], "anchor": "y", "showgrid": False},
-        "yaxis": {"range": yrange, "domain": [0.14, 1.0], "anchor": "x", "showgrid": False},
+        **dict(zip(("xaxis", "yaxis"), equal_scale(
+            {"range": xrange, "domain": [0.0, 0.46], "anchor": "y", "showgrid": False},
+            {"range": yrange, "domain": [0.14, 1.0], "anchor": "x", "showgrid": False}), strict=True)),
         "xaxis2": {**shared_x, "anchor": "y2", "showticklabels": False},
         "yaxis2": {"domain": [0.80, 1.0], "anchor": "x2", "range": [-m_span, m_span],
                    "title": {"text": "m̂ₜ"}, "gridcolor": "#eee"},

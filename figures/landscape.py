@@ -103,16 +103,28 @@ def contour_backdrop(surface: Any) -> dict:
     return _backdrops[identity]
 
 
-def map_axes(surface: Any, x_domain: list[float], y_domain: list[float] | None = None) -> dict:
-    """Layout entries for the contour map on axes x/y: the backdrop image and axes fixed to the domain."""
+def equal_scale(xaxis: dict, yaxis: dict, *, toward: str = "center") -> tuple[dict, dict]:
+    """The two axes of a map with true geometry: one unit of y is as long on screen as one unit of x.
+
+    Plotly keeps the ratio by shrinking one axis's domain (constrain="domain"), so the ranges stay the
+    ones given and the map never shows a stretched landscape, whatever the chart's width. `toward` says
+    where a map narrower than its column sits in it ("left", "center", "right").
+    """
+    return ({**xaxis, "constrain": "domain", "constraintoward": toward},
+            {**yaxis, "scaleanchor": "x", "scaleratio": 1, "constrain": "domain", "constraintoward": "top"})
+
+
+def map_axes(surface: Any, x_domain: list[float], y_domain: list[float] | None = None, *,
+             toward: str = "center") -> dict:
+    """Layout entries for the contour map on axes x/y: the backdrop image and axes fixed to the domain,
+    at equal scale on both axes (equal_scale)."""
     (x0, x1), (y0, y1) = surface.domain
-    return {
-        "images": [contour_backdrop(surface)],
-        "xaxis": {"range": [x0, x1], "domain": x_domain, "anchor": "y", "title": {"text": "x"},
-                  "showgrid": False, "zeroline": False},
-        "yaxis": {"range": [y0, y1], "domain": y_domain or [0.0, 1.0], "anchor": "x", "title": {"text": "y"},
-                  "showgrid": False, "zeroline": False},
-    }
+    xaxis, yaxis = equal_scale(
+        {"range": [x0, x1], "domain": x_domain, "anchor": "y", "title": {"text": "x"},
+         "showgrid": False, "zeroline": False},
+        {"range": [y0, y1], "domain": y_domain or [0.0, 1.0], "anchor": "x", "title": {"text": "y"},
+         "showgrid": False, "zeroline": False}, toward=toward)
+    return {"images": [contour_backdrop(surface)], "xaxis": xaxis, "yaxis": yaxis}
 
 
 def surface_trace(landscape: Landscape, *, scene: str = "scene") -> dict:
@@ -140,11 +152,13 @@ def minima_trace(surface: Any, *, xaxis: str = "x", yaxis: str = "y") -> dict | 
     }
 
 
-def start_trace(start: np.ndarray, *, xaxis: str = "x", yaxis: str = "y") -> dict:
+def start_trace(start: np.ndarray, *, xaxis: str = "x", yaxis: str = "y", outline: bool = False) -> dict:
+    """The start: a white disc, or (outline=True, for drawing over the runs' heads) a ring around them."""
+    marker = ({"symbol": "circle-open", "size": 30, "color": "#222", "line": {"width": 2.5}} if outline else
+              {"symbol": "circle", "size": 13, "color": "white", "line": {"width": 2.5, "color": "#222"}})
     return {
         "type": "scatter", "mode": "markers", "x": [float(start[0])], "y": [float(start[1])],
-        "xaxis": xaxis, "yaxis": yaxis, "name": "start",
-        "marker": {"symbol": "circle", "size": 13, "color": "white", "line": {"width": 2.5, "color": "#222"}},
+        "xaxis": xaxis, "yaxis": yaxis, "name": "start", "marker": marker,
         "hovertemplate": "start (%{x:.3f}, %{y:.3f})<extra></extra>",
     }
 
