@@ -26,7 +26,7 @@ from .landscape import (
     surface_trace,
 )
 from .palette import DIVERGED_COLOR, FONT, with_alpha
-from .sampling import MAX_FRAMES, frame_steps, path_steps, rounded, typed
+from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, typed
 
 CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
 TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
@@ -40,6 +40,13 @@ GAP_FLOOR = 1e-16         # f − f* below this is drawn at it (a log axis canno
 FRAME_MS = 60             # frame duration at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 SCRUBBER_STEPS = 40
+# The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
+# redraw), so its cost is kept down: fewer frames, fewer path points, no contour lines computed on the
+# surface, and a grid fine enough that Rosenbrock's curved wall shows no saw teeth (bench/bench_3d.py).
+FRAMES_3D = 40
+PATH_POINTS_3D = 400
+RESOLUTION_3D = 100
+LIFT_3D = 0.012           # paths float this fraction of the z range above the drawn mesh
 
 
 @dataclass(frozen=True)
@@ -54,14 +61,15 @@ class ExplorerRun:
 def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "contour",
                     max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = 660) -> dict:
     """The animated comparison as a JSON-ready figure dict (no NaN or inf anywhere in it)."""
-    landscape = sample_landscape(surface, resolution=60 if view == "contour" else 70)
+    landscape = sample_landscape(surface, resolution=60 if view == "contour" else RESOLUTION_3D)
     steps = runs[0].trajectory.steps if runs else 0
-    shown = frame_steps(steps, max_frames if view == "contour" else min(max_frames, 100))
+    shown = frame_steps(steps, max_frames if view == "contour" else min(max_frames, FRAMES_3D))
     curves = _curves(surface, runs)
 
     traces: list[dict] = []
     if view == "3d":
-        traces.append(surface_trace(landscape))
+        # Opaque, so paths behind it are hidden rather than tinted (their colours stay the legend's).
+        traces.append({**surface_trace(landscape), "opacity": 1.0, "contours": {"z": {"show": False}}})
     elif click_to_start:
         traces.append(click_grid_trace(surface))
     minima = minima_trace(surface)
@@ -158,12 +166,24 @@ def _curve_trace(run: ExplorerRun, values: np.ndarray, xaxis: str, yaxis: str, w
 # ---------------------------------------------------------------- paths on the map
 
 def _heights(landscape: Landscape, surface: Any, points: np.ndarray) -> np.ndarray:
-    """z of path points in the 3-D view: the displayed value, lifted a little so paths float above it."""
+    """z of path points in the 3-D view: above the displayed value and above the drawn mesh.
+
+    The mesh is linear between grid nodes, so on a curved wall it can lie above f's true value: a path at
+    f would dip under it and show as a dashed line. The largest display value of the four grid nodes
+    around each point bounds the mesh there; the path is lifted LIFT_3D of the z range above that bound.
+    """
     with np.errstate(all="ignore"):
         f = np.asarray(surface.f(points), dtype=np.float64)
     z = landscape.display(np.nan_to_num(f, nan=landscape.floor))
-    lift = 0.02 * float(np.ptp(landscape.display(landscape.values)) or 1.0)
-    return z + lift
+    grid = landscape.display(landscape.values)
+    xs, ys = landscape.xs, landscape.ys
+    i = np.clip(np.searchsorted(xs, points[..., 0]) - 1, 0, len(xs) - 2)
+    j = np.clip(np.searchsorted(ys, points[..., 1]) - 1, 0, len(ys) - 2)
+    corners = np.max([grid[j, i], grid[j, i + 1], grid[j + 1, i], grid[j + 1, i + 1]], axis=0)
+    inside = ((points[..., 0] >= xs[0]) & (points[..., 0] <= xs[-1]) & (points[..., 1] >= ys[0])
+              & (points[..., 1] <= ys[-1]))
+    z = np.where(inside, np.maximum(z, corners), z)
+    return z + LIFT_3D * float(np.ptp(grid) or 1.0)
 
 
 def _xy(points: np.ndarray, landscape: Landscape, surface: Any, view: str) -> dict:
@@ -174,13 +194,15 @@ def _xy(points: np.ndarray, landscape: Landscape, surface: Any, view: str) -> di
 
 
 def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str, width: float) -> dict:
-    """The whole path, faint (the part already run is drawn solid over it by the frames)."""
+    """The whole path, faint (the part already run is drawn solid over it by the frames). In 3-D it is
+    thinner instead: WebGL blends a translucent line with whatever lies behind it, changing its colour."""
     points = run.trajectory.points
-    index = path_steps(points)
+    index = path_steps(points, MAX_PATH_POINTS if view == "contour" else PATH_POINTS_3D)
+    color = with_alpha(run.color, FULL_PATH_ALPHA) if view == "contour" else run.color
     trace = {
         "type": "scatter" if view == "contour" else "scatter3d", "mode": "lines",
         "x": typed(points[index, 0]), "y": typed(points[index, 1]),
-        "line": {"color": with_alpha(run.color, FULL_PATH_ALPHA), "width": round(float(width), 2)},
+        "line": {"color": color, "width": round(float(width) if view == "contour" else 2.0, 2)},
         "name": run.label, "legendgroup": run.label, "showlegend": True,
         "customdata": typed(index, "i4"),
         "hovertemplate": f"{run.label}<br>step %{{customdata}}: (%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
@@ -215,9 +237,12 @@ def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view
         # Plotly's marker angle turns clockwise from north.
         angle = float(np.degrees(np.arctan2(last[0] - shown[0], last[1] - shown[1])))
         marker.update(symbol="arrow-wide", angle=round(angle, 1), size=20 if view == "contour" else 10)
+        if view == "3d":  # scatter3d has no arrows
+            marker.update(symbol="diamond-open")
+            marker.pop("angle")
         label += f" → ({last[0]:.3g}, {last[1]:.3g})"
     elif escaped:
-        marker["symbol"] = "arrow-wide"
+        marker["symbol"] = "arrow-wide" if view == "contour" else "diamond-open"
     position = ("bottom" if shown[1] > (y0 + y1) / 2 else "top") + (
         " left" if shown[0] > (x0 + x1) / 2 else " right")
     return {
@@ -285,7 +310,7 @@ def _moving_traces(runs: list[ExplorerRun], view: str, first: list[dict]) -> lis
                "text": [run.label for run in runs], "hovertemplate": "%{text}<extra></extra>"}]
     for run, coordinates, width in zip(runs, first[1:], _widths(len(runs)), strict=False):
         traces.append({"type": kind, "mode": "lines", **coordinates, "name": run.label, "legendgroup": run.label,
-                       "line": {"color": run.color, "width": round(float(width), 2)},
+                       "line": {"color": run.color, "width": round(float(width), 2) if view == "contour" else 7},
                        "showlegend": False, "hoverinfo": "skip"})
     for coordinates, axes in zip(first[-2:], (("x2", "y2"), ("x3", "y3")), strict=True):
         traces.append({"type": "scatter", "mode": "markers", **coordinates, "xaxis": axes[0], "yaxis": axes[1],
@@ -338,11 +363,11 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     }
     if view == "3d":
         layout["scene"] = {
-            "domain": {"x": map_domain, "y": map_rows},
+            "domain": {"x": [0.08, map_domain[1]], "y": map_rows},  # room for the z axis labels
             "xaxis": {"range": [x0, x1], "title": {"text": "x"}}, "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
             "zaxis": {"title": {"text": landscape.title}}, "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
-            "camera": {"eye": {"x": -1.05, "y": -1.15, "z": 0.75}},
+            "camera": {"eye": {"x": -0.75, "y": -1.2, "z": 1.35}},  # high enough to see into valleys
         }
     else:
         layout.update(map_axes(surface, map_domain, map_rows))

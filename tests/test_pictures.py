@@ -113,3 +113,64 @@ def test_add_a_run_on_the_default_page_draws_a_new_path_with_its_own_label():
     assert not any("#" in t["name"] for t in paths)  # not a copy labelled "… #2"
     first, added = (np.c_[decode(t["x"]), decode(t["y"])] for t in (paths[0], paths[-1]))
     assert first.shape != added.shape or np.abs(first - added).max() > 0.05
+
+
+# ---------------------------------------------------------------- 19. the 3-D view
+
+def test_3d_view_uses_the_legend_colours_draws_minima_and_keeps_paths_above_the_mesh():
+    runs, figure = rosenbrock_race(300, view="3d")
+    data = figure["data"]
+    surface_trace = data[0]
+    assert surface_trace["type"] == "surface" and surface_trace["opacity"] == 1  # nothing seen through it
+    assert not surface_trace["contours"]["z"]["show"]  # no contour lines recomputed on every frame
+    for run_ in runs:  # opaque lines in the run's own colour: WebGL blending would change a translucent one
+        path = next(t for t in data if t.get("name") == run_.label and t.get("showlegend"))
+        assert path["line"]["color"] == run_.color
+    minimum = next(t for t in data if t.get("name") == "global minimum")
+    assert minimum["type"] == "scatter3d" and minimum["x"] == [1.0] and minimum["y"] == [1.0]
+    # Every path point lies above the drawn mesh (a linear interpolation between grid nodes, bounded by
+    # the largest of the four nodes around it): no stretch of a path dips under Rosenbrock's curved wall.
+    xs, ys, zs = (decode(surface_trace[k]) for k in ("x", "y", "z"))
+    for run_ in runs:
+        path = next(t for t in data if t.get("name") == run_.label and t.get("showlegend"))
+        px, py, pz = (decode(path[k]).astype(float) for k in ("x", "y", "z"))
+        i = np.clip(np.searchsorted(xs, px) - 1, 0, len(xs) - 2)
+        j = np.clip(np.searchsorted(ys, py) - 1, 0, len(ys) - 2)
+        mesh = np.max([zs[j, i], zs[j, i + 1], zs[j + 1, i], zs[j + 1, i + 1]], axis=0)
+        assert (pz > mesh).all()
+    assert len(figure["frames"]) <= 40  # each 3-D frame redraws the WebGL scene: fewer of them
+    go.Figure(figure)
+
+
+def test_3d_scene_leaves_room_for_the_z_axis_labels():
+    _, figure = rosenbrock_race(50, view="3d")
+    assert figure["layout"]["scene"]["domain"]["x"][0] >= 0.05
+
+
+# ---------------------------------------------------------------- 20. nothing clipped or raw
+
+def test_the_eighth_colour_is_readable_as_text_and_coordinates_have_colours_no_run_has():
+    from figures.palette import RUN_COLORS, X_COLOR, Y_COLOR, relative_luminance, text_color
+
+    for color in RUN_COLORS:
+        assert 1.05 / (relative_luminance(text_color(color)) + 0.05) >= 3.0, color
+    assert text_color(RUN_COLORS[1]) == RUN_COLORS[1]  # dark enough already: unchanged
+    assert {X_COLOR, Y_COLOR}.isdisjoint(RUN_COLORS)
+
+
+def test_the_first_steps_spike_does_not_flatten_the_m_hat_panel():
+    from figures.internals import internals_figure
+    from optimizers.explain import adamax_internals
+
+    surface = SURFACES["rosenbrock"]
+    optimizer = AdaMax(lr=0.1, beta2=0.99)
+    internals = adamax_internals(optimizer, run(optimizer, surface, np.array([-1.2, 1.0]), 500, record_state=True))
+    figure = internals_figure(surface, "AdaMax", "#D55E00", internals)
+    _, high = figure["layout"]["yaxis2"]["range"]
+    m_hat = np.abs(internals.m_hat)
+    assert high < 0.5 * m_hat.max()  # the spike (|m̂₁| ≈ 215) is off the scale…
+    assert np.mean(m_hat <= high) >= 0.98  # …and the rest of the curve fills the panel
+    note = figure["layout"]["annotations"][0]["text"]
+    assert note.startswith("off scale: m̂ = ") and "at t = 1" in note
+    trace_colors = {t["line"]["color"] for t in figure["data"] if t.get("xaxis") == "x2"}
+    assert "#D55E00" not in trace_colors

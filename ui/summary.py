@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from figures.palette import text_color
 from optimizers.metrics import distance_to_nearest
 from optimizers.outcomes import OUTCOMES, RunMetrics, classify, describe, trajectory_metrics
 
@@ -63,7 +64,7 @@ def draw_summary(results: list[RunResult], surface) -> None:
                                     disabled=surface.minimum_value is None,
                                     help="A run has reached the minimum when f − f* is at most this.")
     frame = summary_frame(results, surface, tolerance)
-    colors = {result.label: result.color for result in results}
+    colors = {result.label: text_color(result.color) for result in results}  # yellow, darkened, reads
     styled = frame.style.format({"final f": "{:.4g}", "best f": "{:.4g}",
                                  "final distance to a global minimum": "{:.3g}"}, na_rep="—")
     styled = styled.map(lambda label: f"color: {colors.get(label, '#000')}; font-weight: 600", subset=["run"])
