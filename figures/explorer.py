@@ -20,10 +20,10 @@ from .landscape import (
     Landscape,
     click_grid_trace,
     map_axes,
+    mesh_trace,
     minima_trace,
     sample_landscape,
     start_trace,
-    surface_trace,
 )
 from .palette import DIVERGED_COLOR, FONT, with_alpha
 from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, typed
@@ -41,11 +41,11 @@ FRAME_MS = 60             # frame duration at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 SCRUBBER_STEPS = 40
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
-# redraw), so its cost is kept down: fewer frames, fewer path points, no contour lines computed on the
-# surface, and a grid fine enough that Rosenbrock's curved wall shows no saw teeth (bench/bench_3d.py).
+# redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
+# landscape.mesh_trace), on a grid fine enough that Rosenbrock's curved wall shows no saw teeth.
 FRAMES_3D = 40
 PATH_POINTS_3D = 400
-RESOLUTION_3D = 100
+RESOLUTION_3D = 90
 LIFT_3D = 0.012           # paths float this fraction of the z range above the drawn mesh
 
 
@@ -69,7 +69,7 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
     traces: list[dict] = []
     if view == "3d":
         # Opaque, so paths behind it are hidden rather than tinted (their colours stay the legend's).
-        traces.append({**surface_trace(landscape), "opacity": 1.0, "contours": {"z": {"show": False}}})
+        traces.append(mesh_trace(landscape))
     elif click_to_start:
         traces.append(click_grid_trace(surface))
     minima = minima_trace(surface)

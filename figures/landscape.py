@@ -138,6 +138,29 @@ def surface_trace(landscape: Landscape, *, scene: str = "scene") -> dict:
     }
 
 
+def mesh_trace(landscape: Landscape, *, scene: str = "scene") -> dict:
+    """The landscape as a triangle mesh (two triangles per grid cell), coloured by the displayed value.
+
+    Why not a surface trace: in a 3-D animation every frame redraws every trace, and plotly.js re-samples
+    a surface finer than ~120 × 120 on each update (for smooth contours), which cost ~0.3 s a frame in
+    headless Chromium; this mesh, drawn exactly at the grid, costs ~0.1 s (bench/bench_3d.py).
+    """
+    xs, ys = landscape.xs, landscape.ys
+    gx, gy = np.meshgrid(xs, ys)
+    z = landscape.display(landscape.values)
+    node = np.arange(gx.size).reshape(gx.shape)
+    low_left, low_right = node[:-1, :-1].ravel(), node[:-1, 1:].ravel()
+    up_left, up_right = node[1:, :-1].ravel(), node[1:, 1:].ravel()
+    return {
+        "type": "mesh3d", "x": typed(gx.ravel()), "y": typed(gy.ravel()), "z": typed(z.ravel()),
+        "i": typed(np.r_[low_left, low_right], "i4"), "j": typed(np.r_[low_right, up_right], "i4"),
+        "k": typed(np.r_[up_left, up_left], "i4"), "intensity": typed(z.ravel()),
+        "scene": scene, "colorscale": LANDSCAPE_COLORSCALE, "showscale": False, "opacity": 1.0,
+        "hovertemplate": f"x %{{x:.3f}}, y %{{y:.3f}}<br>{landscape.title} %{{z:.3g}}<extra></extra>",
+        "name": "landscape", "showlegend": False,
+    }
+
+
 def minima_trace(surface: Any, *, xaxis: str = "x", yaxis: str = "y") -> dict | None:
     """Gold stars at the global minima (None for surfaces without any)."""
     minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)

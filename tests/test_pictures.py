@@ -121,8 +121,8 @@ def test_3d_view_uses_the_legend_colours_draws_minima_and_keeps_paths_above_the_
     runs, figure = rosenbrock_race(300, view="3d")
     data = figure["data"]
     surface_trace = data[0]
-    assert surface_trace["type"] == "surface" and surface_trace["opacity"] == 1  # nothing seen through it
-    assert not surface_trace["contours"]["z"]["show"]  # no contour lines recomputed on every frame
+    # An opaque mesh (nothing seen through it), which plotly.js does not re-sample on every frame.
+    assert surface_trace["type"] == "mesh3d" and surface_trace["opacity"] == 1
     for run_ in runs:  # opaque lines in the run's own colour: WebGL blending would change a translucent one
         path = next(t for t in data if t.get("name") == run_.label and t.get("showlegend"))
         assert path["line"]["color"] == run_.color
@@ -130,7 +130,9 @@ def test_3d_view_uses_the_legend_colours_draws_minima_and_keeps_paths_above_the_
     assert minimum["type"] == "scatter3d" and minimum["x"] == [1.0] and minimum["y"] == [1.0]
     # Every path point lies above the drawn mesh (a linear interpolation between grid nodes, bounded by
     # the largest of the four nodes around it): no stretch of a path dips under Rosenbrock's curved wall.
-    xs, ys, zs = (decode(surface_trace[k]) for k in ("x", "y", "z"))
+    size = int(np.sqrt(len(decode(surface_trace["x"]))))
+    xs, ys = decode(surface_trace["x"])[:size], decode(surface_trace["y"])[::size]
+    zs = decode(surface_trace["z"]).reshape(size, size)
     for run_ in runs:
         path = next(t for t in data if t.get("name") == run_.label and t.get("showlegend"))
         px, py, pz = (decode(path[k]).astype(float) for k in ("x", "y", "z"))
