@@ -49,7 +49,7 @@ def cpu_seconds() -> float:
 COUNT_FRAMES = """() => { const gd = document.querySelector('.js-plotly-plot'); window.__frames = [];
   gd.on('plotly_animatingframe', () => window.__frames.push(performance.now())); }"""
 IS_3D = """() => { const gd = document.querySelector('.js-plotly-plot');
-  return gd && gd.data && gd.data.some(t => t.type === 'surface') && gd._fullLayout.scene; }"""
+  return gd && gd.data && gd.data.some(t => t.type === 'surface' || t.type === 'mesh3d') && gd._fullLayout.scene; }"""
 
 
 def main() -> None:

@@ -367,7 +367,7 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
             "xaxis": {"range": [x0, x1], "title": {"text": "x"}}, "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
             "zaxis": {"title": {"text": landscape.title}}, "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
-            "camera": {"eye": {"x": -0.75, "y": -1.2, "z": 1.35}},  # high enough to see into valleys
+            "camera": {"eye": {"x": -0.85, "y": -1.35, "z": 1.5}},  # high enough to see into valleys
         }
     else:
         layout.update(map_axes(surface, map_domain, map_rows))

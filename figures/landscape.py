@@ -151,10 +151,11 @@ def mesh_trace(landscape: Landscape, *, scene: str = "scene") -> dict:
     node = np.arange(gx.size).reshape(gx.shape)
     low_left, low_right = node[:-1, :-1].ravel(), node[:-1, 1:].ravel()
     up_left, up_right = node[1:, :-1].ravel(), node[1:, 1:].ravel()
+    index = "i2" if gx.size <= np.iinfo(np.int16).max else "i4"  # half the bytes for the usual grid
     return {
         "type": "mesh3d", "x": typed(gx.ravel()), "y": typed(gy.ravel()), "z": typed(z.ravel()),
-        "i": typed(np.r_[low_left, low_right], "i4"), "j": typed(np.r_[low_right, up_right], "i4"),
-        "k": typed(np.r_[up_left, up_left], "i4"), "intensity": typed(z.ravel()),
+        "i": typed(np.r_[low_left, low_right], index), "j": typed(np.r_[low_right, up_right], index),
+        "k": typed(np.r_[up_left, up_left], index), "intensity": typed(z.ravel()),
         "scene": scene, "colorscale": LANDSCAPE_COLORSCALE, "showscale": False, "opacity": 1.0,
         "hovertemplate": f"x %{{x:.3f}}, y %{{y:.3f}}<br>{landscape.title} %{{z:.3g}}<extra></extra>",
         "name": "landscape", "showlegend": False,

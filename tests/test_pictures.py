@@ -176,3 +176,12 @@ def test_the_first_steps_spike_does_not_flatten_the_m_hat_panel():
     assert note.startswith("off scale: m̂ = ") and "at t = 1" in note
     trace_colors = {t["line"]["color"] for t in figure["data"] if t.get("xaxis") == "x2"}
     assert "#D55E00" not in trace_colors
+
+
+def test_3d_payload_of_eight_runs_of_5000_steps_stays_under_one_megabyte():
+    from tests.figure_checks import strict_json
+    from tests.test_figures import EIGHT, explorer_runs
+
+    surface = SURFACES["rosenbrock"]
+    figure = explorer_figure(surface, explorer_runs(surface, EIGHT, 5000), view="3d")
+    assert len(strict_json(figure).encode()) <= 1_000_000
