@@ -26,3 +26,22 @@ def test_one_unit_of_x_is_as_long_as_one_unit_of_y(browser, app_url, link, width
         assert x > 0 and abs(x / y - 1) < 0.02, f"{x:.1f} px per unit on x, {y:.1f} on y"
     finally:
         context.close()
+
+
+# A formula wider than its place scrolls inside .katex-display (overflow-x: auto): part of it is hidden.
+# (A fully shown formula may still overhang by a pixel or two: KaTeX's italic corrections.)
+OVERFLOWING_FORMULAE = """() => [...document.querySelectorAll('.katex-display')]
+  .filter(el => el.scrollWidth > el.clientWidth + 4).map(el => el.textContent.slice(0, 40))"""
+
+
+@pytest.mark.parametrize("surface", ["beale", "six_hump_camel", "ackley", "goldstein_price"])
+def test_the_header_formula_is_not_cut_off_at_1440(browser, app_url, surface):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{app_url}/?surface={surface}")
+        wait_for_app(page)
+        assert page.evaluate(OVERFLOWING_FORMULAE) == []
+    finally:
+        context.close()
