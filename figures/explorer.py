@@ -3,7 +3,9 @@
 One figure, one Plotly animation: a frame moves every run's head and short trail on the map and a cursor
 through the curves, so the play button and the step scrubber drive everything together. Following
 REFERENCE.md's recipe, the landscape, the full (thinned) paths and the curves are static traces drawn once;
-frames update only small traces (heads, trails, cursors) with `redraw: False`, and axis ranges are fixed.
+frames update only small traces (heads, each run's path so far at a fixed GROWN_POINTS points, cursors) with
+`redraw: False`, and axis ranges are fixed. Where runs coincide each stays visible: widths and head sizes
+shrink with the run's rank, and the start and the star are outlines drawn over everything.
 """
 
 from __future__ import annotations
