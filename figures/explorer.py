@@ -3,7 +3,9 @@
 One figure, one Plotly animation: a frame moves every run's head and short trail on the map and a cursor
 through the curves, so the play button and the step scrubber drive everything together. Following
 REFERENCE.md's recipe, the landscape, the full (thinned) paths and the curves are static traces drawn once;
-frames update only small traces (heads, trails, cursors) with `redraw: False`, and axis ranges are fixed.
+frames update only small traces (heads, each run's path so far at a fixed GROWN_POINTS points, cursors) with
+`redraw: False`, and axis ranges are fixed. Where runs coincide each stays visible: widths and head sizes
+shrink with the run's rank, and the start and the star are outlines drawn over everything.
 """
 
 from __future__ import annotations
@@ -20,22 +22,33 @@ from .landscape import (
     Landscape,
     click_grid_trace,
     map_axes,
+    mesh_trace,
     minima_trace,
     sample_landscape,
     start_trace,
-    surface_trace,
 )
 from .palette import DIVERGED_COLOR, FONT, with_alpha
-from .sampling import MAX_FRAMES, frame_steps, path_steps, rounded, typed
+from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, typed
 
 CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
 TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
 TRAIL_POINTS = 8
+GROWN_POINTS = 40         # the path so far, drawn in each frame with this many points (fixed: no O(steps²))
+PATH_WIDTHS = (2.5, 8.0)  # the last run's path is the narrowest, run 1's the widest: all stay visible
+HEAD_SIZES = (9.0, 24.0)   # likewise for the current points, which share the start at step 0
+FULL_PATH_ALPHA = 0.45    # the full paths are faint; the part already run is drawn solid over them
 CURVE_POINTS = 700
 GAP_FLOOR = 1e-16         # f − f* below this is drawn at it (a log axis cannot show 0)
 FRAME_MS = 60             # frame duration at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 SCRUBBER_STEPS = 40
+# The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
+# redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
+# landscape.mesh_trace), on a grid fine enough that Rosenbrock's curved wall shows no saw teeth.
+FRAMES_3D = 40
+PATH_POINTS_3D = 400
+RESOLUTION_3D = 90
+LIFT_3D = 0.012           # paths float this fraction of the z range above the drawn mesh
 
 
 @dataclass(frozen=True)
@@ -50,24 +63,23 @@ class ExplorerRun:
 def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "contour",
                     max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = 660) -> dict:
     """The animated comparison as a JSON-ready figure dict (no NaN or inf anywhere in it)."""
-    landscape = sample_landscape(surface, resolution=60 if view == "contour" else 70)
+    landscape = sample_landscape(surface, resolution=60 if view == "contour" else RESOLUTION_3D)
     steps = runs[0].trajectory.steps if runs else 0
-    shown = frame_steps(steps, max_frames if view == "contour" else min(max_frames, 100))
+    shown = frame_steps(steps, max_frames if view == "contour" else min(max_frames, FRAMES_3D))
     curves = _curves(surface, runs)
 
     traces: list[dict] = []
     if view == "3d":
-        traces.append(surface_trace(landscape))
+        # Opaque, so paths behind it are hidden rather than tinted (their colours stay the legend's).
+        traces.append(mesh_trace(landscape))
     elif click_to_start:
         traces.append(click_grid_trace(surface))
     minima = minima_trace(surface)
-    if minima and view == "contour":
-        traces.append(minima)
-    if runs:
-        start = runs[0].trajectory.points[0]
-        traces.append(start_trace(start) if view == "contour" else _start_3d(landscape, surface, start))
-    for run in runs:
-        traces.append(_path_trace(run, landscape, surface, view))
+    if minima:  # the filled star lies under the paths; its outline is drawn over everything below
+        traces.append(minima if view == "contour" else _minima_3d(landscape, surface, minima))
+    for rank, run in enumerate(runs):
+        traces.append(_path_trace(run, landscape, surface, view, _widths(len(runs))[rank]))
+    path_traces = list(range(len(traces) - len(runs), len(traces)))
     for run in runs:
         marker = _divergence_trace(run, landscape, surface, view)
         if marker:
@@ -81,8 +93,29 @@ def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "conto
     traces.extend(_moving_traces(runs, view, _moving_coordinates(runs, landscape, surface, view, curves, shown[0])))
     frames = [{"name": str(int(step)), "data": _moving_coordinates(runs, landscape, surface, view, curves, step),
                "traces": list(range(animated, len(traces)))} for step in shown]
+    # Drawn last, so on top of the paths and the current points: the star and the start as outlines, which
+    # leave whatever sits on them visible (at step 0 every run's head is on the start).
+    if minima and view == "contour":
+        traces.append(_star_outline(minima))
+    if runs:
+        start = runs[0].trajectory.points[0]
+        traces.append(start_trace(start, outline=True) if view == "contour"
+                      else _start_3d(landscape, surface, start))
     layout = _layout(surface, landscape, view, curves, shown, height, steps)
+    layout["updatemenus"].append(_path_toggle(path_traces))
     return {"data": traces, "layout": layout, "frames": frames}
+
+
+def _widths(count: int) -> np.ndarray:
+    """Path widths by run, widest first: run 1 is drawn first (underneath) and wider, so where paths
+    coincide each shows as a band of its colour around the next."""
+    low, high = PATH_WIDTHS
+    return np.linspace(high, low, count) if count > 1 else np.array([(low + high) / 2])
+
+
+def _head_sizes(count: int) -> list[float]:
+    low, high = HEAD_SIZES
+    return np.round(np.linspace(high, low, count), 1).tolist() if count > 1 else [high]
 
 
 # ---------------------------------------------------------------- curves beside the map
@@ -135,12 +168,24 @@ def _curve_trace(run: ExplorerRun, values: np.ndarray, xaxis: str, yaxis: str, w
 # ---------------------------------------------------------------- paths on the map
 
 def _heights(landscape: Landscape, surface: Any, points: np.ndarray) -> np.ndarray:
-    """z of path points in the 3-D view: the displayed value, lifted a little so paths float above it."""
+    """z of path points in the 3-D view: above the displayed value and above the drawn mesh.
+
+    The mesh is linear between grid nodes, so on a curved wall it can lie above f's true value: a path at
+    f would dip under it and show as a dashed line. The largest display value of the four grid nodes
+    around each point bounds the mesh there; the path is lifted LIFT_3D of the z range above that bound.
+    """
     with np.errstate(all="ignore"):
         f = np.asarray(surface.f(points), dtype=np.float64)
     z = landscape.display(np.nan_to_num(f, nan=landscape.floor))
-    lift = 0.02 * float(np.ptp(landscape.display(landscape.values)) or 1.0)
-    return z + lift
+    grid = landscape.display(landscape.values)
+    xs, ys = landscape.xs, landscape.ys
+    i = np.clip(np.searchsorted(xs, points[..., 0]) - 1, 0, len(xs) - 2)
+    j = np.clip(np.searchsorted(ys, points[..., 1]) - 1, 0, len(ys) - 2)
+    corners = np.max([grid[j, i], grid[j, i + 1], grid[j + 1, i], grid[j + 1, i + 1]], axis=0)
+    inside = ((points[..., 0] >= xs[0]) & (points[..., 0] <= xs[-1]) & (points[..., 1] >= ys[0])
+              & (points[..., 1] <= ys[-1]))
+    z = np.where(inside, np.maximum(z, corners), z)
+    return z + LIFT_3D * float(np.ptp(grid) or 1.0)
 
 
 def _xy(points: np.ndarray, landscape: Landscape, surface: Any, view: str) -> dict:
@@ -150,13 +195,16 @@ def _xy(points: np.ndarray, landscape: Landscape, surface: Any, view: str) -> di
     return coordinates
 
 
-def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str) -> dict:
+def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str, width: float) -> dict:
+    """The whole path, faint (the part already run is drawn solid over it by the frames). In 3-D it is
+    thinner instead: WebGL blends a translucent line with whatever lies behind it, changing its colour."""
     points = run.trajectory.points
-    index = path_steps(points)
+    index = path_steps(points, MAX_PATH_POINTS if view == "contour" else PATH_POINTS_3D)
+    color = with_alpha(run.color, FULL_PATH_ALPHA) if view == "contour" else run.color
     trace = {
         "type": "scatter" if view == "contour" else "scatter3d", "mode": "lines",
         "x": typed(points[index, 0]), "y": typed(points[index, 1]),
-        "line": {"color": with_alpha(run.color, 0.55), "width": 3 if view == "contour" else 4},
+        "line": {"color": color, "width": round(float(width) if view == "contour" else 2.0, 2)},
         "name": run.label, "legendgroup": run.label, "showlegend": True,
         "customdata": typed(index, "i4"),
         "hovertemplate": f"{run.label}<br>step %{{customdata}}: (%{{x:.4f}}, %{{y:.4f}})<extra></extra>",
@@ -192,9 +240,12 @@ def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view
         # Plotly's marker angle turns clockwise from north.
         angle = float(np.degrees(np.arctan2(last[0] - shown[0], last[1] - shown[1])))
         marker.update(symbol="arrow-wide", angle=round(angle, 1), size=20 if view == "contour" else 10)
+        if view == "3d":  # scatter3d has no arrows
+            marker.update(symbol="diamond-open")
+            marker.pop("angle")
         label += f" → ({last[0]:.3g}, {last[1]:.3g})"
     elif escaped:
-        marker["symbol"] = "arrow-wide"
+        marker["symbol"] = "arrow-wide" if view == "contour" else "diamond-open"
     position = ("bottom" if shown[1] > (y0 + y1) / 2 else "top") + (
         " left" if shown[0] > (x0 + x1) / 2 else " right")
     return {
@@ -208,6 +259,14 @@ def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view
     }
 
 
+def _minima_3d(landscape: Landscape, surface: Any, minima: dict) -> dict:
+    points = np.c_[minima["x"], minima["y"]]
+    return {"type": "scatter3d", "mode": "markers", **_xy(points, landscape, surface, "3d"),
+            "name": "global minimum", "showlegend": False, "hovertemplate": minima["hovertemplate"],
+            "marker": {"symbol": "diamond", "size": 7, "color": minima["marker"]["color"],
+                       "line": {"width": 1, "color": "#333"}}}
+
+
 def _start_3d(landscape: Landscape, surface: Any, start: np.ndarray) -> dict:
     return {
         "type": "scatter3d", "mode": "markers", **_xy(start[None, :], landscape, surface, "3d"),
@@ -219,38 +278,68 @@ def _start_3d(landscape: Landscape, surface: Any, start: np.ndarray) -> dict:
 
 def _moving_coordinates(runs: list[ExplorerRun], landscape: Landscape, surface: Any, view: str,
                         curves: dict[str, Any], step: int) -> list[dict]:
-    """At one step: the heads, each run's trail, and the heads on both curves — coordinates only, since a
-    frame's trace data merges into the trace it updates (this keeps a frame to a few hundred bytes)."""
+    """At one step: the heads, each run's path so far, and the heads on both curves — coordinates only,
+    since a frame's trace data merges into the trace it updates.
+
+    The path so far has at most GROWN_POINTS points whatever the step (REFERENCE.md: a frame must not carry
+    the growing path): the last TRAIL_POINTS span the latest steps, the others are the earlier steps chosen
+    as path_steps chooses the full path's (evenly in step and in arc length), so fast early moves keep
+    their corners.
+    """
     step = int(step)
     window = max(TRAIL_FRAMES * max(runs[0].trajectory.steps // MAX_FRAMES, 1), 6) if runs else 1
     heads = np.array([run.trajectory.points[step] for run in runs]).reshape(-1, 2)
     moving = [_xy(heads, landscape, surface, view)]
     for run in runs:
         first = max(step - window, 0)
-        trail = run.trajectory.points[np.unique(np.linspace(first, step, TRAIL_POINTS).round().astype(int))]
-        moving.append(_xy(trail, landscape, surface, view))
+        recent = np.linspace(first, step, TRAIL_POINTS).round().astype(int)
+        earlier = path_steps(run.trajectory.points[:first + 1], GROWN_POINTS - TRAIL_POINTS)
+        chosen = np.unique(np.concatenate([earlier, recent]))
+        moving.append(_xy(run.trajectory.points[chosen], landscape, surface, view))
     for key in ("gap", "distance"):
         moving.append({"x": [step] * len(runs), "y": [float(f"{curve[step]:.4g}") for curve in curves[key]]})
     return moving
 
 
 def _moving_traces(runs: list[ExplorerRun], view: str, first: list[dict]) -> list[dict]:
-    """The styled traces the frames move, holding the coordinates of the first frame."""
+    """The styled traces the frames move, holding the coordinates of the first frame. Heads shrink with the
+    run's rank (each drawn over the previous): runs at the same point show as concentric rings."""
     kind = "scatter" if view == "contour" else "scatter3d"
     colors = [run.color for run in runs]
+    sizes = _head_sizes(len(runs))
     traces = [{"type": kind, "mode": "markers", **first[0], "name": "current point", "showlegend": False,
-               "marker": {"size": 14 if view == "contour" else 7, "color": colors,
-                          "line": {"width": 2, "color": "white"}},
+               "marker": {"size": sizes if view == "contour" else [round(size / 2, 1) for size in sizes],
+                          "color": colors, "line": {"width": 1, "color": "white"}, "opacity": 1},
                "text": [run.label for run in runs], "hovertemplate": "%{text}<extra></extra>"}]
-    for run, coordinates in zip(runs, first[1:], strict=False):
+    for run, coordinates, width in zip(runs, first[1:], _widths(len(runs)), strict=False):
         traces.append({"type": kind, "mode": "lines", **coordinates, "name": run.label, "legendgroup": run.label,
-                       "line": {"color": run.color, "width": 5 if view == "contour" else 7},
+                       "line": {"color": run.color, "width": round(float(width), 2) if view == "contour" else 7},
                        "showlegend": False, "hoverinfo": "skip"})
     for coordinates, axes in zip(first[-2:], (("x2", "y2"), ("x3", "y3")), strict=True):
         traces.append({"type": "scatter", "mode": "markers", **coordinates, "xaxis": axes[0], "yaxis": axes[1],
                        "marker": {"size": 10, "color": colors, "line": {"width": 1.5, "color": "white"}},
                        "showlegend": False, "hoverinfo": "skip", "name": "now"})
     return traces
+
+
+def _star_outline(minima: dict) -> dict:
+    """The star's outline, drawn over the current points: a run sitting on the minimum stays visible in it."""
+    return {**minima, "name": "global minimum (outline)", "hoverinfo": "skip", "hovertemplate": None,
+            "showlegend": False,
+            "marker": {**minima["marker"], "symbol": "star-open", "color": "#333", "line": {"width": 1.6}}}
+
+
+def _path_toggle(path_traces: list[int]) -> dict:
+    """Two buttons: full paths shown (faint, ahead of the runs) or hidden, so that during Play each path
+    appears only as its run draws it."""
+    style = {"showactive": True, "active": 0, "yanchor": "top", "bgcolor": "#f4f4f4", "bordercolor": "#bbb",
+             "font": {"size": 13}, "pad": {"r": 6, "t": 6}}
+    return {**style, "type": "buttons", "direction": "left", "x": 0.0, "xanchor": "left", "y": 1.0,
+            "yanchor": "bottom", "name": "paths", "pad": {"r": 6, "b": 4},
+            "buttons": [
+                {"label": "whole paths", "method": "restyle", "args": [{"visible": True}, path_traces]},
+                {"label": "paths as they run", "method": "restyle", "args": [{"visible": False}, path_traces]},
+            ]}
 
 
 # ---------------------------------------------------------------- layout, play controls, scrubber
@@ -265,7 +354,7 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     gap_log = curves["gap_log"]
     layout: dict[str, Any] = {
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
-        "margin": {"l": 60, "r": 10, "t": 20, "b": 10}, "uirevision": surface.key,
+        "margin": {"l": 60, "r": 10, "t": 44, "b": 10}, "uirevision": surface.key,
         # The page draws the legend as HTML above the chart: larger text, and no redraw cost in Plotly.
         "showlegend": False,
         "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},
@@ -277,11 +366,11 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     }
     if view == "3d":
         layout["scene"] = {
-            "domain": {"x": map_domain, "y": map_rows},
+            "domain": {"x": [0.08, map_domain[1]], "y": map_rows},  # room for the z axis labels
             "xaxis": {"range": [x0, x1], "title": {"text": "x"}}, "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
             "zaxis": {"title": {"text": landscape.title}}, "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
-            "camera": {"eye": {"x": -1.05, "y": -1.15, "z": 0.75}},
+            "camera": {"eye": {"x": -0.85, "y": -1.35, "z": 1.5}},  # high enough to see into valleys
         }
     else:
         layout.update(map_axes(surface, map_domain, map_rows))

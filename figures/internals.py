@@ -14,12 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from .landscape import BACKDROP_RESOLUTION, contour_image, minima_trace, sample_landscape
-from .palette import FONT, with_alpha
+from .landscape import BACKDROP_RESOLUTION, contour_image, equal_scale, minima_trace, sample_landscape
+from .palette import FONT, X_COLOR, Y_COLOR, with_alpha
 from .sampling import frame_steps, rounded, typed
 
-X_COLOR, Y_COLOR = "#0072B2", "#E69F00"     # the two coordinates, on every panel
-LEGEND = ("<span style='color:#0072B2'>■ x</span>&ensp;<span style='color:#E69F00'>■ y</span>&emsp;"
+LEGEND = (f"<span style='color:{X_COLOR}'>■ x</span>&ensp;<span style='color:{Y_COLOR}'>■ y</span>&emsp;"
           "solid: AdaMax's u<sub>t</sub> · dotted: Adam's √v̂<sub>t</sub> on the same gradients · dashed: ± the step "
           "bound&emsp;|&emsp;map: solid box = AdaMax's next step can't leave it, dotted box = Adam's")
 SERIES_POINTS = 800
@@ -44,6 +43,28 @@ def _map_range(theta: np.ndarray, pad: float) -> tuple[list[float], list[float]]
     low, high = theta.min(axis=0), theta.max(axis=0)
     margin = np.maximum(pad, 0.08 * (high - low).max())
     return [float(low[0] - margin), float(high[0] + margin)], [float(low[1] - margin), float(high[1] + margin)]
+
+
+SPIKE_QUANTILE = 0.98   # the m̂ panel's scale follows this quantile of |m̂|, not a first-steps spike
+SPIKE_FACTOR = 1.5      # a maximum this far beyond the quantile is a spike, left off the scale (and said so)
+
+
+def m_hat_scale(m_hat: np.ndarray, t: np.ndarray) -> tuple[float, str]:
+    """Half-height of the m̂ panel, and a note when the largest |m̂| is left off it ("" otherwise).
+
+    m̂_1 = g_1 exactly, and on a steep start the first gradients dwarf everything after (−215 against
+    ~1 on Rosenbrock from (−1.2, 1)): a scale set by them flattens the rest of the curve to a line.
+    """
+    magnitude = np.abs(np.asarray(m_hat, dtype=np.float64))
+    finite = magnitude[np.isfinite(magnitude)]
+    if finite.size == 0 or finite.max() == 0:
+        return 1.0, ""
+    largest, typical = float(finite.max()), float(np.quantile(finite, SPIKE_QUANTILE))
+    if typical == 0 or largest <= SPIKE_FACTOR * typical:
+        return 1.1 * largest, ""
+    row = int(np.nanargmax(np.nanmax(magnitude.reshape(len(magnitude), -1), axis=1)))
+    value = float(np.ravel(m_hat[row])[np.nanargmax(np.ravel(magnitude[row]))])
+    return 1.3 * typical, f"off scale: m̂ = {value:.3g} at t = {int(t[row])}"
 
 
 def _log_range(*arrays: np.ndarray) -> list[float]:
@@ -161,14 +182,19 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
     right = [0.56, 1.0]
     shared_x = {"range": [1, max(steps, 2)], "domain": right, "showgrid": True, "gridcolor": "#eee",
                 "zeroline": False}
-    span = float(max(np.abs(step).max(initial=0.0), bound.max(initial=0.0))) * 1.1 or 1.0  # finite bounds only
-    m_span = float(np.abs(m_hat).max(initial=0.0)) * 1.1 or 1.0
+    span = float(max(np.abs(step).max(initial=0.0), bound.max(initial=0.0))) * 1.1 or 1.0
+    m_span, off_scale = m_hat_scale(m_hat, np.arange(1, len(m_hat) + 1))
+    notes = [{"text": off_scale, "xref": "x2 domain", "yref": "y2 domain", "x": 1.0, "y": 1.0, "xanchor": "right",
+              "yanchor": "top", "showarrow": False, "font": {"size": 12, "color": "#444"},
+              "bgcolor": with_alpha("#FFFFFF", 0.8)}] if off_scale else []
     return {
+        "annotations": notes,
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
         "margin": {"l": 60, "r": 10, "t": 30, "b": 10}, "images": [backdrop],
         "showlegend": False,  # the page explains colours and dashes in one line above the chart (LEGEND)
-        "xaxis": {"range": xrange, "domain": [0.0, 0.46], "anchor": "y", "showgrid": False},
-        "yaxis": {"range": yrange, "domain": [0.14, 1.0], "anchor": "x", "showgrid": False},
+        **dict(zip(("xaxis", "yaxis"), equal_scale(
+            {"range": xrange, "domain": [0.0, 0.46], "anchor": "y", "showgrid": False},
+            {"range": yrange, "domain": [0.14, 1.0], "anchor": "x", "showgrid": False}), strict=True)),
         "xaxis2": {**shared_x, "anchor": "y2", "showticklabels": False},
         "yaxis2": {"domain": [0.80, 1.0], "anchor": "x2", "range": [-m_span, m_span],
                    "title": {"text": "m̂ₜ"}, "gridcolor": "#eee"},

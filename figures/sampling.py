@@ -51,7 +51,8 @@ def typed(values: np.ndarray, dtype: str = "f4") -> dict:
     values = np.asarray(values)
     if dtype == "f4" and values.size and np.abs(values).max() > np.finfo(np.float32).max:
         dtype = "f8"  # float32 would overflow to inf
-    array = np.ascontiguousarray(values, dtype={"f4": np.float32, "f8": np.float64, "i4": np.int32}[dtype])
+    array = np.ascontiguousarray(values, dtype={"f4": np.float32, "f8": np.float64, "i4": np.int32,
+                                                           "i2": np.int16}[dtype])
     spec = {"dtype": dtype, "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
     if array.ndim > 1:
         spec["shape"] = ", ".join(str(n) for n in array.shape)

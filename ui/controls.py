@@ -131,15 +131,40 @@ def _on_surface_change() -> None:
     load_state(_preset_here())
 
 
+LR_FACTORS = (0.5, 2.0, 0.2, 5.0, 0.1, 10.0)  # tried in turn on run 1's lr for a run not yet in the race
+
+
+def new_run_spec(current: list[RunSpec], preset_runs: tuple[RunSpec, ...]) -> RunSpec:
+    """What "Add a run" adds: something new to see, never a copy on an existing run's path.
+
+    The first of the surface preset's runs not in the race (tuned for this surface); when all are there,
+    run 1's optimizer and settings at another learning rate (half, double, …), which draws a new path and
+    gets a label of its own.
+    """
+    for spec in preset_runs:
+        if spec not in current:
+            return spec
+    base = current[0] if current else RunSpec("adamax")
+    settings = {**_defaults(base.optimizer), **base.kwargs()}
+    limits = {spec.name: spec for spec in OPTIMIZERS[base.optimizer].HYPERPARAMETERS}["lr"]
+    for factor in LR_FACTORS:
+        lr = float(f"{settings['lr'] * factor:.6g}")
+        if limits.low <= lr <= limits.high:
+            candidate = RunSpec(base.optimizer, tuple(sorted({**base.kwargs(), "lr": lr}.items())))
+            if candidate not in current:
+                return candidate
+    return RunSpec(base.optimizer, base.params)
+
+
 def _add_run() -> None:
     ids = st.session_state["run_ids"]
     if len(ids) >= MAX_RUNS:
         return
+    current = [_run_spec(run_id) for run_id in ids]
     run_id = st.session_state["next_run_id"]
     st.session_state["next_run_id"] = run_id + 1
     ids.append(run_id)
-    preset = _surface_preset()
-    _load_run(run_id, preset.runs[0] if preset.runs else RunSpec("adamax"))
+    _load_run(run_id, new_run_spec(current, _surface_preset().runs))
 
 
 def _remove_run(run_id: int) -> None:

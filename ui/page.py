@@ -86,6 +86,9 @@ h1 {padding-top: 0}
 </style>"""
 
 
+FORMULA_BESIDE = 40  # the longest LaTeX source drawn in the header's right column
+
+
 def _header(surface, state, *, with_median: bool = True) -> None:
     st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     left, right = st.columns([3, 2], vertical_alignment="center")
@@ -99,8 +102,9 @@ def _header(surface, state, *, with_median: bool = True) -> None:
         label = escape_markdown(labels_for(state.runs)[index])
         left.markdown(header_sentence(label, internals_for(scene, spec), lr))
     right.markdown(f"**{surface.name}** — {surface.note}")
-    # A long formula (Goldstein–Price, the rotated quadratic) gets the page's width below, not a cramped column.
-    (right if len(surface.latex) <= 70 else st).latex(formula_latex(surface.latex))
+    # A long formula gets the page's width below, not a cramped column: at 1,440 px the column holds ~40
+    # characters of LaTeX (Beale's 61 and the six-hump camel's 67 were cut off there).
+    (right if len(surface.latex) <= FORMULA_BESIDE else st).latex(formula_latex(surface.latex))
 
 
 def formula_latex(latex: str) -> str:
