@@ -209,4 +209,4 @@ def test_the_same_link_gives_the_same_picture_and_another_seed_another():
 def test_the_3d_view_of_a_custom_surface():
     app = open_app({**CUSTOM_LINK, "view": "3d"})
     assert not app.exception
-    assert any(trace.get("type") == "surface" for trace in chart(app)["data"])
+    assert any(trace.get("type") == "mesh3d" for trace in chart(app)["data"])  # the 3-D landscape

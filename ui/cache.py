@@ -27,11 +27,11 @@ TTL_SECONDS = 3600
 # name → (max_entries, worst-case bytes of one entry); the product is the cache's bound in bytes
 CACHE_BUDGETS: dict[str, tuple[int, int]] = {
     "trajectory": (192, 400_000),        # 5,000 steps, state recorded: 9 arrays of (5001, 2) floats ≈ 360 kB
-    "explorer_figure": (32, 1_600_000),  # 8 runs × 5,000 steps: ≈ 0.5 MB of JSON, ≈ 1.1 MB as Python objects
+    "explorer_figure": (24, 2_400_000),  # 8 runs × 5,000 steps: ≈ 0.75 MB of JSON, ≈ 2.3 MB as Python objects
     "internals": (32, 800_000),          # Inside AdaMax of a 5,000-step run ≈ 0.7 MB
     "internals_figure": (16, 1_000_000),  # its chart ≈ 0.35 MB of JSON, ≈ 0.7 MB as Python objects
 }
-CACHE_BYTES = sum(entries * size for entries, size in CACHE_BUDGETS.values())  # ≈ 170 MB per process
+CACHE_BYTES = sum(entries * size for entries, size in CACHE_BUDGETS.values())  # ≈ 176 MB per process
 
 
 def max_entries(name: str) -> int:
