@@ -74,8 +74,12 @@ def _equations(state: AppState, spec: RunSpec) -> None:
         st.session_state["equation_step"] = max(last, 1)
     t = numbers.number_input("step t (follows the chart's scrubber)", min_value=1, max_value=max(last, 1), value=1,
                              step=1, key="equation_step")
-    numbers.caption(f"Step {int(t)} with its numbers: vectors are (x, y)")
-    numbers.latex(equations_at(optimizer, trajectory, int(t)))
+    numbers.caption(f"Step {int(t)} with its numbers, below: vectors are (x, y)")
+    # The numbers get the page's full width: at step 200 each line is ≈ 650 px of TeX, wider than a column at
+    # 1,440 px; on a phone the block scrolls sideways instead of being cut off.
+    st.markdown("<style>.st-key-step_equations .katex-display {overflow-x: auto; overflow-y: hidden}</style>",
+                unsafe_allow_html=True)
+    st.container(key="step_equations").latex(equations_at(optimizer, trajectory, int(t)))
 
 
 def step_table_csv(internals, rows: int) -> str:

@@ -117,3 +117,21 @@ def test_internals_cursor_moves_with_the_scrubber(page, app_url):
     assert after["step"] > 100
     assert set(after["cursors"]) == {after["step"]}  # every panel's cursor sits on the scrubbed step
     assert after["point"] != before["point"]  # and the point on the map moved with it
+
+
+def test_inside_equations_at_step_200_are_not_cut_off(browser, app_url):
+    """Issue 7, point 20: the equations with numbers got a 3/5 column and were cut off at step 200 (1,440 wide)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1400})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(app_url + "/?section=inside")
+    wait_for_app(page)
+    step = page.locator('[data-testid="stNumberInput"]').filter(has_text="step t").locator("input")
+    step.fill("200")
+    step.press("Enter")
+    page.wait_for_function("() => [...document.querySelectorAll('.st-key-step_equations .katex')]"
+                           ".some(e => e.textContent.includes('200'))")
+    widths = page.evaluate("() => [...document.querySelectorAll('.st-key-step_equations .katex-display')]"
+                           ".map(e => [e.scrollWidth, e.clientWidth])")
+    context.close()
+    assert widths and all(scroll <= client + 2 for scroll, client in widths), widths
