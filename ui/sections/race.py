@@ -47,7 +47,7 @@ def _legend(results: list[RunResult], surface, state: AppState) -> None:
     if surface.minimum_value is None:
         marks += "&emsp;➜ escaped downhill"
     scale = "log₁₀(f − f*)" if surface.log_scale else "f"
-    hint = "; click the map to start there" if state.view == "contour" else ""
+    hint = "; click the map to start there" if state.view == "contour" and not teacher.is_locked("start") else ""
     st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"
                 f"<div style='color:#555;font-size:0.9rem'>{marks}&emsp;·&emsp;map colours: {scale}, "
                 f"light is low{hint}</div>", unsafe_allow_html=True)
