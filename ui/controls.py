@@ -185,45 +185,57 @@ def _reset_to_preset() -> None:
 
 # ---------------------------------------------------------------- drawing
 
-def draw_sidebar(labels: list[str], colors: list[str]) -> None:
-    """Draw every control. `labels`/`colors` name the runs as the chart does (same order)."""
-    sidebar = st.sidebar
+def draw_sidebar(labels: list[str], colors: list[str], *, locked: frozenset[str] = frozenset(),
+                 hidden: bool = False) -> None:
+    """Draw every control. `labels`/`colors` name the runs as the chart does (same order).
+
+    `locked` names the controls shown disabled and `hidden` puts them all in a container the page hides
+    (the teacher's link, ui/teacher.py): still drawn, so Streamlit keeps their values for the link.
+    """
+    sidebar = st.sidebar.container(key="teacher_hidden") if hidden else st.sidebar
+    lock = {name: name in locked for name in ("surface", "start", "steps", "view", "runs")}
     sidebar.selectbox("Surface", [*SURFACES, CUSTOM], key="surface", on_change=_on_surface_change,
-                      format_func=lambda key: SURFACES[key].name if key in SURFACES else "Your own formula…")
+                      format_func=lambda key: SURFACES[key].name if key in SURFACES else "Your own formula…",
+                      disabled=lock["surface"])
     if st.session_state["surface"] == CUSTOM:
         draw_custom_panel(sidebar, load_state)
     for name, (low, high) in SURFACE_PARAMETER_RANGES.get(st.session_state["surface"], {}).items():
         key = f"surface_{name}"
         if name == "condition":  # condition numbers span decades: a log grid
             options = sorted({*log_grid(low, high), st.session_state[key]})
-            sidebar.select_slider("condition number κ", options, key=key, format_func=format_value)
+            sidebar.select_slider("condition number κ", options, key=key, format_func=format_value,
+                                  disabled=lock["surface"])
         else:
-            sidebar.slider(f"{name} (degrees)", float(low), float(high), key=key, step=5.0)
+            sidebar.slider(f"{name} (degrees)", float(low), float(high), key=key, step=5.0, disabled=lock["surface"])
     custom = st.session_state["surface"] == CUSTOM
     (x0, x1), (y0, y1) = dict(applied_params())["domain"] if custom else SURFACES[st.session_state["surface"]].domain
     left, right = sidebar.columns(2)
-    left.number_input("start x", float(x0), float(x1), key="start_x", step=0.1, format="%.4g")
-    right.number_input("start y", float(y0), float(y1), key="start_y", step=0.1, format="%.4g")
-    sidebar.caption("…or click anywhere on the map to start there.")
+    left.number_input("start x", float(x0), float(x1), key="start_x", step=0.1, format="%.4g",
+                      disabled=lock["start"])
+    right.number_input("start y", float(y0), float(y1), key="start_y", step=0.1, format="%.4g",
+                       disabled=lock["start"])
+    if not lock["start"]:
+        sidebar.caption("…or click anywhere on the map to start there.")
     steps = st.session_state["steps"]
     sidebar.select_slider("Steps", sorted({*STEP_OPTIONS, steps}), key="steps",
-                          help=f"{MIN_STEPS} to {MAX_STEPS:,} optimizer steps")
-    sidebar.segmented_control("View", list(VIEWS), key="view", format_func=VIEWS.get, selection_mode="single")
+                          help=f"{MIN_STEPS} to {MAX_STEPS:,} optimizer steps", disabled=lock["steps"])
+    sidebar.segmented_control("View", list(VIEWS), key="view", format_func=VIEWS.get, selection_mode="single",
+                              disabled=lock["view"])
 
     draw_noise(sidebar)
 
     sidebar.subheader("Runs")
     for index, run_id in enumerate(st.session_state["run_ids"]):
         label = labels[index] if index < len(labels) else ""
-        _draw_run(sidebar, run_id, f"Run {index + 1} · {label}", colors[index % len(colors)])
+        _draw_run(sidebar, run_id, f"Run {index + 1} · {label}", colors[index % len(colors)], lock["runs"])
     full = len(st.session_state["run_ids"]) >= MAX_RUNS
-    sidebar.button("Add a run", key="add_run", icon=":material/add:", on_click=_add_run, disabled=full,
+    sidebar.button("Add a run", key="add_run", icon=":material/add:", on_click=_add_run, disabled=full or lock["runs"],
                    width="stretch", help=f"Up to {MAX_RUNS} runs; the same optimizer may appear twice.")
     sidebar.button("Reset to this surface's preset", key="reset_preset", icon=":material/restart_alt:",
-                   on_click=_reset_to_preset, width="stretch")
+                   on_click=_reset_to_preset, width="stretch", disabled=any(lock.values()))
 
 
-def _draw_run(sidebar, run_id: int, label: str, color: str) -> None:
+def _draw_run(sidebar, run_id: int, label: str, color: str, locked: bool = False) -> None:
     optimizer = st.session_state[_param_key(run_id, "optimizer")]
     # The key keeps the panel open while its label follows the values being changed inside it.
     with sidebar.expander(label, expanded=False, key=f"run{run_id}_panel"):
@@ -231,15 +243,16 @@ def _draw_run(sidebar, run_id: int, label: str, color: str) -> None:
                     unsafe_allow_html=True)
         st.selectbox("optimizer", list(OPTIMIZERS), key=_param_key(run_id, "optimizer"),
                      format_func=lambda key: OPTIMIZERS[key].title, on_change=_on_optimizer_change,
-                     args=(run_id,))
+                     args=(run_id,), disabled=locked)
         for spec in OPTIMIZERS[optimizer].HYPERPARAMETERS:
             key = _param_key(run_id, spec.name)
             if key not in st.session_state:
                 st.session_state[key] = _defaults(optimizer)[spec.name]
             disabled = spec.name == "nesterov" and not st.session_state.get(_param_key(run_id, "momentum"))
-            hyperparameter_widget(spec, key, disabled=disabled)
+            hyperparameter_widget(spec, key, disabled=disabled or locked)
         if len(st.session_state["run_ids"]) > 1:
-            st.button("Remove this run", key=f"remove_{run_id}", on_click=_remove_run, args=(run_id,))
+            st.button("Remove this run", key=f"remove_{run_id}", on_click=_remove_run, args=(run_id,),
+                      disabled=locked)
 
 
 __all__ = ["draw_sidebar", "format_value", "load_state", "read_state"]

@@ -10,7 +10,7 @@ import streamlit as st
 from figures import run_color
 from optimizers import make_optimizer
 
-from . import classroom, presentation, url
+from . import classroom, presentation, teacher, url
 from .budget import ask_to_compute, work_allowed
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
@@ -25,6 +25,7 @@ def main() -> None:
     if "run_ids" not in st.session_state:  # a new session: open the view the link describes
         query = {key: st.query_params.get_all(key) for key in st.query_params}
         state, notices = classroom.open_link(query, *url.decode(query))  # a lesson's scene sets the view
+        state, notices = teacher.open_link(query, state, notices)  # sections offered, controls locked
         presentation.open_link(query)
         load_state(state)
         st.session_state["link_notices"] = notices
@@ -38,7 +39,9 @@ def main() -> None:
         if st.session_state.get("link_notices"):
             show_link_notices(st.session_state["link_notices"])
         ask_to_compute(state)
-        draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))])
+        draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))],
+                     locked=teacher.locked(), hidden=teacher.hidden())
+        teacher.draw_hidden_style()
         _mirror_in_url(state)
         return
     results = results_for(state)
@@ -47,8 +50,9 @@ def main() -> None:
         presentation.draw_chrome()
     else:
         _header(surface, state)
-    st.segmented_control("Section", list(SECTIONS), key="section", format_func=lambda key: SECTIONS[key].title,
-                         selection_mode="single", label_visibility="collapsed")
+    st.segmented_control("Section", teacher.offered(state.section), key="section",
+                         format_func=lambda key: SECTIONS[key].title, selection_mode="single",
+                         label_visibility="collapsed")
     if not presentation.on():
         classroom.draw_lesson(results, surface)
         _notices(results, surface)
@@ -67,17 +71,26 @@ def main() -> None:
     classroom.draw_lesson_menu()
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.
-    draw_sidebar([result.label for result in results], [result.color for result in results])
+    teacher.draw_locked_note()
+    draw_sidebar([result.label for result in results], [result.color for result in results],
+                 locked=teacher.locked(), hidden=teacher.hidden())
+    teacher.draw_hidden_style()
+    teacher.draw_builder(_view_query(state))
     _mirror_in_url(state)
 
 
 def _mirror_in_url(state) -> None:
     """Keep the address bar equal to the view, so copying it shares exactly what is on screen."""
-    query = {**url.encode(state), **classroom.link_extras(), **presentation.link_extras()}
+    query = {**_view_query(state), **teacher.link_extras()}
     current = {key: st.query_params.get_all(key) for key in st.query_params}
     wanted = {key: value if isinstance(value, list) else [value] for key, value in query.items()}
     if current != wanted:
         st.query_params.from_dict(query)
+
+
+def _view_query(state) -> dict:
+    """The link of the view on screen (the teacher's link panel adds its choices to it)."""
+    return {**url.encode(state), **classroom.link_extras(), **presentation.link_extras()}
 
 
 PAGE_STYLE = """<style>

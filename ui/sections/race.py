@@ -9,7 +9,7 @@ import streamlit as st
 from figures.classroom import for_presentation, hide_paths, scrub_every_frame
 from figures.explorer import CLICK_GRID_TRACE
 
-from .. import presentation
+from .. import presentation, teacher
 from ..classroom import paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
@@ -47,7 +47,7 @@ def _legend(results: list[RunResult], surface, state: AppState) -> None:
     if surface.minimum_value is None:
         marks += "&emsp;➜ escaped downhill"
     scale = "log₁₀(f − f*)" if surface.log_scale else "f"
-    hint = "; click the map to start there" if state.view == "contour" else ""
+    hint = "; click the map to start there" if state.view == "contour" and not teacher.is_locked("start") else ""
     st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"
                 f"<div style='color:#555;font-size:0.9rem'>{marks}&emsp;·&emsp;map colours: {scale}, "
                 f"light is low{hint}</div>", unsafe_allow_html=True)
@@ -55,6 +55,8 @@ def _legend(results: list[RunResult], surface, state: AppState) -> None:
 
 def _on_chart_click() -> None:
     """A click on the map's invisible grid moves the start there (REFERENCE.md: contours report no clicks)."""
+    if teacher.is_locked("start"):  # the teacher's link locked the start
+        return
     event = st.session_state.get(CHART_KEY)
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for point in points:
