@@ -10,7 +10,7 @@ import streamlit as st
 from figures import run_color
 from optimizers import make_optimizer
 
-from . import classroom, presentation, teacher, url
+from . import classroom, phone, presentation, teacher, url
 from .budget import ask_to_compute, work_allowed
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .controls import draw_sidebar, load_state, read_state
@@ -46,6 +46,7 @@ def main() -> None:
         return
     results = results_for(state)
     surface = surface_of(state)
+    phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
     if presentation.on():  # the race alone, large: no header, no sidebar
         presentation.draw_chrome()
     else:

@@ -19,6 +19,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from figures.narrow import NARROW_BELOW
+
+from . import phone
+
 FRAME_MS = 60  # figures/explorer.py's frame duration at 1× (the speed menu's labels carry the multiplier)
 
 HTML = """<div class="player"><button type="button" class="fullscreen" title="Fullscreen (F); Esc to leave">
@@ -218,6 +222,11 @@ export default function(component) {
     if (data && data.report && Math.abs(window.innerHeight - (data.viewport || 0)) > 40) {
       setStateValue('viewport', window.innerHeight);
     }
+    // A phone: the width, when it is on the other side of the narrow threshold from what Python assumes
+    // (wide until told), so a wide screen never costs a rerun.
+    if (data && data.narrowBelow && (window.innerWidth < data.narrowBelow) !== !!data.narrow) {
+      setStateValue('width', window.innerWidth);
+    }
   };
   player.report();
   const copy = parentElement.querySelector('.copy');
@@ -246,9 +255,10 @@ def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, rep
     where the chart's scrubber comes to rest is written to st.session_state[frame_key] (issue 7, point 21: the
     Inside AdaMax equations follow the scrubber)."""
     _player(key="player", data={"lesson": lesson, "viewport": st.session_state.get("viewport_height") or 0,
-                                "report": report_viewport, "frame": bool(frame_key)},
+                                "report": report_viewport, "frame": bool(frame_key),
+                                "narrowBelow": NARROW_BELOW, "narrow": phone.narrow()},
             on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,
-            on_frame_change=lambda: _store_frame(frame_key))
+            on_frame_change=lambda: _store_frame(frame_key), on_width_change=_store_width)
 
 
 def _store_frame(key: str | None) -> None:
@@ -256,6 +266,14 @@ def _store_frame(key: str | None) -> None:
     frame = value.get("frame") if hasattr(value, "get") else getattr(value, "frame", None)
     if key and isinstance(frame, int | float) and frame >= 1:
         st.session_state[key] = int(frame)
+
+
+def _store_width() -> None:
+    """The window's width, which the component sends when it crosses NARROW_BELOW (ui/phone.py)."""
+    value = st.session_state.get("player")
+    width = value.get("width") if hasattr(value, "get") else getattr(value, "width", None)
+    if isinstance(width, int | float) and 100 <= width <= 100_000:
+        st.session_state[phone.KEY] = int(width)
 
 
 def _store_viewport() -> None:

@@ -8,8 +8,9 @@ import streamlit as st
 
 from figures.classroom import for_presentation, hide_paths, scrub_every_frame
 from figures.explorer import CLICK_GRID_TRACE
+from figures.narrow import for_narrow
 
-from .. import presentation, teacher
+from .. import phone, presentation, teacher
 from ..classroom import paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
@@ -30,6 +31,8 @@ def draw(state: AppState, results: list[RunResult]) -> None:
         figure = scrub_every_frame(figure)
     if presentation.on():
         figure = for_presentation(figure, presentation.chart_height())
+    elif phone.narrow():  # a phone: the map full width on top, the curves stacked below it
+        figure = for_narrow(figure, phone.chart_width())
     show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
                 clickable=state.view == "contour")
     if not hidden:
