@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optimizers import GradientNoise, make_optimizer, run
 from surfaces import make_surface
 from tests.figure_checks import non_finite_paths
+from tests.test_app import chart, open_app, query
 from tests.test_formula import MARKER, PAYLOADS
 from ui import url
 from ui.custom import CUSTOM, DEFAULT_PARAMS, custom_params, custom_preset
 from ui.presets import preset_for
 from ui.state import AppState
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 ROSENBROCK_TEXT = "(1-x)**2 + 100*(y-x**2)**2"
 CUSTOM_LINK = {"surface": [CUSTOM], "formula": [ROSENBROCK_TEXT], "domain": ["-2,2,-1,3"]}
-
-
-def open_app(link: dict | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (link or {}).items():
-        app.query_params[key] = value
-    return app.run()
-
-
-def query(app: AppTest) -> dict[str, list[str]]:
-    """The page's URL query, each key's values as a list."""
-    return {key: value if isinstance(value, list) else [value] for key, value in app.query_params.items()}
-
-
-def chart(app: AppTest, index: int = 0) -> dict:
-    return json.loads(app.get("plotly_chart")[index].proto.spec)
 
 
 # ---------------------------------------------------------------- the link

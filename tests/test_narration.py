@@ -6,11 +6,11 @@ import re
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from optimizers import Adam, AdaMax, run
 from optimizers.explain import adamax_internals, spike_memory
 from surfaces import SURFACES
+from tests.test_app import open_app
 from ui.narration import header_sentence, inside_explanation
 
 ROSENBROCK, START = SURFACES["rosenbrock"], np.array([-1.2, 1.0])
@@ -20,16 +20,9 @@ def internals_of(optimizer, steps=500):
     return adamax_internals(optimizer, run(optimizer, ROSENBROCK, START, steps, record_state=True))
 
 
-def open_app(query: dict) -> AppTest:
-    app = AppTest.from_file("../app.py", default_timeout=120)
-    app.query_params.update(query)
-    app.run()
-    assert not app.exception
-    return app
-
-
 def test_header_gives_the_races_median_step_not_alpha():
     app = open_app({})
+    assert not app.exception
     header = next(m.value for m in app.markdown if m.value.startswith("AdaMax (Kingma"))
     assert "moves a coordinate by about" not in header
     # independent: the default race's first AdaMax run, from its points
@@ -90,6 +83,7 @@ def test_spike_sentence_uses_the_runs_beta2():
 
 def test_lp_section_shows_the_fitted_exponent_of_the_drawn_distances():
     app = open_app({"section": "lp"})
+    assert not app.exception
     sentence = next(m.value for m in app.markdown if "falls like $p^" in m.value)
     exponent = float(re.search(r"falls like \$p\^\{(-?[0-9.]+)\}\$", sentence).group(1))
     table = app.dataframe[0].value
