@@ -29,21 +29,13 @@ import sympy  # noqa: E402, F401  (timed on purpose)
 
 SYMPY_IMPORT = time.perf_counter() - started
 
+from bench.bench_core import best_time  # noqa: E402  (one timer for every benchmark)
 from optimizers import AdaMax, GradientNoise, run  # noqa: E402
 from surfaces import SURFACES  # noqa: E402
 from surfaces.formula import FormulaError, _custom_surface, custom_surface  # noqa: E402
 from tests.test_formula import WRITTEN, hostile_corpus  # noqa: E402
 
 DOMAIN = ((-2.0, 2.0), (-2.0, 2.0))
-
-
-def best_time(fn, repeats: int = 5) -> float:
-    times = []
-    for _ in range(repeats):
-        begun = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - begun)
-    return min(times)
 
 
 def fresh_build(formula: str, domain) -> float:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import resource
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_core import best_time
 from optimizers import Adam, AdaMax, sweep
 from surfaces import SURFACES
 
@@ -32,15 +32,6 @@ PAGE_SIDE, PAGE_STEPS = 64, 1000
 START = np.array([-1.2, 1.0])
 BOUND = 100.0
 TOLERANCE = 1e-4
-
-
-def best_time(fn, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def grid(side: int) -> tuple[np.ndarray, np.ndarray]:
