@@ -62,6 +62,11 @@ class AdaMaxInternals:
     def steps(self) -> int:
         return int(self.t.shape[0])
 
+    @property
+    def real_steps(self) -> int:
+        """The steps that produced a point: all, or those before the failing step (later rows are held copies)."""
+        return self.steps if self.diverged_at < 0 else max(int(self.diverged_at) - 1, 0)
+
 
 def adamax_internals(optimizer: AdaMax, trajectory: Trajectory) -> AdaMaxInternals:
     """The internals of `trajectory`, an unbatched `run(optimizer, …, record_state=True)`.

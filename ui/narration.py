@@ -33,7 +33,7 @@ def header_sentence(label: str | None, internals: AdaMaxInternals | None, lr: fl
             r"Dividing by $u_t$ caps each coordinate's step near $\alpha$ whatever the gradient's scale — "
             r"exactly $\alpha$ on the first step")
     if internals is not None and lr is not None and internals.steps:
-        moved = _moved(internals)
+        moved = internals.real_steps
         text += (f"; the usual step is well below the cap (here {label} moves a median "
                  f"{times_alpha(median_step(internals.step, lr, moved))} per coordinate per step)")
     return text + ". Press **▶ Play** to watch it race the others."
@@ -43,7 +43,7 @@ def inside_explanation(internals: AdaMaxInternals, *, lr: float, beta1: float, b
     """The "What you see" paragraph of Inside AdaMax for this run, its bounds at step t and at its last step."""
     last = int(internals.t[-1]) if internals.steps else 1
     t = int(min(max(t, 1), last))
-    moved = _moved(internals)
+    moved = internals.real_steps
     bound_t, bound_last = (float(adamax_step_bound(lr, beta1, beta2, k)) / lr for k in (t, last))
     adam_t, adam_last = (float(adam_step_bound(lr, beta1, beta2, k)) / lr for k in (t, last))
     adam_limit = float(adam_step_bound(lr, beta1, beta2, ADAM_LIMIT_T)) / lr
@@ -63,12 +63,6 @@ def inside_explanation(internals: AdaMaxInternals, *, lr: float, beta1: float, b
         _spike_sentence(beta2),
     ]
     return "\n\n".join(paragraphs)
-
-
-def _moved(internals: AdaMaxInternals) -> int:
-    """How many steps really moved: all, or those before a divergence (the rest are held copies)."""
-    diverged_at = int(internals.diverged_at)
-    return internals.steps if diverged_at < 0 else max(diverged_at - 1, 0)
 
 
 def _steps_sentence(steps: np.ndarray, fresh: np.ndarray) -> str:
