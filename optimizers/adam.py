@@ -83,11 +83,11 @@ v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
         updates *= 1.0 - self.beta2
         v += updates
         np.sqrt(v, out=updates)  # √v̂ + ε = √v / √(1 − β2^t) + ε, as PyTorch computes it
-        updates /= np.sqrt(bias_correction(self.beta2, t))
+        updates /= self.per_configuration("beta2", lambda beta2: np.sqrt(bias_correction(beta2, t)))
         updates += self.eps
         np.divide(m, updates, out=updates)
         updates *= self.lr
-        updates *= -1.0 / bias_correction(self.beta1, t)
+        updates *= self.per_configuration("beta1", lambda beta1: -1.0 / bias_correction(beta1, t))
         return updates, AdamState(t, m, v)
 
     def latex_numbers(self, grad: Array, before: AdamState, after: AdamState,

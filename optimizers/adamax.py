@@ -138,7 +138,7 @@ class AdaMax(Optimizer):
         else:
             np.divide(m, u, out=updates)
         updates *= self.lr
-        updates *= -1.0 / bias_correction(self.beta1, t)
+        updates *= self.per_configuration("beta1", lambda beta1: -1.0 / bias_correction(beta1, t))
         return updates, AdaMaxState(t, m, u)
 
     def latex_numbers(self, grad: Array, before: AdaMaxState, after: AdaMaxState,

@@ -108,7 +108,7 @@ v_t &= \beta_2^p\, v_{t-1} + (1-\beta_2^p)\, |g_t|^p \\
         norm += self.eps
         np.divide(m, norm, out=updates)
         updates *= self.lr
-        updates *= -1.0 / bias_correction(self.beta1, t)
+        updates *= self.per_configuration("beta1", lambda beta1: -1.0 / bias_correction(beta1, t))
         return updates, AdamLpState(t, m, out.w)
 
     def _stable_norm(self, w: Array, grad: Array, decay: Array | float) -> Array:

@@ -216,10 +216,16 @@ def _points_shape(optimizer: Optimizer, start: Any) -> tuple[Array, tuple[int, .
 
 
 def _initial_params(start: Array, shape: tuple[int, ...]) -> Array:
-    """The start broadcast to `shape` (*B, 2): float64, a fresh copy."""
+    """The start broadcast to `shape` (*B, 2): float64, a fresh C-contiguous copy.
+
+    C order matters: astype keeps a broadcast start's memory order ("K"), which for one start of shape (2,)
+    over a grid puts the x's of every member first and the y's after — and every buffer of the loop, made
+    with empty_like(params), inherited that order while the surface's gradient is C-ordered. Ops mixing the
+    two orders ran ~7× slower (a 64 × 64 sweep step: 380 µs against ~55 µs).
+    """
     if not np.isfinite(start).all():
         raise ValueError("start must be finite")
-    return np.broadcast_to(start, shape).astype(np.float64)
+    return np.array(np.broadcast_to(start, shape), dtype=np.float64, order="C")
 
 
 def _expand_hyperparameters(optimizer: Optimizer, shape: tuple[int, ...]) -> Optimizer:
@@ -227,10 +233,16 @@ def _expand_hyperparameters(optimizer: Optimizer, shape: tuple[int, ...]) -> Opt
 
     Why: NumPy broadcasts (B, 1) against (B, 2) with an inner loop of length 2, several times slower
     than an elementwise op on equal shapes; expanding once keeps every op in the loop on equal shapes.
+    The values as given are kept too (Optimizer.per_configuration): a per-step power such as β2^t is then
+    taken once per configuration — 64 values for a 64 × 64 grid's β2 axis, not 8,192.
     """
-    arrays = {name: np.broadcast_to(value, shape).copy()
-              for name, value in optimizer.hyperparameters().items() if np.ndim(value)}
-    return dataclasses.replace(optimizer, **arrays) if arrays else optimizer
+    compact = {name: value for name, value in optimizer.hyperparameters().items() if np.ndim(value)}
+    if not compact:
+        return optimizer
+    expanded = dataclasses.replace(optimizer, **{name: np.broadcast_to(value, shape).copy()
+                                                 for name, value in compact.items()})
+    object.__setattr__(expanded, "_compact", compact)  # a frozen dataclass: set as its __post_init__ does
+    return expanded
 
 
 def _check_bound(bound: Any) -> float:
