@@ -199,17 +199,14 @@ class Optimizer:
         """function(hyperparameter `name`), for a function that works element by element (e.g. 1 − β^t).
 
         Inside `run` and `sweep` an array hyperparameter is expanded to the points' full shape, but
-        trajectory._expand_hyperparameters keeps the values as given in `_compact`: there the function is
-        evaluated once per configuration and its result spread over the batch (`spread`). np.power costs
-        30–100 ns an element, and a 64 × 64 grid has 64 values of β2 for 8,192 coordinates: β2^t on the full
-        array was a third of a sweep of Adam. Element by element, every member gets bit for bit the value
-        its configuration alone gets.
+        trajectory._expand_hyperparameters keeps the values as given (`Spread`): there the function is
+        evaluated once per configuration and its result spread over the batch. np.power costs 30–100 ns an
+        element, and a 64 × 64 grid has 64 values of β2 for 8,192 coordinates: β2^t on the full array was a
+        third of a sweep of Adam. Element by element, every member gets bit for bit the value its
+        configuration alone gets. The spread result is a read-only view, valid until the next call.
         """
-        value = getattr(self, name)
-        compact = self.__dict__.get("_compact", {}).get(name)
-        if compact is None:
-            return function(value)
-        return spread(function(compact), np.shape(value))
+        spread = self.__dict__.get("_spread", {}).get(name)
+        return function(getattr(self, name)) if spread is None else spread(function)
 
     def hyperparameters(self) -> dict[str, Any]:
         """The hyperparameter values of this instance, by name."""
@@ -268,20 +265,29 @@ def lerp_into(out: Array, previous: Array, new: Array, weight: Any) -> Array:
     return out
 
 
-def spread(values: Any, shape: tuple[int, ...]) -> Array:
-    """`values` broadcast to `shape`, read-only, laid out so that elementwise ops against it run fast.
+class Spread:
+    """An array hyperparameter as given (`compact`, e.g. (1, 64, 1)) and a buffer to spread values of its
+    shape over the batch's shape (e.g. (64, 64, 2)), laid out so that elementwise ops against it run fast.
 
-    The leading axes on which `values` has length 1 stay broadcast (stride 0) and the rest is made contiguous:
-    NumPy then runs its inner loop over that contiguous tail (a (1, 64, 1) β over a (64, 64, 2) batch: rows of
+    The leading axes on which `compact` has length 1 stay broadcast (stride 0) and the rest is a contiguous
+    buffer: NumPy then runs its inner loop over that buffer (a (1, 64, 1) β over a (64, 64, 2) batch: rows of
     128), not over the last axis of length 2, which made ops against a plain broadcast view 7× slower.
     """
-    values = np.asarray(values)
-    values = values.reshape((1,) * (len(shape) - values.ndim) + values.shape)
-    lead = 0
-    while lead < len(shape) and values.shape[lead] == 1:
-        lead += 1
-    tail = np.ascontiguousarray(np.broadcast_to(values[(0,) * lead], shape[lead:]))
-    return np.broadcast_to(tail, shape)
+
+    def __init__(self, compact: Any, shape: tuple[int, ...]) -> None:
+        compact = np.asarray(compact, dtype=np.float64)
+        self.compact = compact.reshape((1,) * (len(shape) - compact.ndim) + compact.shape)
+        lead = 0
+        while lead < len(shape) and self.compact.shape[lead] == 1:
+            lead += 1
+        self.lead = (0,) * lead
+        self.buffer = np.empty(shape[lead:])
+        self.view = np.broadcast_to(self.buffer, shape)
+
+    def __call__(self, function: Callable[[Array], Any]) -> Array:
+        """function(compact), spread over the batch's shape (the same view each call, refilled)."""
+        np.copyto(self.buffer, np.asarray(function(self.compact))[self.lead])
+        return self.view
 
 
 def bias_correction(beta: Any, t: int) -> Array | float:

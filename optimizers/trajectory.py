@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ._heap import keep_heap_warm
-from .base import Array, Optimizer
+from .base import Array, Optimizer, Spread
 from .noise import GradientNoise
 
 MAX_STEPS = 100_000
@@ -241,7 +241,8 @@ def _expand_hyperparameters(optimizer: Optimizer, shape: tuple[int, ...]) -> Opt
         return optimizer
     expanded = dataclasses.replace(optimizer, **{name: np.broadcast_to(value, shape).copy()
                                                  for name, value in compact.items()})
-    object.__setattr__(expanded, "_compact", compact)  # a frozen dataclass: set as its __post_init__ does
+    # a frozen dataclass: set as its __post_init__ sets values
+    object.__setattr__(expanded, "_spread", {name: Spread(value, shape) for name, value in compact.items()})
     return expanded
 
 
