@@ -1,6 +1,8 @@
 """Benchmarks of the explorer page: payload, figure build time, interaction latency and first view.
 
     python bench/bench_app.py            (needs Debian's chromium and the playwright package)
+    python bench/bench_app.py --only sweep       (one interaction pass: race, inside or sweep; no payload,
+                                                  no first view)
 
 Prints:
 - payload: the chart's figure JSON for 8 runs × 5,000 steps (budget ≤ 1 MB) and its build time (≤ 100 ms);
@@ -78,7 +80,11 @@ CHART_CHANGED = ("before => { const gd = document.querySelector('.js-plotly-plot
                  " return gd && gd.data && gd.data.map(t => t.name).join('|') !== before; }")
 
 
-def browser_measures() -> None:
+PASSES = {"race": ("app", "", "the race", 1.25), "inside": ("inside", "&section=inside", "Inside AdaMax", 1.25),
+          "sweep": ("sweep", "&section=sweep", "Sweeps (two 64² maps redrawn)", 1.5)}
+
+
+def browser_measures(only: str | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path, free_port, start_server, wait_for_app
@@ -96,7 +102,7 @@ def browser_measures() -> None:
             urls = {"app": f"http://127.0.0.1:{servers['app'][0]}{APP_LINK}",
                     "reference": f"http://127.0.0.1:{servers['reference'][0]}/"}
             first_view = {name: [] for name in urls}
-            for _ in range(7):  # interleaved, so both pages see the same machine
+            for _ in range(0 if only else 7):  # interleaved, so both pages see the same machine
                 for name, address in urls.items():
                     context = browser.new_context(viewport={"width": 1600, "height": 1000})
                     page = context.new_page()
@@ -111,8 +117,8 @@ def browser_measures() -> None:
             # Two pages open side by side, their slider changes alternating so both see the same machine;
             # one pass for the race, one for the Inside AdaMax section, each against the reference page.
             latency = {}
-            for name, address in (("app", urls["app"]), ("inside", urls["app"] + "&section=inside"),
-                                  ("sweep", urls["app"] + "&section=sweep")):
+            passes = [PASSES[only]] if only else list(PASSES.values())
+            for name, address in ((name, urls["app"] + query) for name, query, _, _ in passes):
                 app_page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 app_page.goto(address)
                 wait_for_app(app_page)
@@ -138,17 +144,24 @@ def browser_measures() -> None:
         for process in processes:
             process.terminate()
 
-    for name, title, budget in (("app", "the race", 1.25), ("inside", "Inside AdaMax", 1.25),
-                                ("sweep", "Sweeps (two 64² maps redrawn)", 1.5)):
+    for name, _, title, budget in passes:
         app, reference = statistics.median(latency[name]), statistics.median(latency[f"reference ({name})"])
         print(f"Interaction (slider → updated chart), {title}, median of {REPEATS}: {app * 1e3:.0f} ms, "
               f"reference {reference * 1e3:.0f} ms → {app / reference:.2f}× (budget ≤ {budget}×)")
+    if only:
+        return
     app, reference = (statistics.median(first_view[k]) for k in ("app", "reference"))
     print(f"First view (navigation → drawn chart), median of 7: app {app * 1e3:.0f} ms, "
           f"reference {reference * 1e3:.0f} ms → {app / reference:.2f}× (budget ≤ 1.5×)")
 
 
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=list(PASSES), help="measure only this interaction pass")
+    arguments = parser.parse_args()
     np.seterr(all="ignore")
-    payload()
-    browser_measures()
+    if not arguments.only:
+        payload()
+    browser_measures(arguments.only)

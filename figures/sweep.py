@@ -198,7 +198,10 @@ def _click_traces(result: SweepResult, values: np.ndarray, xs: np.ndarray, ys: n
         traces.append({
             "type": "scatter", "mode": "markers", "x": typed(xs[gi]), "y": typed(ys[gj]),
             "customdata": typed(custom), "name": f"click: {outcome}", "showlegend": False,
-            "marker": {"size": size, "opacity": 0.0, "color": "#000", "symbol": "square"},
+            # maxdisplayed 1: plotly.js draws one (invisible) marker, not 4,096 SVG paths — restyling those was
+            # most of the browser's work on a rerun. Hover and click-to-select read the points' data, not the
+            # drawn markers (plotly.js scatter hoverPoints / selectPoints), so every cell still answers.
+            "marker": {"size": size, "opacity": 0.0, "color": "#000", "symbol": "square", "maxdisplayed": 1},
             "hovertemplate": (f"{x_axis.name} = %{{customdata[0]:.4g}}<br>{y_axis.name} = %{{customdata[1]:.6g}}<br>"
                               f"<b>{OUTCOME_WORDS[outcome]}</b><br>{metric_title} = %{{customdata[2]:.3g}}<br>"
                               "click to add to the race<extra></extra>"),
