@@ -227,8 +227,11 @@ def _sensitivity(state: AppState, results: list[RunResult]) -> None:
     metric = "steps" if state.sweep.metric == "steps" else "gap"
     surface = surface_of(state)
     curves, log, title = [], True, METRICS[metric]
-    for index, (spec, label) in enumerate(zip(state.runs, labels_for(state.runs), strict=True)):
-        result = lr_curve(state.surface, state.surface_params, state.start, state.steps, without(spec, "lr"),
+    # A curve is its run over every lr: named by the run's other settings ("AdaMax", "SGD(momentum=0.9)"), so
+    # moving a run's own lr leaves this figure as it was (and the browser does not redraw it).
+    specs = [without(spec, "lr") for spec in state.runs]
+    for index, (spec, label) in enumerate(zip(specs, labels_for(tuple(specs)), strict=True)):
+        result = lr_curve(state.surface, state.surface_params, state.start, state.steps, spec,
                           current_tolerance(), state.noise)
         values, log, title = cell_metric(result, metric, surface.minima)
         curves.append({"label": label, "color": run_color(index), "lr": SENSITIVITY_LRS, "value": values,
@@ -260,16 +263,17 @@ def _basins(state: AppState) -> None:
         st.info("Add a run to the race to see its basins.", icon=":material/info:")
         return
     firsts = list(dict.fromkeys(spec.optimizer for spec in state.runs))
-    default = [labels[[spec.optimizer for spec in state.runs].index(key)] for key in firsts][:MAX_BASIN_MAPS]
-    chosen = st.multiselect("Runs", labels, default=default, key="sweep_basin_runs",
-                            max_selections=MAX_BASIN_MAPS)
+    default = [[spec.optimizer for spec in state.runs].index(key) for key in firsts][:MAX_BASIN_MAPS]
+    # Runs by their place in the race, not their label: a run whose lr moves keeps its basin map.
+    chosen = st.multiselect("Runs", range(len(labels)), default=default, key="sweep_basin_runs",
+                            format_func=labels.__getitem__, max_selections=MAX_BASIN_MAPS)
     surface = surface_of(state)
     st.caption(f"Each pixel is a start on a {BASIN_SIDE}×{BASIN_SIDE} grid over the domain, run for {state.steps:,} "
                "steps with the run's settings: a hue per minimum it ended in (lighter: it got within tolerance "
                "in fewer steps), grey where it stalled elsewhere, beige where it is still on its way.")
     columns = st.columns(max(len(chosen), 1))
-    for column, label in zip(columns, chosen, strict=False):
-        index = labels.index(label)
+    for column, index in zip(columns, chosen, strict=False):
+        label = labels[index]
         result, xs, ys = basin_cells(state.surface, state.surface_params, state.steps, state.runs[index],
                                      current_tolerance(), state.noise)
         figure = basin_figure(result, xs, ys, minima=surface.minima, domain=surface.domain, title=label,
