@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import tracemalloc
 from dataclasses import fields
 
@@ -75,6 +76,40 @@ def test_every_optimizer_cells_equal_single_runs(optimizer_class, values):
         lambda i: optimizer_class(**{first: a[i[0]], second: b[i[1]]}), (len(a), len(b)), SURFACES["beale"],
         np.array([1.0, 1.5]), 150, bound=50.0,
         batched_optimizer=optimizer_class(**{first: a[:, None, None], second: b[None, :, None]}))
+
+
+@pytest.mark.parametrize("optimizer_class", [Adam, AdaMax, AdamLp])
+def test_bias_corrections_taken_per_configuration_equal_single_runs(optimizer_class):
+    """β1 on the first axis and β2 on the second: 1 − β^t is taken once per configuration and spread over the
+    batch in both layouts (optimizers.base.Spread), and every cell still equals its run alone bit for bit."""
+    beta1, beta2 = np.array([0.0, 0.5, 0.9, 0.99]), np.array([0.5, 0.99, 0.9999])
+    assert_cells_equal_runs(
+        lambda i: optimizer_class(lr=0.05, beta1=beta1[i[0]], beta2=beta2[i[1]]), (4, 3), SURFACES["rosenbrock"],
+        np.array([-1.2, 1.0]), 300, bound=20.0,
+        batched_optimizer=optimizer_class(lr=0.05, beta1=beta1[:, None, None], beta2=beta2[None, :, None]))
+
+
+@pytest.mark.parametrize("block", [1, 5, 32, 1000])
+def test_the_loss_block_does_not_change_the_metrics(block, monkeypatch):
+    """Losses are folded into best and reached_at every LOSS_BLOCK steps: any block length gives the same result,
+    including cells that first reach f* on a block's first or last step."""
+    sweep_module = importlib.import_module("optimizers.sweep")  # `optimizers.sweep` is also the function
+    lr = np.logspace(-3, 0, 40)[:, None]
+    expected = sweep(AdaMax(lr=lr, beta2=0.99), SURFACES["booth"], [-8.0, 8.0], 301, bound=100.0)
+    monkeypatch.setattr(sweep_module, "LOSS_BLOCK", block)
+    result = sweep(AdaMax(lr=lr, beta2=0.99), SURFACES["booth"], [-8.0, 8.0], 301, bound=100.0)
+    assert (expected.reached_at > 0).sum() > 10  # many cells reach, at many different steps
+    for field in fields(expected.metrics):
+        np.testing.assert_array_equal(getattr(result.metrics, field.name), getattr(expected.metrics, field.name))
+
+
+def test_batch_buffers_are_c_ordered():
+    """One start broadcast over a grid: astype would keep the broadcast's memory order, putting every x before
+    every y, and each step mixing that order with the surface's C-ordered gradient ran ~7× slower."""
+    from optimizers.trajectory import _initial_params
+
+    params = _initial_params(np.array([-1.2, 1.0]), (64, 64, 2))
+    assert params.flags.c_contiguous and params.strides == (1024, 16, 8)
 
 
 @pytest.mark.parametrize("eps_mode", ["pytorch", "keras", "paper"])

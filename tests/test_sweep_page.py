@@ -199,3 +199,29 @@ def test_every_metric_opens_on_surfaces_without_f_star_or_with_f_star_not_zero(s
     assert not app.exception
     charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
     assert len(charts) >= 4 and all(non_finite_paths(chart) == [] for chart in charts)
+
+
+def test_moving_a_runs_lr_keeps_its_basin_map_and_leaves_the_lr_curves_as_they_were():
+    """The lr curves sweep lr, so they are named by the runs' other settings and do not change when a run's own lr
+    moves (the browser then has nothing to redraw); the moved run keeps its basin map, under its new label."""
+    app = AppTest.from_file(APP, default_timeout=120)
+    link = {"surface": "booth", "start": "-8,8", "steps": "60", "section": "sweep", "sweep": "adamax(cells=16,vs=none)",
+            "run": ["adamax(lr=0.1)", "sgd(lr=0.01,momentum=0.9)"]}
+    for key, value in link.items():
+        app.query_params[key] = value
+    app.run()
+
+    def figures():
+        charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+        curves = next(c for c in charts if "yaxis2" in c["layout"])  # the lr curves' ✖ row
+        basins = [c["layout"]["title"]["text"] for c in charts if c["layout"].get("uirevision") == "basins"]
+        return curves, basins
+
+    curves, basins = figures()
+    assert [t["name"] for t in curves["data"] if t.get("mode") == "lines"] == ["AdaMax", "SGD(momentum=0.9)"]
+    assert basins == ["AdaMax(lr=0.1)", "SGD(lr=0.01, momentum=0.9)"]
+    app.select_slider(key="run0_lr").set_value(0.2).run()
+    assert not app.exception
+    moved_curves, moved_basins = figures()
+    assert moved_curves == curves
+    assert moved_basins == ["AdaMax(lr=0.2)", "SGD(lr=0.01, momentum=0.9)"]

@@ -1,18 +1,21 @@
-"""The Sweeps section in a real browser: a click on a map's cell adds that configuration to the race."""
+"""The Sweeps section in a real browser: a click on a map's cell adds that configuration to the race; the CSV."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
 
-from optimizers import AdaMax
+from optimizers import AdaMax, sweep
 from optimizers.sweep import hyperparameter_axis, natural_coordinate
+from surfaces import SURFACES
 from tests.e2e.conftest import wait_for_app
 from ui import url
-from ui.sections.sweep import cell_spec
-from ui.state import AppState, RunSpec
+from ui.compute import divergence_bound
+from ui.sections.sweep import cell_spec, map_axes, sweep_frame
+from ui.state import AppState, RunSpec, SweepSpec
 
 pytestmark = pytest.mark.e2e
 
@@ -42,3 +45,18 @@ def test_clicking_a_map_cell_adds_its_configuration_to_the_race(page, app_url):
     assert parse_qs(urlparse(page.url).query)["run"] == ["adamax(lr=0.2)", expected]
     assert page.get_by_text("to the race.").count() >= 1  # the confirmation
     assert np.isclose(dict(added.params)["lr"], lr[i])
+
+
+def test_the_csv_download_is_the_maps_sweep(page, app_url):
+    """The CSV is written only when the button is clicked (deferred): what arrives is the map's sweep, cell by cell."""
+    page.goto(app_url + LINK)
+    wait_for_app(page)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Download this map as CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    x_axis, y_axis = map_axes("adamax", SweepSpec(resolution=16))
+    booth = SURFACES["booth"]
+    result = sweep(AdaMax(lr=x_axis.values[:, None, None], beta2=y_axis.values[None, :, None]), booth,
+                   np.array([-8.0, 8.0]), 100, bound=divergence_bound(booth))
+    assert text == sweep_frame(result, x_axis, y_axis).to_csv(index=False)
+    assert download.value.suggested_filename == "sweep_booth_adamax_lr_beta2.csv"

@@ -234,8 +234,8 @@ def _sensitivity(state: AppState, results: list[RunResult]) -> None:
         result = lr_curve(state.surface, state.surface_params, state.start, state.steps, spec,
                           current_tolerance(), state.noise)
         values, log, title = cell_metric(result, metric, surface.minima)
-        curves.append({"label": label, "color": run_color(index), "lr": SENSITIVITY_LRS, "value": values,
-                       "diverged": result.outcome_names == "diverged"})
+        curves.append({"label": label.replace("()", ""), "color": run_color(index), "lr": SENSITIVITY_LRS,
+                       "value": values, "diverged": result.outcome_names == "diverged"})
     st.caption(f"{title} against the learning rate over five decades, one curve per run of the race with its "
                "other settings kept; ✖ marks a learning rate at which the run blew up. A flat, wide valley is a "
                "robust optimizer.")
