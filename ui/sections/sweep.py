@@ -267,6 +267,7 @@ def _basins(state: AppState) -> None:
     # Runs by their place in the race, not their label: a run whose lr moves keeps its basin map.
     chosen = st.multiselect("Runs", range(len(labels)), default=default, key="sweep_basin_runs",
                             format_func=labels.__getitem__, max_selections=MAX_BASIN_MAPS)
+    chosen = [index for index in chosen if index < len(labels)]  # a run removed since it was chosen
     surface = surface_of(state)
     st.caption(f"Each pixel is a start on a {BASIN_SIDE}×{BASIN_SIDE} grid over the domain, run for {state.steps:,} "
                "steps with the run's settings: a hue per minimum it ended in (lighter: it got within tolerance "
