@@ -1,15 +1,17 @@
 """Benchmarks of the explorer page: payload, figure build time, interaction latency and first view.
 
     python bench/bench_app.py            (needs Debian's chromium and the playwright package)
-    python bench/bench_app.py --only sweep       (one interaction pass: race, inside or sweep; no payload,
-                                                  no first view)
+    python bench/bench_app.py --only sweep       (one interaction pass: race, inside, sweep or sweep-beta1;
+                                                  no payload, no first view)
 
 Prints:
 - payload: the chart's figure JSON for 8 runs × 5,000 steps (budget ≤ 1 MB) and its build time (≤ 100 ms);
 - interaction: from a slider change to the updated chart, in Chromium, median of repeated changes, for the
   app (3 runs × 500 steps, a learning-rate slider) and for the minimal reference page (bench/reference_app.py,
   measured in the same run), in the race, Inside AdaMax and the Sweeps section (whose maps take run 1's other
-  settings, so its slider redraws them); budget: app ≤ 1.25 × reference (sweeps ≤ 1.5×);
+  settings, so its slider redraws them); budget: app ≤ 1.25 × reference (sweeps ≤ 1.5×). The sweep pass moves
+  run 1's lr, an axis of the maps: the cells are cached and only the race's mark moves; `--only sweep-beta1`
+  moves its β1 to a new value each time, so the AdaMax map's cells are computed afresh;
 - first view: from navigation to a drawn chart, median over fresh browser contexts, for the default page
   and the reference page; budget: app ≤ 1.5 × reference.
 """
@@ -64,11 +66,12 @@ def payload() -> None:
           f"built and serialised in {min(times) * 1e3:.1f} ms")
 
 
-def _change_and_time(page, slider, step: int) -> float:
-    """Press ArrowRight (even steps) or ArrowLeft on `slider`; seconds until the chart's traces change."""
+def _change_and_time(page, slider, step: int, *, onwards: bool = False) -> float:
+    """Press ArrowRight (even steps, or every step when `onwards`) or ArrowLeft on `slider`; seconds until the
+    chart's traces change."""
     before = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name).join('|')")
     started = time.perf_counter()
-    slider.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+    slider.press("ArrowRight" if step % 2 == 0 or onwards else "ArrowLeft")
     page.wait_for_function(CHART_CHANGED, arg=before, polling="raf", timeout=30_000)
     elapsed = time.perf_counter() - started
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', state="attached")
@@ -81,7 +84,11 @@ CHART_CHANGED = ("before => { const gd = document.querySelector('.js-plotly-plot
 
 
 PASSES = {"race": ("app", "", "the race", 1.25), "inside": ("inside", "&section=inside", "Inside AdaMax", 1.25),
-          "sweep": ("sweep", "&section=sweep", "Sweeps (two 64² maps redrawn)", 1.5)}
+          "sweep": ("sweep", "&section=sweep", "Sweeps (two 64² maps redrawn)", 1.5),
+          # run 1's β1 (its second slider) moved to a new value each time: the AdaMax map's 4,096 cells recomputed
+          "sweep-beta1": ("sweep-beta1", "&section=sweep", "Sweeps, β1 → AdaMax map recomputed", 1.5)}
+DEFAULT_PASSES = ("race", "inside", "sweep")
+BETA1_NEW_VALUES = 7  # β1 = 0.9 has seven slider values to its right: each one a map not yet in the cache
 
 
 def browser_measures(only: str | None = None) -> None:
@@ -117,25 +124,26 @@ def browser_measures(only: str | None = None) -> None:
             # Two pages open side by side, their slider changes alternating so both see the same machine;
             # one pass for the race, one for the Inside AdaMax section, each against the reference page.
             latency = {}
-            passes = [PASSES[only]] if only else list(PASSES.values())
+            passes = [PASSES[key] for key in ((only,) if only else DEFAULT_PASSES)]
             for name, address in ((name, urls["app"] + query) for name, query, _, _ in passes):
                 app_page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 app_page.goto(address)
                 wait_for_app(app_page)
                 run_panel = app_page.locator('[data-testid="stExpander"]').filter(has_text="Run 1").first
                 run_panel.locator("summary").click()
-                app_slider = run_panel.get_by_role("slider").first
+                onwards = name == "sweep-beta1"
+                app_slider = run_panel.get_by_role("slider").nth(1 if onwards else 0)
                 reference_page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 reference_page.goto(urls["reference"])
                 wait_for_app(reference_page)
                 reference_slider = reference_page.get_by_role("slider").first
                 times = {name: [], f"reference ({name})": []}
-                for step in range(REPEATS):
+                for step in range(BETA1_NEW_VALUES if onwards else REPEATS):
                     for key, page, slider in ((name, app_page, app_slider),
                                               (f"reference ({name})", reference_page, reference_slider)):
                         page.bring_to_front()
                         slider.focus()
-                        times[key].append(_change_and_time(page, slider, step))
+                        times[key].append(_change_and_time(page, slider, step, onwards=onwards and page is app_page))
                 latency.update(times)
                 app_page.close()
                 reference_page.close()
@@ -146,7 +154,7 @@ def browser_measures(only: str | None = None) -> None:
 
     for name, _, title, budget in passes:
         app, reference = statistics.median(latency[name]), statistics.median(latency[f"reference ({name})"])
-        print(f"Interaction (slider → updated chart), {title}, median of {REPEATS}: {app * 1e3:.0f} ms, "
+        print(f"Interaction (slider → updated chart), {title}, median of {len(latency[name])}: {app * 1e3:.0f} ms, "
               f"reference {reference * 1e3:.0f} ms → {app / reference:.2f}× (budget ≤ {budget}×)")
     if only:
         return
