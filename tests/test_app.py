@@ -26,6 +26,14 @@ def open_app(link: dict[str, str | list[str]] | None = None) -> AppTest:
     return app.run()
 
 
+def open_panels(app: AppTest, *keys: str) -> AppTest:
+    """Open lazy expanders (a run's panel "run0_panel", "teach_panel", "handout_panel"), as a click on their titles
+    does: their contents are drawn only while open."""
+    for key in keys:
+        app.session_state[key] = True
+    return app.run()
+
+
 def query(app: AppTest) -> dict[str, list[str]]:
     """The page's URL query, each key's values as a list."""
     return {key: value if isinstance(value, list) else [value] for key, value in app.query_params.items()}
@@ -159,7 +167,8 @@ def test_changing_steps_and_adding_a_run_updates_chart_and_link():
 def test_changing_a_learning_rate_reruns_only_that_run():
     app = open_app({"surface": "beale", "run": ["adamax(lr=0.05)", "adam(lr=0.05)"], "steps": "100"})
     first = chart(app)
-    app.select_slider(key="run0_lr").set_value(0.2).run()
+    assert "run0_lr" not in [slider.key for slider in app.select_slider]  # its panel is closed: not drawn
+    open_panels(app, "run0_panel").select_slider(key="run0_lr").set_value(0.2).run()
     second = chart(app)
     assert query(app)["run"][0] == "adamax(lr=0.2)"
     path = [t for t in second["data"] if t.get("showlegend") and t.get("mode") == "lines"]
