@@ -119,6 +119,7 @@ def browser_measures() -> None:
                 run_panel = app_page.locator('[data-testid="stExpander"]').filter(has_text="Run 1").first
                 run_panel.locator("summary").click()
                 app_slider = run_panel.get_by_role("slider").first
+                app_slider.wait_for(timeout=60_000)  # a run's panel draws its widgets once opened (lazy)
                 reference_page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 reference_page.goto(urls["reference"])
                 wait_for_app(reference_page)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from optimizers import OPTIMIZERS
 from surfaces import SURFACES, make_surface
-from tests.figure_checks import decode, non_finite_paths
+from tests.figure_checks import non_finite_paths, values
 from ui import url
 from ui.page import formula_latex
 from ui.presets import preset_for
@@ -174,8 +174,8 @@ def test_changing_a_learning_rate_reruns_only_that_run():
     path = [t for t in second["data"] if t.get("showlegend") and t.get("mode") == "lines"]
     old = [t for t in first["data"] if t.get("showlegend") and t.get("mode") == "lines"]
     assert path[0]["name"] == "AdaMax(lr=0.2)"
-    assert (decode(path[0]["x"]) != decode(old[0]["x"])).any()
-    assert (decode(path[1]["x"]) == decode(old[1]["x"])).all()
+    assert (values(path[0]["x"]) != values(old[0]["x"])).any()
+    assert (values(path[1]["x"]) == values(old[1]["x"])).all()
 
 
 def test_switching_surface_opens_its_preset():
