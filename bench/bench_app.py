@@ -133,6 +133,7 @@ def browser_measures(only: str | None = None) -> None:
                 run_panel.locator("summary").click()
                 onwards = name == "sweep-beta1"
                 app_slider = run_panel.get_by_role("slider").nth(1 if onwards else 0)
+                app_slider.wait_for(timeout=60_000)  # a run's panel draws its widgets once opened (lazy)
                 reference_page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 reference_page.goto(urls["reference"])
                 wait_for_app(reference_page)

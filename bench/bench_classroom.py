@@ -42,6 +42,7 @@ from tests.e2e.conftest import free_port  # noqa: E402
 LINK = ("surface=rosenbrock&start=-1.2,1&steps=500&run=adamax(lr%3D0.1)&run=adam(lr%3D0.05)"
         "&run=sgd(lr%3D0.001,momentum%3D0.9)")
 SLIDER = "run0_lr"
+PANEL = "run0_panel"
 
 
 def rss_bytes(pids: list[int]) -> int:
@@ -88,6 +89,7 @@ async def student(base: str, number: int, scenario: str, moves: int, think: floa
             record["errors"].append(f"open: {opened.error or 'no chart'}")
             return record
         record["first"] = opened.to_chart
+        await session.set_bool(PANEL, True)  # open run 1's panel, whose widgets are drawn only while it is open
         options = session.select_slider_options(SLIDER)
         here = options.index("0.1")
         for move in range(moves):

@@ -70,6 +70,12 @@ class StreamlitSession:
         state.string_array_value.data[:] = [option]
         return await self.rerun([state])
 
+    async def set_bool(self, key: str, value: bool) -> Rerun:
+        """Set a boolean widget, e.g. open an expander that tracks its state (key=...): a click on its title."""
+        state = WidgetState(id=self.widget_id(key))
+        state.bool_value = value
+        return await self.rerun([state])
+
     async def rerun(self, states: list[WidgetState]) -> Rerun:
         message = BackMsg()
         client = message.rerun_script
@@ -99,6 +105,10 @@ class StreamlitSession:
                     if which == "plotly_chart" and result.to_chart is None:
                         result.to_chart = time.perf_counter() - started
                     continue
+                if kind == "delta" and forward.delta.WhichOneof("type") == "add_block":
+                    block = forward.delta.add_block
+                    if block.WhichOneof("type") == "expandable" and block.expandable.id:  # a lazy expander
+                        self.widgets[block.expandable.id] = block.expandable
                 if kind == "new_session":
                     self.page_script_hash = forward.new_session.page_script_hash
                 elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":

@@ -23,6 +23,11 @@ def decode(value: Any) -> Any:
     return value
 
 
+def values(value: Any) -> np.ndarray:
+    """A trace's array as NumPy, whether a typed-array spec (figures/) or plain lists (the page: ui/figure.py)."""
+    return np.asarray(decode(value))
+
+
 def non_finite_paths(node: Any, path: str = "") -> list[str]:
     """Where in a figure (dict or parsed JSON) a NaN or ±inf appears, typed arrays included."""
     found: list[str] = []

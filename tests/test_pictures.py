@@ -14,7 +14,7 @@ from figures import ExplorerRun, explorer_figure, run_color
 from figures.explorer import GROWN_POINTS
 from optimizers import SGD, Adam, AdaMax, run
 from surfaces import SURFACES
-from tests.figure_checks import decode
+from tests.figure_checks import values
 from ui.controls import new_run_spec
 from ui.presets import preset_for
 
@@ -111,7 +111,7 @@ def test_add_a_run_on_the_default_page_draws_a_new_path_with_its_own_label():
     paths = [t for t in figure["data"] if t.get("showlegend") and t.get("mode") == "lines"]
     assert len(paths) == 5 and len({t["name"] for t in paths}) == 5
     assert not any("#" in t["name"] for t in paths)  # not a copy labelled "… #2"
-    first, added = (np.c_[decode(t["x"]), decode(t["y"])] for t in (paths[0], paths[-1]))
+    first, added = (np.c_[values(t["x"]), values(t["y"])] for t in (paths[0], paths[-1]))
     assert first.shape != added.shape or np.abs(first - added).max() > 0.05
 
 
@@ -130,12 +130,12 @@ def test_3d_view_uses_the_legend_colours_draws_minima_and_keeps_paths_above_the_
     assert minimum["type"] == "scatter3d" and minimum["x"] == [1.0] and minimum["y"] == [1.0]
     # Every path point lies above the drawn mesh (a linear interpolation between grid nodes, bounded by
     # the largest of the four nodes around it): no stretch of a path dips under Rosenbrock's curved wall.
-    size = int(np.sqrt(len(decode(surface_trace["x"]))))
-    xs, ys = decode(surface_trace["x"])[:size], decode(surface_trace["y"])[::size]
-    zs = decode(surface_trace["z"]).reshape(size, size)
+    size = int(np.sqrt(len(values(surface_trace["x"]))))
+    xs, ys = values(surface_trace["x"])[:size], values(surface_trace["y"])[::size]
+    zs = values(surface_trace["z"]).reshape(size, size)
     for run_ in runs:
         path = next(t for t in data if t.get("name") == run_.label and t.get("showlegend"))
-        px, py, pz = (decode(path[k]).astype(float) for k in ("x", "y", "z"))
+        px, py, pz = (values(path[k]).astype(float) for k in ("x", "y", "z"))
         i = np.clip(np.searchsorted(xs, px) - 1, 0, len(xs) - 2)
         j = np.clip(np.searchsorted(ys, py) - 1, 0, len(ys) - 2)
         mesh = np.max([zs[j, i], zs[j, i + 1], zs[j + 1, i], zs[j + 1, i + 1]], axis=0)

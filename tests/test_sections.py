@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from optimizers import AdaMax, adamax_step_bound, run
 from optimizers.explain import adamax_internals
 from surfaces import SURFACES
-from tests.figure_checks import decode, non_finite_paths
+from tests.figure_checks import non_finite_paths, values
 from ui.inside import step_table_csv
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -61,10 +61,10 @@ def test_internals_shown_equal_the_core_state(inside, core):
     for name, expected in (("m̂ (x)", m[:, 0] / (1 - 0.9**t)), ("m̂ (y)", m[:, 1] / (1 - 0.9**t)),
                            ("AdaMax u (x)", u[:, 0]), ("AdaMax u (y)", u[:, 1])):
         shown = trace(figure, name)
-        steps = decode(shown["x"])
-        np.testing.assert_allclose(decode(shown["y"]), expected[steps - 1], rtol=1e-12)
-    steps = decode(trace(figure, "Δθ (x)")["x"])
-    np.testing.assert_allclose(decode(trace(figure, "Δθ (x)")["y"]), np.diff(trajectory.points[:, 0])[steps - 1],
+        steps = values(shown["x"])
+        np.testing.assert_allclose(values(shown["y"]), expected[steps - 1], rtol=1e-12)
+    steps = values(trace(figure, "Δθ (x)")["x"])
+    np.testing.assert_allclose(values(trace(figure, "Δθ (x)")["y"]), np.diff(trajectory.points[:, 0])[steps - 1],
                                rtol=1e-12, atol=1e-15)
 
 

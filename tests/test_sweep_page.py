@@ -27,7 +27,7 @@ from figures.sweep import (
 from optimizers import OPTIMIZERS, AdaMax, sweep
 from optimizers.sweep import hyperparameter_axis
 from surfaces import SURFACES
-from tests.figure_checks import decode, non_finite_paths
+from tests.figure_checks import non_finite_paths, values
 from ui import url
 from ui.sections.sweep import cell_spec, sweep_frame
 from ui.state import AppState, RunSpec, SweepSpec
@@ -56,7 +56,7 @@ def test_map_colours_are_the_cells_metric_and_painted_outcomes(small_map):
                               title="AdaMax", marks=[MapMark("AdaMax(lr=0.1)", "#D55E00", 0.1, 0.999)])
     go.Figure(figure)  # plotly.py accepts every property
     assert non_finite_paths(figure) == []
-    metric, overlay = decode(figure["data"][0]["z"]).T, decode(figure["data"][1]["z"]).T
+    metric, overlay = values(figure["data"][0]["z"]).T, values(figure["data"][1]["z"]).T
     names = result.outcome_names
     painted = {name: index for index, (name, _, _) in enumerate(OVERLAYS[:3])}
     for name in set(names.ravel()):
@@ -77,7 +77,7 @@ def test_every_click_point_is_its_cell_with_its_settings(small_map):
     seen = set()
     for offset, (outcome, _, _) in enumerate(groups):
         trace = figure["data"][CLICK_TRACE + offset]
-        custom = decode(trace["customdata"])
+        custom = values(trace["customdata"])
         assert outcome in trace["hovertemplate"] or outcome == "stalled" or outcome == "diverged"
         for point in range(len(custom)):
             i, j = click_cell(result, CLICK_TRACE + offset, point)
@@ -161,12 +161,12 @@ def test_the_section_shows_the_cores_sweep():
     beta2 = hyperparameter_axis(SPECS["beta2"], 16)
     core = sweep(AdaMax(lr=lr[:, None, None], beta2=beta2[None, :, None]), SURFACES["rosenbrock"],
                  np.array([-1.2, 1.0]), 150, bound=150.0)
-    overlay = decode(first["data"][1]["z"]).T
+    overlay = values(first["data"][1]["z"]).T
     painted = {name: index for index, (name, _, _) in enumerate(OVERLAYS[:3])}
     expected = np.array([painted.get(name, len(OVERLAYS)) for name in core.outcome_names.ravel()]).reshape(16, 16)
     np.testing.assert_array_equal(overlay, expected)
     coloured = overlay == len(OVERLAYS)
-    np.testing.assert_allclose(decode(first["data"][0]["z"]).T[coloured],
+    np.testing.assert_allclose(values(first["data"][0]["z"]).T[coloured],
                                np.log10(np.maximum(core.final_loss, 1e-16))[coloured], rtol=1e-6)
     assert any(t.get("name") == "AdaMax(lr=0.1)" for t in first["data"])  # the race's run is marked
     assert app.query_params["sweep"] in ("adamax(vs=sgd,cells=16)", ["adamax(vs=sgd,cells=16)"])  # mirrored in the link

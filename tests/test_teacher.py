@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from tests.test_app import open_app, query
+from tests.test_app import open_app, open_panels, query
 from ui import teacher
 
 
@@ -36,7 +36,7 @@ def test_no_teacher_parameters_offer_every_section_and_the_teacher_panel():
 
 
 def test_lock_shows_those_controls_disabled_and_the_others_not():
-    app = open_app({"lock": "steps,start"})
+    app = open_panels(open_app({"lock": "steps,start"}), "run0_panel")
     assert not app.exception
     assert widget(app, "select_slider", "steps").disabled
     assert widget(app, "number_input", "start_x").disabled and widget(app, "number_input", "start_y").disabled
@@ -47,7 +47,7 @@ def test_lock_shows_those_controls_disabled_and_the_others_not():
 
 
 def test_locked_runs_cannot_be_added_removed_or_changed():
-    app = open_app({"lock": "runs"})
+    app = open_panels(open_app({"lock": "runs"}), "run0_panel")
     assert widget(app, "selectbox", "run0_optimizer").disabled
     assert widget(app, "button", "add_run").disabled and widget(app, "button", "remove_0").disabled
     assert widget(app, "button", "reset_preset").disabled
@@ -88,15 +88,15 @@ def test_reading_never_raises_on_odd_values():
 
 
 def test_the_teachers_choices_round_trip_through_the_link():
-    app = open_app()
+    app = open_panels(open_app(), "teach_panel")
     widget(app, "multiselect", "teach_sections").set_value(["race", "inside"])
     widget(app, "multiselect", "teach_lock").set_value(["steps", "runs"])
     app = app.run()
     link = app.code[-1].value
     assert link.startswith("?") and "sections=race,inside" in link and "lock=steps,runs" in link
     assert "sections" not in query(app)  # the teacher's own page stays unlocked
-    student = open_app({key: values if len(values) > 1 else values[0]
-                        for key, values in parse_qs(link[1:]).items()})
+    student = open_panels(open_app({key: values if len(values) > 1 else values[0]
+                                    for key, values in parse_qs(link[1:]).items()}), "run0_panel")
     assert not student.exception and notices(student) == ""
     assert section_options(student) == ["The race", "Inside AdaMax"]
     assert widget(student, "select_slider", "steps").disabled
@@ -107,7 +107,7 @@ def test_the_teachers_choices_round_trip_through_the_link():
 
 
 def test_the_link_opens_on_an_offered_section():
-    app = open_app({"section": "sweep"})
+    app = open_panels(open_app({"section": "sweep"}), "teach_panel")
     widget(app, "multiselect", "teach_sections").set_value(["inside", "lp"])
     widget(app, "checkbox", "teach_hide").check()
     link = app.run().code[-1].value

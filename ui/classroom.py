@@ -192,13 +192,21 @@ def draw_lesson(results, surface) -> None:
 
 
 def draw_lesson_menu() -> None:
-    """In the sidebar: every shipped lesson, one click to start it."""
-    with st.sidebar.expander("Lessons", icon=":material/school:", expanded=False, key="lesson_menu"):
-        for name in lesson_names():
-            try:
-                lesson = load_lesson(name)
-            except LessonError as error:
-                st.caption(str(error))
-                continue
-            st.button(lesson.title, key=f"lesson_open_{name}", help=lesson.summary, width="stretch",
-                      on_click=go_to, args=(name, 1))
+    """In the sidebar: every shipped lesson in one menu, choosing one starts it (one widget, not a button a
+    lesson: every element costs each rerun time on the server and in the browser)."""
+    lessons = {}
+    for name in lesson_names():
+        try:
+            lessons[name] = load_lesson(name)
+        except LessonError as error:
+            st.sidebar.caption(str(error))
+    st.sidebar.selectbox("Lessons", list(lessons), index=None, key="lesson_pick", placeholder="Start a lesson…",
+                         format_func=lambda name: lessons[name].title, on_change=_start_picked,
+                         help=" · ".join(f"**{lesson.title}**: {lesson.summary}" for lesson in lessons.values()))
+
+
+def _start_picked() -> None:
+    name = st.session_state.get("lesson_pick")
+    st.session_state["lesson_pick"] = None  # the menu is for starting: it shows its placeholder again
+    if name:
+        go_to(name, 1)

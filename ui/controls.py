@@ -7,6 +7,7 @@ Runs have stable ids, so removing run 2 of 4 leaves the others' widgets (and the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import fields, replace
 
 import streamlit as st
@@ -29,7 +30,12 @@ def _param_key(run_id: int, name: str) -> str:
 
 
 def _defaults(optimizer: str) -> dict:
-    return make_optimizer(optimizer).hyperparameters()
+    return dict(_default_hyperparameters(optimizer))
+
+
+@functools.cache
+def _default_hyperparameters(optimizer: str) -> dict:
+    return make_optimizer(optimizer).hyperparameters()  # read on every rerun, for every run: built once
 
 
 def _load_run(run_id: int, spec: RunSpec) -> None:
@@ -79,17 +85,25 @@ def _read_sweep() -> SweepSpec:
     values = {}
     for setting in fields(SweepSpec):
         key = f"sweep_{setting.name}"
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
+        _keep(key)
         values[setting.name] = st.session_state.get(key, setting.default)
     return SweepSpec(**values)
 
 
+def _keep(key: str) -> None:
+    """Re-assign a widget's value, so it survives a rerun in which its widget is not drawn (a closed run panel
+    draws nothing: ui/controls._draw_run): Streamlit forgets a widget's value once the widget is gone."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def _run_spec(run_id: int) -> RunSpec:
+    _keep(_param_key(run_id, "optimizer"))
     optimizer = st.session_state[_param_key(run_id, "optimizer")]
     defaults = _defaults(optimizer)
     changed = {}
     for name, default in defaults.items():
+        _keep(_param_key(run_id, name))
         value = st.session_state.get(_param_key(run_id, name), default)
         if value != default:
             changed[name] = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
@@ -167,6 +181,10 @@ def _add_run() -> None:
     _load_run(run_id, new_run_spec(current, _surface_preset().runs))
 
 
+def _remember_open(run_id: int) -> None:
+    st.session_state[f"run{run_id}_open"] = bool(st.session_state.get(f"run{run_id}_panel"))
+
+
 def _remove_run(run_id: int) -> None:
     st.session_state["run_ids"].remove(run_id)
 
@@ -227,7 +245,11 @@ def draw_sidebar(labels: list[str], colors: list[str], *, locked: frozenset[str]
     sidebar.subheader("Runs")
     for index, run_id in enumerate(st.session_state["run_ids"]):
         label = labels[index] if index < len(labels) else ""
-        _draw_run(sidebar, run_id, f"Run {index + 1} · {label}", colors[index % len(colors)], lock["runs"])
+        # While a run's panel is open its title names the optimizer only (the values are inside): a title that
+        # changed with every value would make Streamlit rebuild the open panel on each slider move.
+        title = (f"Run {index + 1} · {OPTIMIZERS[st.session_state[_param_key(run_id, 'optimizer')]].title}"
+                 if st.session_state.get(f"run{run_id}_open") else f"Run {index + 1} · {label}")
+        _draw_run(sidebar, run_id, title, colors[index % len(colors)], lock["runs"])
     full = len(st.session_state["run_ids"]) >= MAX_RUNS
     sidebar.button("Add a run", key="add_run", icon=":material/add:", on_click=_add_run, disabled=full or lock["runs"],
                    width="stretch", help=f"Up to {MAX_RUNS} runs; the same optimizer may appear twice.")
@@ -237,8 +259,14 @@ def draw_sidebar(labels: list[str], colors: list[str], *, locked: frozenset[str]
 
 def _draw_run(sidebar, run_id: int, label: str, color: str, locked: bool = False) -> None:
     optimizer = st.session_state[_param_key(run_id, "optimizer")]
-    # The key keeps the panel open while its label follows the values being changed inside it.
-    with sidebar.expander(label, expanded=False, key=f"run{run_id}_panel"):
+    # A closed panel draws nothing (an expander with on_change is lazy): every element costs each rerun time on
+    # the server and in the browser, and read_state keeps the values of widgets not drawn. Its label follows the
+    # values changed inside it, which makes Streamlit see a new expander: whether it is open is kept apart.
+    panel = sidebar.expander(label, expanded=bool(st.session_state.get(f"run{run_id}_open")),
+                             key=f"run{run_id}_panel", on_change=_remember_open, args=(run_id,))
+    if not panel.open:
+        return
+    with panel:
         st.markdown(f"<div style='height:6px;background:{color};border-radius:3px'></div>",
                     unsafe_allow_html=True)
         st.selectbox("optimizer", list(OPTIMIZERS), key=_param_key(run_id, "optimizer"),

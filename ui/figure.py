@@ -1,19 +1,38 @@
-"""Show a figure dict from `figures` with st.plotly_chart, without plotly.py re-validating it.
+"""Show a figure dict from `figures` with st.plotly_chart: without plotly.py re-validating it, and drawn once.
 
 st.plotly_chart turns a dict into `go.Figure(**dict)`, which validates every animation frame (tens of
 milliseconds per hundred frames, REFERENCE.md), but takes a Figure's `to_dict()` as it is. `Prebuilt` is a
 Figure whose to_dict() is the dict that figures/ built — and that the tests validate through go.Figure.
+
+Drawn once: Streamlit's chart (1.67) mounts each new figure with Plotly.react and then, when it re-applies its
+theming, calls Plotly.react again with a deep copy of the figure. plotly.js reads the copy's arrays as new data
+and draws everything a second time — measured in Chromium: two full draws of 60–170 ms per slider move. The
+second draw costs ≈ 15 ms instead when (1) the layout has a `datarevision` (so plotly.js compares arrays by
+value, not by identity) and (2) the arrays are plain JSON lists: base64 typed arrays ({"dtype", "bdata"}, which
+figures/ uses to keep figures small) are decoded into new typed arrays on each call and always read as changed.
+A constant `datarevision` cannot hide a real change: a figure with other contents is another element for
+Streamlit (its element id hashes the figure), mounted afresh.
 """
 
 from __future__ import annotations
 
+import base64
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
 CONFIG = {"displaylogo": False, "scrollZoom": False,
           "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+# What Streamlit's chart puts into a selectable chart's layout when the figure leaves them unset (clickable by
+# points). Set here, they leave Streamlit's chart nothing to change after drawing: a change would redraw it.
+SELECTABLE_LAYOUT = {"clickmode": "event+select", "hovermode": "closest", "dragmode": "pan"}
+DTYPES = {"f4": np.float32, "f8": np.float64, "i4": np.int32, "i2": np.int16}
+MEMO_SIZE = 16  # figures shown lately (most come from the caches in ui/compute.py), kept converted
 
 
 class Prebuilt(go.Figure):
@@ -30,10 +49,61 @@ class Prebuilt(go.Figure):
         return self._spec
 
 
+def plain_arrays(node: Any) -> Any:
+    """`node` with every typed array ({"dtype", "bdata", "shape"}) replaced by plain (nested) lists.
+
+    float32 values are written as their shortest float32 decimal ("0.1", not 0.10000000149011612), so the
+    JSON grows by only a few per cent; float64 and integers are written exactly.
+    """
+    if isinstance(node, dict):
+        if "bdata" in node and "dtype" in node:
+            array = np.frombuffer(base64.b64decode(node["bdata"]), dtype=DTYPES[node["dtype"]])
+            if "shape" in node:
+                array = array.reshape([int(n) for n in str(node["shape"]).split(",")])
+            if array.dtype == np.float32:
+                array = array.astype(str).astype(np.float64)
+            return array.tolist()
+        return {key: plain_arrays(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [plain_arrays(value) for value in node]
+    return node
+
+
+_shown: OrderedDict[int, tuple[dict, Prebuilt]] = OrderedDict()
+_lock = threading.Lock()  # sessions run in threads of one process
+
+
+def drawn_once(spec: dict, selectable: bool) -> dict:
+    """The figure as the page sends it: plain arrays, a datarevision, and the selectable chart's modes."""
+    return _prebuilt(spec, selectable).to_dict()
+
+
+def _prebuilt(spec: dict, selectable: bool) -> Prebuilt:
+    """drawn_once's figure as a Prebuilt, memoised on the figure object (held, so its id stays its own): a rerun
+    that shows a cached figure again neither converts it again nor builds another go.Figure (≈ 2 ms)."""
+    key = id(spec) * 2 + selectable
+    with _lock:
+        held = _shown.get(key)
+        if held is not None and held[0] is spec:
+            _shown.move_to_end(key)
+            return held[1]
+    layout = {"datarevision": 0, **(SELECTABLE_LAYOUT if selectable else {}), **spec["layout"]}
+    shown = {"data": plain_arrays(spec["data"]), "layout": plain_arrays(layout)}
+    if spec.get("frames"):
+        shown["frames"] = plain_arrays(spec["frames"])
+    figure = Prebuilt(shown)
+    with _lock:
+        _shown[key] = (spec, figure)
+        while len(_shown) > MEMO_SIZE:
+            _shown.popitem(last=False)
+    return figure
+
+
 def show_figure(spec: dict, *, key: str, on_select: Callable[[], None] | None = None,
                 clickable: bool = False) -> None:
-    if clickable and on_select is not None:
-        st.plotly_chart(Prebuilt(spec), key=key, on_select=on_select, selection_mode="points",
-                        config=CONFIG, theme=None)
+    selectable = clickable and on_select is not None
+    figure = _prebuilt(spec, selectable)
+    if selectable:
+        st.plotly_chart(figure, key=key, on_select=on_select, selection_mode="points", config=CONFIG, theme=None)
     else:
-        st.plotly_chart(Prebuilt(spec), key=key, config=CONFIG, theme=None)
+        st.plotly_chart(figure, key=key, config=CONFIG, theme=None)

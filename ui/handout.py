@@ -102,8 +102,13 @@ def python_snippet(state: AppState) -> str:
 
 
 def draw_handout(state: AppState, results: list[RunResult]) -> None:
-    """The downloads, in a closed panel under the race."""
-    with st.expander("Take it to slides: an offline animation, the runs' data, Python", icon=":material/download:"):
+    """The downloads, in a closed panel under the race; drawn only when opened (a lazy expander), since every
+    element costs each rerun time on the server and in the browser."""
+    panel = st.expander("Take it to slides: an offline animation, the runs' data, Python", key="handout_panel",
+                        icon=":material/download:", on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
         name = f"adamax_lab_{state.surface}"
         left, middle, right = st.columns(3)
         left.download_button("Animation (HTML, plays offline)", lambda: animation_html(

@@ -95,6 +95,8 @@ def _table(state: AppState, spec: RunSpec) -> None:
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="%.6g") for name in table.columns
                                 if name != "t"})
-    st.download_button("Download the step table (CSV)", step_table_csv(internals, len(table)),
-                       file_name=f"adamax_steps_{state.surface}.csv", mime="text/csv", icon=":material/download:")
+    # Built only when pressed (a callable): a file stored for every rerun is server time and memory for nothing.
+    st.download_button("Download the step table (CSV)", lambda: step_table_csv(internals, len(table)),
+                       file_name=f"adamax_steps_{state.surface}.csv", mime="text/csv", icon=":material/download:",
+                       key="download_steps", on_click="ignore")
 

@@ -21,6 +21,7 @@ the scene, which the page shows instead of the lesson.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass
@@ -85,6 +86,15 @@ def load_lesson(name: str, directory: Path = LESSON_DIR) -> Lesson:
     where = f"lessons/{name}.toml"
     if not path.is_file():
         raise LessonError(f"There is no lesson file {where} (the lessons are {', '.join(lesson_names())}).")
+    # Parsed once per version of the file: the page asks for every lesson on every rerun (the sidebar's menu),
+    # and decoding each scene's link costs about a millisecond. A teacher's edit changes the file's stat.
+    status = path.stat()
+    return _parse_lesson(name, path, where, status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_lesson(name: str, path: Path, where: str, mtime_ns: int, size: int) -> Lesson:
+    """load_lesson's work for one version (mtime, size) of the file; a LessonError is raised again each time."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

@@ -46,21 +46,25 @@ def main() -> None:
         return
     results = results_for(state)
     surface = surface_of(state)
-    phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
-    if presentation.on():  # the race alone, large: no header, no sidebar
-        presentation.draw_chrome()
-    else:
-        _header(surface, state)
-    st.segmented_control("Section", teacher.offered(state.section), key="section",
-                         format_func=lambda key: SECTIONS[key].title, selection_mode="single",
-                         label_visibility="collapsed")
-    if not presentation.on():
-        classroom.draw_lesson(results, surface)
-        _notices(results, surface)
-    if state.noise is not None:
-        st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
-                   "show the true f along the noisy paths.")
+    # The section (its chart) is drawn first and the header into a container above it: the chart's message
+    # leaves the server first, so the browser starts drawing it while the rest of the page is still being sent.
+    above = st.container()
     SECTIONS[state.section].draw(state, results)
+    with above:
+        phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
+        if presentation.on():  # the race alone, large: no header, no sidebar
+            presentation.draw_chrome()
+        else:
+            _header(surface, state)
+        st.segmented_control("Section", teacher.offered(state.section), key="section",
+                             format_func=lambda key: SECTIONS[key].title, selection_mode="single",
+                             label_visibility="collapsed")
+        if not presentation.on():
+            classroom.draw_lesson(results, surface)
+            _notices(results, surface)
+        if state.noise is not None:
+            st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
+                       "show the true f along the noisy paths.")
     draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
                 report_viewport=presentation.on(), frame_key="equation_step" if state.section == "inside" else None)
     if presentation.on():  # below the chart, so ▶ Play stays on screen

@@ -70,13 +70,21 @@ function state() {
 function applySpeed(gd) {
   // The ▶ Play button (menu "play", first button) plays at the chosen speed from now on.
   const speed = state().speed;
+  const buttons = [];
   for (const layout of [gd.layout, gd._fullLayout]) {
     for (const menu of (layout.updatemenus || [])) {
-      if (menu.name === 'play' && menu.buttons && menu.buttons[0] && menu.buttons[0].args) {
-        const options = menu.buttons[0].args[1];
-        if (options && options.frame) options.frame.duration = FRAME_MS / speed;
-      }
+      if (menu.name === 'play' && menu.buttons && menu.buttons[0]) buttons.push(menu.buttons[0]);
     }
+  }
+  // A drawn button keeps the button object of the draw that made it (plotly.js re-reads the layout without
+  // redrawing the menus when Streamlit re-applies its theming): its click uses that one.
+  for (const element of gd.querySelectorAll('g.updatemenu-button')) {
+    const button = element.__data__;
+    if (button && button.method === 'animate' && String(button.label).includes('Play')) buttons.push(button);
+  }
+  for (const button of buttons) {
+    const options = button.args && button.args[1];
+    if (options && options.frame) options.frame.duration = FRAME_MS / speed;
   }
 }
 function hook(gd) {

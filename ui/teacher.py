@@ -141,9 +141,17 @@ def draw_builder(query: dict) -> None:
     """The sidebar's "Teacher's link" panel (only on a page whose link locks nothing): choose, then copy."""
     if locked() or st.session_state.get("teacher_sections"):
         return
-    with st.sidebar.expander("Teacher's link", icon=":material/school:"):
-        sections = st.multiselect("Sections students see", list(SECTIONS), default=list(SECTIONS),
-                                  key="teach_sections", format_func=SECTIONS.get)
+    # Drawn only when opened (a lazy expander: every element costs each rerun); the choices are kept while closed.
+    for key in ("teach_sections", "teach_lock", "teach_hide"):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    st.session_state.setdefault("teach_sections", list(SECTIONS))
+    panel = st.sidebar.expander("Teacher's link", icon=":material/school:", key="teach_panel", on_change="rerun")
+    if not panel.open:
+        return
+    with panel:
+        sections = st.multiselect("Sections students see", list(SECTIONS), key="teach_sections",
+                                  format_func=SECTIONS.get)
         lock = st.multiselect("Lock these controls", list(LOCKABLE), key="teach_lock", format_func=LOCKABLE.get,
                               help="Shown disabled: students see the settings but cannot change them.")
         hide = st.checkbox("Hide the sidebar's controls", key="teach_hide")

@@ -135,3 +135,38 @@ def test_inside_equations_at_step_200_are_not_cut_off(browser, app_url):
                            ".map(e => [e.scrollWidth, e.clientWidth])")
     context.close()
     assert widths and all(scroll <= client + 2 for scroll, client in widths), widths
+
+
+RECORD_DRAWS = """() => { window.__calcdata = []; const plotly = window.Plotly;
+    if (!plotly.__recorded) { const react = plotly.react;
+        plotly.react = function (gd, ...rest) { const done = react.call(this, gd, ...rest);
+            Promise.resolve(done).then(() => window.__calcdata.push(gd.calcdata)); return done; };
+        plotly.__recorded = true; } }"""
+# A full draw computes the traces' calcdata afresh (a new array); a light update keeps the one it has.
+DRAWS = "() => ({calls: window.__calcdata.length, computed: new Set(window.__calcdata).size})"
+
+
+def test_a_slider_move_draws_the_new_chart_once(page, app_url):
+    """Streamlit's chart mounts a new figure, then re-applies its theming to a deep copy of it; plotly.js must
+    not compute and draw everything a second time for that copy (ui/figure.py)."""
+    page.goto(app_url + "/?surface=rosenbrock&steps=300&run=adamax(lr%3D0.1)&run=adam(lr%3D0.05)")
+    wait_for_app(page)
+    panel = page.locator('[data-testid="stExpander"]').filter(has_text="Run 1").first
+    panel.locator("summary").click()
+    slider = panel.get_by_role("slider").first
+    slider.wait_for()
+    wait_for_app(page)
+    page.wait_for_timeout(500)
+    for key in ("ArrowRight", "ArrowLeft"):
+        names = chart_state(page)["names"]
+        page.evaluate(RECORD_DRAWS)
+        slider.focus()
+        slider.press(key)
+        page.wait_for_function("before => document.querySelector('.js-plotly-plot').data.filter("
+                               "t => t.showlegend && t.mode === 'lines').map(t => t.name).join('|') !== before",
+                               arg="|".join(names))
+        wait_for_app(page)
+        page.wait_for_timeout(500)
+        assert chart_state(page)["names"] != names
+        draws = page.evaluate(DRAWS)
+        assert draws["calls"] >= 1 and draws["computed"] == 1, draws
