@@ -28,6 +28,7 @@ from optimizers import OPTIMIZERS, AdaMax, sweep
 from optimizers.sweep import hyperparameter_axis
 from surfaces import SURFACES
 from tests.figure_checks import non_finite_paths, values
+from tests.test_app import open_panels
 from ui import url
 from ui.sections.sweep import cell_spec, sweep_frame
 from ui.state import AppState, RunSpec, SweepSpec
@@ -220,7 +221,7 @@ def test_moving_a_runs_lr_keeps_its_basin_map_and_leaves_the_lr_curves_as_they_w
     curves, basins = figures()
     assert [t["name"] for t in curves["data"] if t.get("mode") == "lines"] == ["AdaMax", "SGD(momentum=0.9)"]
     assert basins == ["AdaMax(lr=0.1)", "SGD(lr=0.01, momentum=0.9)"]
-    app.select_slider(key="run0_lr").set_value(0.2).run()
+    open_panels(app, "run0_panel").select_slider(key="run0_lr").set_value(0.2).run()
     assert not app.exception
     moved_curves, moved_basins = figures()
     assert moved_curves == curves
