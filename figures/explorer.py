@@ -28,7 +28,7 @@ from .landscape import (
     start_trace,
 )
 from .palette import DIVERGED_COLOR, FONT, with_alpha
-from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, typed
+from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, scrubber_stops, typed
 
 CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
 TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
@@ -41,7 +41,6 @@ CURVE_POINTS = 700
 GAP_FLOOR = 1e-16         # f − f* below this is drawn at it (a log axis cannot show 0)
 FRAME_MS = 60             # frame duration at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
-SCRUBBER_STEPS = 40
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
 # redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
 # landscape.mesh_trace), on a grid fine enough that Rosenbrock's curved wall shows no saw teeth.
@@ -413,7 +412,7 @@ def _play_controls(view: str) -> list[dict]:
 def _scrubber(shown: np.ndarray, view: str) -> dict:
     """The step scrubber. It has at most SCRUBBER_STEPS stops (each stop costs the browser a tick and a label
     to lay out on every redraw); while playing it follows the frames that coincide with its stops."""
-    stops = shown[np.unique(np.linspace(0, len(shown) - 1, min(len(shown), SCRUBBER_STEPS)).round().astype(int))]
+    stops = scrubber_stops(shown)
     return {
         "active": 0, "x": 0.21, "len": 0.37, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
         "currentvalue": {"prefix": "step ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},

@@ -16,7 +16,7 @@ import numpy as np
 
 from .landscape import BACKDROP_RESOLUTION, contour_image, equal_scale, minima_trace, sample_landscape
 from .palette import FONT, X_COLOR, Y_COLOR, with_alpha
-from .sampling import frame_steps, rounded, typed
+from .sampling import frame_steps, rounded, scrubber_stops, typed
 
 LEGEND = (f"<span style='color:{X_COLOR}'>■ x</span>&ensp;<span style='color:{Y_COLOR}'>■ y</span>&emsp;"
           "solid: AdaMax's u<sub>t</sub> · dotted: Adam's √v̂<sub>t</sub> on the same gradients · dashed: ± the step "
@@ -223,6 +223,6 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
             "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},
             "steps": [{"label": str(int(k) + 1), "method": "animate",
                        "args": [[str(int(k) + 1)], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-                                                    "transition": {"duration": 0}}]} for k in shown],
+                                                    "transition": {"duration": 0}}]} for k in scrubber_stops(shown)],
         }],
     }
