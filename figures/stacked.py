@@ -24,8 +24,11 @@ THIN_PANEL = 56         # px: the least a panel gets (Inside AdaMax's "fresh |g|
 TICKS = 50              # px under a panel whose x axis shows its tick labels and title
 MAP_GAP = 26            # px between the map (tick labels inside it) and the first panel
 BETWEEN = 14            # px between panels that share their x axis (no labels between them)
-ANNOTATION_ROW = 40     # px above a panel whose title (an annotation) sits on it: two lines
-LEGEND_ROW = 30         # px per row of the legend, two entries a row
+LEGEND_ROW = 30         # px per row of the legend
+LEGEND_FONT = 13
+LEGEND_SYMBOL = 48       # px of an entry before its text
+LEGEND_SHARE = 0.46     # of the width, an entry's when two share a row (0.5 left no room for the gap)
+NOTE_LINE = 1.35        # a line of a note is this many times its font size
 PLAY_ROW = 44           # px: ▶ Play and ❚❚ Pause
 SCRUBBER = 78           # px: the step scrubber with the current step above it
 PANEL_LEFT = 80         # px left of the panels for their tick labels and (wrapped) titles
@@ -60,19 +63,31 @@ def _font_size(spec: dict | None, default: float = 14.0) -> float:
     return float(size) if isinstance(size, int | float) else default
 
 
-def legend_entries(figure: dict) -> int:
-    """How many entries Plotly's legend shows: traces with a name, not switched off, of a type that has one."""
+def _legend_names(figure: dict) -> list[str]:
+    """The names Plotly's legend shows: traces with a name, not switched off, of a type that has an entry."""
     if figure["layout"].get("showlegend") is False:
-        return 0
+        return []
     quiet = {"heatmap", "contour", "surface", "image", "histogram2d", "mesh3d"}
-    return sum(1 for trace in figure.get("data", [])
-               if trace.get("name") and trace.get("type", "scatter") not in quiet
-               and trace.get("showlegend", True) is not False)
+    return [str(trace["name"]) for trace in figure.get("data", [])
+            if trace.get("name") and trace.get("type", "scatter") not in quiet
+            and trace.get("showlegend", True) is not False]
 
 
-def _legend_height(figure: dict) -> int:
-    entries = legend_entries(figure)
-    return math.ceil(entries / 2) * LEGEND_ROW + 8 if entries > 1 else 0
+def legend_entries(figure: dict) -> int:
+    return len(_legend_names(figure))
+
+
+def _legend_layout(figure: dict, plot_width: float) -> tuple[int, dict]:
+    """The legend's px and its layout: two entries a row when the longest fits half the width, else one."""
+    names = _legend_names(figure)
+    if len(names) < 2:
+        return 0, {}
+    longest = max(len(name) for name in names) * CHAR_WIDTH * LEGEND_FONT + LEGEND_SYMBOL
+    two = longest <= LEGEND_SHARE * plot_width
+    rows = math.ceil(len(names) / 2) if two else len(names)
+    spec = {"orientation": "h", "x": 0.0, "xanchor": "left", "font": {"size": LEGEND_FONT},
+            "entrywidth": LEGEND_SHARE if two else 1.0, "entrywidthmode": "fraction"}
+    return rows * LEGEND_ROW + 8, spec
 
 
 def _panels(layout: dict) -> list[tuple[str, str]]:
@@ -113,15 +128,18 @@ def stack(figure: dict, width: int) -> dict:
     panel_width = plot_width - PANEL_LEFT
     font = _font_size(layout)
     panels = _panels(layout)
-    titled = _titles_onto_panels(layout, panels)  # the panels with an annotation as their title
+    notes = _notes_by_panel(layout, panels)
+    for panel_notes in notes.values():
+        for note in panel_notes:
+            note["text"] = wrap(str(note.get("text", "")), panel_width / (CHAR_WIDTH * _font_size(note, font)))
     heights = _panel_heights(layout, panels)
-    legend = _legend_height(figure)
+    legend, legend_spec = _legend_layout(figure, plot_width)
     top = legend + 6
     map_px = plot_width * _aspect(layout) * MAP_SLACK
     controls = PLAY_ROW + SCRUBBER if _animated(layout) else 0
     below, cursor = [], map_px + MAP_GAP  # px from the plot area's top: where each panel starts
     for (yaxis, xaxis), height in zip(panels, heights, strict=True):
-        cursor += ANNOTATION_ROW if yaxis in titled else 0
+        cursor += _place_notes(notes.get(yaxis, []), yaxis, xaxis, height, font)
         below.append((cursor, cursor + height))
         shows_ticks = (layout.get(xaxis) or {}).get("showticklabels", True) is not False
         cursor += height + (TICKS if shows_ticks else BETWEEN)
@@ -148,13 +166,12 @@ def stack(figure: dict, width: int) -> dict:
             layout[xaxis]["automargin"] = False
         title = layout[yaxis].get("title")
         if isinstance(title, dict) and title.get("text"):
-            title["text"] = wrap(title["text"], height / (CHAR_WIDTH * _font_size(title, font)))
-    for note in layout.get("annotations", []):
-        note["text"] = wrap(str(note.get("text", "")), panel_width / (CHAR_WIDTH * _font_size(note, font)) - 2)
+            # A remark in brackets stays on the wide layout; two short lines fit beside a 170 px panel.
+            text = re.sub(r"\s*\([^)]*\)\s*$", "", str(title["text"]))
+            title["text"] = wrap(text, height / (CHAR_WIDTH * _font_size(title, font)))
     if legend:
-        layout["legend"] = {**(layout.get("legend") or {}), "orientation": "h", "x": 0.0, "xanchor": "left",
-                            "y": 1.0, "yref": "paper", "yanchor": "bottom", "entrywidth": 0.46,
-                            "entrywidthmode": "fraction", "font": {"size": 13}}
+        layout["legend"] = {**(layout.get("legend") or {}), **legend_spec, "y": 1.0, "yref": "paper",
+                            "yanchor": "bottom"}
     _controls_at_bottom(layout, inner, up)
     return figure
 
@@ -166,17 +183,32 @@ def _panel_heights(layout: dict, panels: list[tuple[str, str]]) -> list[int]:
     return [round(max(NARROW_PANEL * span / tallest, THIN_PANEL)) for span in spans]
 
 
-def _titles_onto_panels(layout: dict, panels: list[tuple[str, str]]) -> set[str]:
-    """An annotation placed in paper coordinates above a panel (a panel's title) moves onto that panel."""
-    titled = set()
-    by_x = {xaxis[5:] or "1": yaxis for yaxis, xaxis in panels}
+def _notes_by_panel(layout: dict, panels: list[tuple[str, str]]) -> dict[str, list[dict]]:
+    """The annotations that belong to a side panel: placed on its axes, or in paper height over its x axis (its
+    title). Titles first."""
+    by_x = {xaxis[5:]: yaxis for yaxis, xaxis in panels}
+    by_y = {yaxis[5:]: yaxis for yaxis, _ in panels}
+    found: dict[str, list[dict]] = {}
     for note in layout.get("annotations", []):
-        xref = str(note.get("xref", ""))
-        if note.get("yref") == "paper" and xref.endswith(" domain") and xref[1:-7] in by_x:
-            yaxis = by_x[xref[1:-7]]
-            note.update(yref=f"y{yaxis[5:]} domain", y=1.0, yanchor="bottom", x=0.0, xanchor="left", align="left")
-            titled.add(yaxis)
-    return titled
+        xref, yref = str(note.get("xref", "")), str(note.get("yref", ""))
+        on_y, on_x = re.fullmatch(r"y(\d+)( domain)?", yref), re.fullmatch(r"x(\d+)( domain)?", xref)
+        panel = by_y.get(on_y.group(1)) if on_y else by_x.get(on_x.group(1)) if on_x and yref == "paper" else None
+        if panel:
+            found.setdefault(panel, []).append(note)
+    for panel_notes in found.values():
+        panel_notes.sort(key=lambda note: note.get("yref") != "paper")
+    return found
+
+
+def _place_notes(notes: list[dict], yaxis: str, xaxis: str, height: float, font: float) -> float:
+    """Lay a panel's notes (already wrapped) one under another above it, where they cover no curve; their px."""
+    sizes = [(str(note["text"]).count("<br>") + 1) * NOTE_LINE * _font_size(note, font) + 4 for note in notes]
+    above = 0.0
+    for note, size in zip(reversed(notes), reversed(sizes), strict=True):  # the last note sits on the panel
+        note.update(xref=f"x{xaxis[5:]} domain", x=0.0, xanchor="left", yref=f"y{yaxis[5:]} domain",
+                    y=round(1.0 + (above + 2) / height, 5), yanchor="bottom", align="left")
+        above += size
+    return above + (6 if notes else 0)
 
 
 def _controls_at_bottom(layout: dict, inner: float, up) -> None:
@@ -192,8 +224,8 @@ def _controls_at_bottom(layout: dict, inner: float, up) -> None:
 
 MAP_TOP = 44            # px: the map's title
 MAP_LEFT = 64           # px: the y axis's tick labels and title
-MAP_TICKS = 56          # px under the map: its x tick labels and title
-COLORBAR = 64           # px: a colour bar laid across under the map, with its title
+MAP_TICKS = 62          # px under the map: its x tick labels and title
+COLORBAR = 76           # px: a colour bar laid across under the map, its title above it, its ticks below
 
 
 def fit_map(figure: dict, width: int, *, true_geometry: bool = False) -> dict:
@@ -203,7 +235,7 @@ def fit_map(figure: dict, width: int, *, true_geometry: bool = False) -> dict:
     layout = figure["layout"]
     plot_width = max(int(width) - MAP_LEFT - 2 * SIDE, 100)
     bars = [trace for trace in figure.get("data", []) if trace.get("showscale")]
-    legend = _legend_height(figure)
+    legend, legend_spec = _legend_layout(figure, plot_width)
     map_px = plot_width * (_aspect(layout) if true_geometry else 1.0)
     bottom = MAP_TICKS + (COLORBAR if bars else 0) + legend
     layout["height"] = round(MAP_TOP + map_px + bottom)
@@ -218,9 +250,8 @@ def fit_map(figure: dict, width: int, *, true_geometry: bool = False) -> dict:
                              "x": 0.5, "xanchor": "center", "y": -(MAP_TICKS + 6) / map_px, "yanchor": "top",
                              "yref": "paper", "title": {"text": title, "side": "top"}}
     if legend:
-        layout["legend"] = {**(layout.get("legend") or {}), "orientation": "h", "x": 0.0, "xanchor": "left",
-                            "y": -(MAP_TICKS + (COLORBAR if bars else 0)) / map_px, "yanchor": "top",
-                            "entrywidth": 0.46, "entrywidthmode": "fraction"}
+        layout["legend"] = {**(layout.get("legend") or {}), **legend_spec,
+                            "y": -(MAP_TICKS + (COLORBAR if bars else 0)) / map_px, "yanchor": "top"}
     title = layout.get("title")
     if isinstance(title, dict) and title.get("text"):
         title["text"] = wrap(title["text"], width / (CHAR_WIDTH * _font_size(title, 16)))

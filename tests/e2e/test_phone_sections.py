@@ -4,8 +4,9 @@ One checklist, measured on bounding boxes in Chromium, for each section and for 
 - the page does not scroll sideways, and every element (charts included) fits the window's width;
 - the sidebar starts closed;
 - in every chart: plot areas do not overlap one another; the legend, titles, axis titles, ▶ Play / ❚❚ Pause,
-  the scrubber and colour bars overlap no plot area, and the buttons not the scrubber; a note (annotation) lies
-  wholly inside one plot area or outside all of them; nothing sticks out of the chart;
+  the scrubber and colour bars overlap no plot area nor one another (legend entries included), and no text
+  covers a tick label; a note (annotation) lies wholly inside one plot area or outside all of them; nothing
+  sticks out of the chart;
 - the section's map spans the width at true geometry (one unit of x as long as one of y on screen); a sweep's
   map (log axes: no geometry) is square;
 - every displayed formula (.katex-display) is shown whole: not scrolled, not past the window's edge.
@@ -51,25 +52,32 @@ CHECKLIST = r"""() => {
       g[0] + p.xaxis._offset + p.xaxis._length, g[1] + p.yaxis._offset + p.yaxis._length]);
     areas.forEach((a, i) => areas.slice(i + 1).forEach(b => {
       if (overlap(a, b)) problems.push(`chart ${c}: plot areas overlap ${a} / ${b}`); }));
-    const solid = [...gd.querySelectorAll('.legend, .gtitle, .infolayer g[class^="g-"][class$="title"] text, '
+    const solid = [...gd.querySelectorAll('.legend .traces, .gtitle, .infolayer g[class^="g-"][class$="title"] text, '
                                          + 'g.updatemenu-button, g.updatemenu-header-group, g.slider-container, '
                                          + '.colorbar')].filter(el => !empty(rect(el)));
-    for (const el of [...solid, ...gd.querySelectorAll('.annotation')]) {
+    const notes = [...gd.querySelectorAll('.annotation')].filter(el => !empty(rect(el)));
+    const ticks = [...gd.querySelectorAll('.xtick text, .ytick text')].filter(el => !empty(rect(el)));
+    for (const el of [...solid, ...notes]) {
       const r = rect(el);
-      if (empty(r)) continue;
       if (!inside(r, g)) problems.push(`chart ${c}: ${name(el)} sticks out of the chart ${r} / ${g}`);
     }
     for (const el of solid) {
       const r = rect(el);
       for (const a of areas) if (overlap(r, a)) problems.push(`chart ${c}: ${name(el)} over a plot area ${r} / ${a}`);
     }
+    const texts = [...solid, ...notes];
+    texts.forEach((a, i) => texts.slice(i + 1).forEach(b => {
+      if (!a.contains(b) && !b.contains(a) && overlap(rect(a), rect(b)))
+        problems.push(`chart ${c}: ${name(a)} over ${name(b)}`); }));
+    for (const el of [...solid.filter(el => el.matches('text, .legend .traces, .colorbar')), ...notes])
+      for (const t of ticks) if (!el.contains(t) && overlap(rect(el), rect(t)))
+        problems.push(`chart ${c}: ${name(el)} over the tick label ${name(t)}`);
     const buttons = solid.filter(el => el.matches('g.updatemenu-button, g.updatemenu-header-group'));
     const sliders = solid.filter(el => el.matches('g.slider-container'));
     for (const b of buttons) for (const s of sliders)
       if (overlap(rect(b), rect(s))) problems.push(`chart ${c}: ${name(b)} over the scrubber`);
-    for (const el of gd.querySelectorAll('.annotation')) {
+    for (const el of notes) {
       const r = rect(el);
-      if (empty(r)) continue;
       const hit = areas.filter(a => overlap(r, a));
       if (hit.length > 1 || (hit.length === 1 && !inside(r, hit[0])))
         problems.push(`chart ${c}: note ${name(el)} straddles a plot area ${r}`);
