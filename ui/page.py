@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
 
 import numpy as np
@@ -49,20 +50,26 @@ def main() -> None:
     phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
     if presentation.on():  # the race alone, large: no header, no sidebar
         presentation.draw_chrome()
+    elif classroom.beside():  # a lesson's words beside the chart stand for the header (ui/classroom.py)
+        st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     else:
         _header(surface, state)
     st.segmented_control("Section", teacher.offered(state.section), key="section",
                          format_func=lambda key: SECTIONS[key].title, selection_mode="single",
                          label_visibility="collapsed")
+    side = classroom.columns()  # a lesson on a wide screen: (its column, the section's column) side by side
     if not presentation.on():
-        classroom.draw_lesson(results, surface)
-        _notices(results, surface)
-    if state.noise is not None:
-        st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
-                   "show the true f along the noisy paths.")
-    SECTIONS[state.section].draw(state, results)
-    draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
-                report_viewport=presentation.on(), frame_key="equation_step" if state.section == "inside" else None)
+        with side[0] if side else nullcontext():
+            classroom.draw_lesson(results, surface)
+            _notices(results, surface)
+    with side[1] if side else nullcontext():
+        if state.noise is not None:
+            st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
+                       "show the true f along the noisy paths.")
+        SECTIONS[state.section].draw(state, results)
+        draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
+                    report_viewport=presentation.on() or classroom.beside(),
+                    frame_key="equation_step" if state.section == "inside" else None)
     if presentation.on():  # below the chart, so ▶ Play stays on screen
         classroom.draw_lesson(results, surface)
         _notices(results, surface)
