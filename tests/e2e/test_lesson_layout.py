@@ -56,3 +56,36 @@ def test_play_is_on_screen_in_every_lesson_scene(browser, app_url, width, height
     finally:
         context.close()
     assert len(seen) == sum(len(load_lesson(name).scenes) for name in lesson_names())
+
+
+LABELS = """() => { const gd = document.querySelector('.js-plotly-plot'), g = gd.getBoundingClientRect();
+  const L = gd._fullLayout, x = L.xaxis, y = L.yaxis;
+  const area = [g.left + x._offset, g.top + y._offset, g.left + x._offset + x._length, g.top + y._offset + y._length];
+  return [...gd.querySelectorAll('.textpoint text')].map(t => [t, t.getBoundingClientRect()])
+    .filter(([t, r]) => r.width > 0 && t.textContent)
+    .map(([t, r]) => {
+      // A label clipped to the plot area (plotly's clip-path) must lie in it, or part of it is cut off.
+      const clipped = !!t.closest('[clip-path]');
+      const within = r.left >= area[0] - 1 && r.right <= area[2] + 1 && r.top >= area[1] - 1 && r.bottom <= area[3] + 1;
+      return {text: t.textContent, left: r.left - g.left, right: g.right - r.right, top: r.top - g.top,
+              bottom: g.bottom - r.bottom, whole: within || !clipped, clipped}; }); }"""
+
+
+@pytest.mark.parametrize("query", ["lesson=saddles&scene=1&present=1", "lesson=step_bound&scene=1&present=1"])
+def test_presentation_labels_stay_inside_the_chart(browser, app_url, query):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{app_url}/?{query}")
+        _settled(page)
+        page.locator("h4").first.click()  # focus on the page, not a widget
+        page.keyboard.press("End")  # the last frame: the points as far as they go
+        page.wait_for_timeout(800)
+        labels = page.evaluate(LABELS)
+        assert labels, "no run labels"
+        for label in labels:
+            assert min(label["left"], label["right"], label["top"], label["bottom"]) >= 0, label
+            assert label["whole"], label
+    finally:
+        context.close()
