@@ -1,4 +1,8 @@
-"""Phones: the race laid out for a narrow screen (issue 10, "Phones").
+"""Phones: every section laid out for a narrow screen (issue 10, "Phones").
+
+The race's figure is re-laid out by figures/narrow.py, the other sections' by figures/stacked.py (`stacked`,
+`one_map` below); displayed formulas wider than the screen are drawn smaller until they fit (a small component
+run in the page), and the Inside AdaMax equations are broken at their = signs.
 
 Streamlit does not tell the server the browser's width; the player component (ui/player.py) does: it reports
 the window's width when it is narrower than NARROW_BELOW px (and again when it crosses back), so a wide
