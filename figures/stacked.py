@@ -233,7 +233,7 @@ def fit_map(figure: dict, width: int, *, true_geometry: bool = False) -> dict:
     chart allows and square (or at true geometry), its colour bar across under it, the legend under that."""
     figure = copy.deepcopy(figure)
     layout = figure["layout"]
-    plot_width = max(int(width) - MAP_LEFT - 2 * SIDE, 100)
+    plot_width = max(int(width) - MAP_LEFT - SIDE, 100)  # the margins below: MAP_LEFT and SIDE
     bars = [trace for trace in figure.get("data", []) if trace.get("showscale")]
     legend, legend_spec = _legend_layout(figure, plot_width)
     map_px = plot_width * (_aspect(layout) if true_geometry else 1.0)
