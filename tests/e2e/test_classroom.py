@@ -147,6 +147,8 @@ def test_inside_equations_follow_the_scrubber(sized_page, app_url):
     rail = touch.bounding_box()
     page.mouse.click(rail["x"] + rail["width"] * 0.6, rail["y"] + rail["height"] / 2)
     page.wait_for_function("() => document.querySelector('.js-plotly-plot').layout.sliders[0].active > 10")
+    # the slider moves first, the frame follows (on a busy machine, a moment later)
+    page.wait_for_function("() => Number(document.querySelector('.js-plotly-plot')._fullLayout._currentFrame) > 10")
     scrubbed = int(page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout._currentFrame"))
     field = page.get_by_label("step t (follows the chart's scrubber)")
     page.wait_for_function("t => [...document.querySelectorAll('input')].some(i => i.value === String(t))",
