@@ -13,8 +13,6 @@ import math
 from typing import Any
 
 SPOILER_SUFFIXES = (" blew up", " escaped downhill")
-LABEL_POSITIONS = ("top right", "bottom right", "top left", "bottom left", "middle right", "middle left",
-                   "top center", "bottom center")
 TRAIL_OVERLAP = 4  # figures/explorer.py: a trail spans the last TRAIL_FRAMES frames
 
 
@@ -89,10 +87,34 @@ def for_presentation(figure: dict, height: int) -> dict:
             trace["marker"] = {**trace.get("marker", {}), "size": 22}
             colors = trace.get("marker", {}).get("color")
             count = len(colors) if isinstance(colors, list) else 1
-            # Runs that start together would write their labels on top of each other: each its own corner.
-            trace["textposition"] = [LABEL_POSITIONS[run % len(LABEL_POSITIONS)] for run in range(count)]
+            # Runs that start together would write their labels on top of each other: each its own corner,
+            # on the side of the point facing the middle of the map, so a label never runs off its edge.
+            sides = _label_sides(figure, index, count)
+            trace["textposition"] = [f"{LABEL_ROWS[run % len(LABEL_ROWS)]} {side}" for run, side in enumerate(sides)]
             trace["textfont"] = {"size": 19, "color": colors if isinstance(colors, list) else "#111"}
+            trace["cliponaxis"] = False  # a label near the map's edge may reach into the margin, not be cut
     return figure
+
+
+LABEL_ROWS = ("top", "bottom", "middle")
+
+
+def _label_sides(figure: dict, index: int, count: int) -> list[str]:
+    """For each run, "right" when its moving point spends most frames in the left half of the map, else "left"."""
+    frames = figure.get("frames") or []
+    try:
+        low, high = (float(v) for v in figure["layout"]["xaxis"]["range"])
+        slot = frames[0]["traces"].index(index)
+        xs = [[frame["data"][slot]["x"][run] for frame in frames] for run in range(count)]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return ["right"] * count
+    middle = (low + high) / 2
+    sides = []
+    for values in xs:
+        finite = [float(x) for x in values if isinstance(x, int | float)]
+        left = sum(x < middle for x in finite)
+        sides.append("right" if left >= len(finite) / 2 else "left")
+    return sides
 
 
 def scrub_every_frame(figure: dict, limit: int = 501) -> dict:

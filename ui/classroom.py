@@ -12,6 +12,7 @@ import html
 import numpy as np
 import streamlit as st
 
+from . import phone, presentation
 from .controls import load_state
 from .lessons import LessonError, fill, lesson_names, load_lesson
 from .summary import run_outcomes
@@ -122,6 +123,40 @@ def link_extras() -> dict[str, str]:
     return {"lesson": opened[0].name, "scene": str(opened[1])}
 
 
+LESSON_SHARE = [1, 2.6]          # the lesson's column beside the section's, on a wide screen
+ABOVE_CHART = {"race": 215, "inside": 260}  # px from the window's top to the chart's, lesson beside (measured)
+CHART_MIN = 440
+
+
+def beside() -> bool:
+    """A lesson on a wide screen, outside presentation mode: its words sit beside the chart, not above it, so
+    ▶ Play is on screen without scrolling (at 1366×768 too)."""
+    return current() is not None and not presentation.on() and not phone.narrow()
+
+
+def columns():
+    """(lesson column, section column) when the lesson sits beside the section, else None."""
+    if not beside():
+        return None
+    return st.columns(LESSON_SHARE, gap="medium")
+
+
+def chart_height(section: str, default: int) -> int:
+    """The chart's height with the lesson beside it: what the window leaves below the chart's top, at most
+    `default` (the player reports the window's height, ui/player.py)."""
+    viewport = st.session_state.get("viewport_height")
+    if not beside() or not viewport:
+        return int(default)
+    return int(min(default, max(CHART_MIN, int(viewport) - ABOVE_CHART.get(section, 200))))
+
+
+def fit_height(figure: dict, section: str) -> dict:
+    """`figure` at chart_height (a new top-level dict; the cached figure and its frames are not copied)."""
+    default = int(figure["layout"].get("height") or 600)
+    height = chart_height(section, default)
+    return figure if height == default else {**figure, "layout": {**figure["layout"], "height": height}}
+
+
 def run_facts(results, surface) -> list[dict[str, str]]:
     """The numbers a lesson's {runN.fact} placeholders stand for, computed from the runs on screen."""
     facts = []
@@ -154,11 +189,17 @@ def draw_lesson(results, surface) -> None:
     scene = lesson.scenes[number - 1]
     count = len(lesson.scenes)
     with st.container(border=True, key="lesson_panel"):
-        words, navigation = st.columns([5, 2], vertical_alignment="top")
-        words.markdown(f"<div style='font-size:0.85rem;color:#555'>Lesson · {html.escape(lesson.title)} · "
-                       f"scene {number} of {count}</div>", unsafe_allow_html=True)
-        words.progress(number / count)
+        if beside():  # a column of its own beside the chart: progress, Previous / Next, the words, the rest
+            head, steps, words, navigation = (st.container() for _ in range(4))
+        else:
+            words, navigation = st.columns([5, 2], vertical_alignment="top")
+            head, steps = words, navigation
+        head.markdown(f"<div style='font-size:0.85rem;color:#555'>Lesson · {html.escape(lesson.title)} · "
+                      f"scene {number} of {count}</div>", unsafe_allow_html=True)
+        head.progress(number / count)
         words.markdown(f"#### {scene.title}")
+        if beside():  # the page's header (with the surface's name) is left out to keep ▶ Play on screen
+            words.caption(f"{surface.name} — {surface.note}")
         words.markdown(fill(scene.text, run_facts(results, surface)))
         if scene.question and st.session_state.get("section", "race") != "race":
             words.info(f"**Question:** {scene.question}", icon=":material/quiz:")
@@ -174,7 +215,7 @@ def draw_lesson(results, surface) -> None:
                            "has answered: press ▶ Play to watch them drawn, or Reveal.", icon=":material/quiz:")
         if scene.answer and not scene.question:
             words.markdown(fill(scene.answer, run_facts(results, surface)))
-        left, right = navigation.columns(2)
+        left, right = steps.columns(2)
         left.button("Previous", key="lesson_previous", icon=":material/chevron_left:", width="stretch",
                     disabled=number <= 1, on_click=go_to, args=(lesson.name, number - 1))
         right.button("Next", key="lesson_next", icon=":material/chevron_right:", width="stretch",

@@ -11,6 +11,7 @@ from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
 from optimizers.explain import equations_at, step_table
 
+from . import classroom, phone
 from .cache import TTL_SECONDS, cache_key, max_entries
 from .compute import RunResult, adamax_runs, internals_for, surface_of, trajectory_for
 from .figure import show_figure
@@ -53,7 +54,10 @@ def draw_inside(state: AppState, results: list[RunResult]) -> None:
     if chosen is None:
         right.info("The race has no AdaMax run, so this shows AdaMax with this surface's preset settings.")
     st.markdown(f"<div style='font-size:0.95rem;color:#333'>{LEGEND}</div>", unsafe_allow_html=True)
-    show_figure(_figure(_scene(state), spec, labels[chosen], color), key="internals_chart")
+    figure = _figure(_scene(state), spec, labels[chosen], color)
+    # A phone stacks the panels; a lesson's words beside the chart ask for a chart that keeps ▶ Play on screen.
+    figure = phone.stacked(figure) if phone.narrow() else classroom.fit_height(figure, "inside")
+    show_figure(figure, key="internals_chart")
     settings = make_optimizer(spec.optimizer, **spec.kwargs()).hyperparameters()
     st.markdown(inside_explanation(_internals(_scene(state), spec), lr=settings["lr"], beta1=settings["beta1"],
                                    beta2=settings["beta2"], t=int(st.session_state.get("equation_step", 1))))
@@ -79,7 +83,10 @@ def _equations(state: AppState, spec: RunSpec) -> None:
     # 1,440 px; on a phone the block scrolls sideways instead of being cut off.
     st.markdown("<style>.st-key-step_equations .katex-display {overflow-x: auto; overflow-y: hidden}</style>",
                 unsafe_allow_html=True)
-    st.container(key="step_equations").latex(equations_at(optimizer, trajectory, int(t)))
+    equations = equations_at(optimizer, trajectory, int(t))
+    if phone.narrow():  # one equality a line: a phone shows them at a readable size
+        equations = phone.break_equalities(equations)
+    st.container(key="step_equations").latex(equations)
 
 
 def step_table_csv(internals, rows: int) -> str:

@@ -19,6 +19,7 @@ from optimizers.limits import (
     undefined_steps,
 )
 
+from . import phone
 from .compute import adamax_runs, divergence_bound, surface_of
 from .controls import load_state
 from .figure import show_figure
@@ -80,7 +81,7 @@ def draw_lp(state: AppState) -> None:
     st.markdown(DERIVATION)
     figure, rows, g_abs, overflow, breakdown = _lp(state, tuple(sorted(settings.items())))
     st.markdown(_convergence_sentence(rows))
-    show_figure(figure, key="lp_chart")
+    show_figure(phone.stacked(figure), key="lp_chart")
     left, right = st.columns(2)
     left.markdown("**How far each p stays from AdaMax** (the largest gap over the run)")
     left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
@@ -158,7 +159,7 @@ def draw_eps(state: AppState) -> None:
                f"ε = {settings['eps']:g} (the race's first AdaMax run), from ({state.start[0]:g}, "
                f"{state.start[1]:g}).")
     figure, rows = _eps(state, tuple(sorted(settings.items())))
-    show_figure(figure, key="eps_chart")
+    show_figure(phone.stacked(figure), key="eps_chart")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="%.6g")
                                 for name in ("final x", "final y", "final f", "largest gap to the paper's path")})

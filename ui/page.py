@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
 
 import numpy as np
@@ -46,27 +47,34 @@ def main() -> None:
         return
     results = results_for(state)
     surface = surface_of(state)
-    # The section (its chart) is drawn first and the header into a container above it: the chart's message
-    # leaves the server first, so the browser starts drawing it while the rest of the page is still being sent.
+    # The section (its chart) is drawn before the header, which goes into a container above it: the chart's
+    # message leaves the server first, so the browser starts drawing it while the rest of the page is being sent.
     above = st.container()
-    SECTIONS[state.section].draw(state, results)
+    side = classroom.columns()  # a lesson on a wide screen: (its column, the section's column) side by side
+    with side[1] if side else nullcontext():
+        caption = st.container()
+        SECTIONS[state.section].draw(state, results)
+        draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
+                    report_viewport=presentation.on() or classroom.beside(),
+                    frame_key="equation_step" if state.section == "inside" else None)
     with above:
         phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
         if presentation.on():  # the race alone, large: no header, no sidebar
             presentation.draw_chrome()
+        elif classroom.beside():  # a lesson's words beside the chart stand for the header (ui/classroom.py)
+            st.markdown(PAGE_STYLE, unsafe_allow_html=True)
         else:
             _header(surface, state)
         st.segmented_control("Section", teacher.offered(state.section), key="section",
                              format_func=lambda key: SECTIONS[key].title, selection_mode="single",
                              label_visibility="collapsed")
-        if not presentation.on():
+    if not presentation.on():
+        with side[0] if side else above:
             classroom.draw_lesson(results, surface)
             _notices(results, surface)
-        if state.noise is not None:
-            st.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
-                       "show the true f along the noisy paths.")
-    draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
-                report_viewport=presentation.on(), frame_key="equation_step" if state.section == "inside" else None)
+    if state.noise is not None:
+        caption.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
+                        "show the true f along the noisy paths.")
     if presentation.on():  # below the chart, so ▶ Play stays on screen
         classroom.draw_lesson(results, surface)
         _notices(results, surface)

@@ -13,7 +13,7 @@ carries the three parameters (`link_extras`), so a student's copied link keeps t
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
@@ -157,5 +157,35 @@ def draw_builder(query: dict) -> None:
         hide = st.checkbox("Hide the sidebar's controls", key="teach_hide")
         if not sections:
             st.caption("Choose at least one section; the link offers them all meanwhile.")
-        st.caption("Add this to the page's address (copy with the icon at the right):")
-        st.code(link_for(query, sections, lock, hide), language=None, wrap_lines=True)
+        link = link_for(query, sections, lock, hide)
+        full = _page_address() + link
+        st.caption(_summary(sections, lock, hide) + " Copy the link with the icon at its right:")
+        # Broken anywhere and a little smaller: the sidebar is narrow, and a link has no spaces to break at (the
+        # default wrapping left "?" alone on a line and cut tokens at random places).
+        st.markdown(LINK_STYLE, unsafe_allow_html=True)
+        st.container(key="teacher_link").code(full, language=None, wrap_lines=True)
+        st.link_button("Open it as a student would", full, icon=":material/open_in_new:", width="stretch")
+
+
+LINK_STYLE = """<style>.st-key-teacher_link code {word-break: break-all; overflow-wrap: anywhere;
+font-size: 0.78rem; line-height: 1.45}
+.st-key-teacher_link pre {padding-right: 2.6rem}</style>"""
+
+
+def _page_address() -> str:
+    """The app's address without its query (as the browser shows it), or "" when unknown (then the link is
+    the query alone, to add to the page's address)."""
+    address = str(getattr(st.context, "url", "") or "")
+    if not address.startswith(("http://", "https://")):
+        return ""
+    parts = urlsplit(address)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+
+
+def _summary(sections, lock, hide: bool) -> str:
+    """The choices in words, above the link: what a student will find."""
+    shown = ", ".join(SECTIONS[key] for key in SECTIONS if not sections or key in sections)
+    controls = ("the sidebar's controls hidden" if hide else
+                "locked: " + ", ".join(LOCKABLE[key] for key in LOCKABLE if key in lock) if lock else
+                "every control free")
+    return f"Students see **{shown}**; {controls}."

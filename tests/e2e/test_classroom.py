@@ -33,7 +33,7 @@ def _click_box(page, locator) -> None:
 
 
 def _focus_page(page) -> None:
-    page.locator("h1").first.click()  # focus on the page, not on a widget
+    page.locator("h1, h4").first.click()  # focus on the page (a lesson shows its scene title, h4), not a widget
 
 
 @pytest.mark.parametrize("sized_page", [(1920, 1080), (1440, 900)], indirect=True)
@@ -147,6 +147,8 @@ def test_inside_equations_follow_the_scrubber(sized_page, app_url):
     rail = touch.bounding_box()
     page.mouse.click(rail["x"] + rail["width"] * 0.6, rail["y"] + rail["height"] / 2)
     page.wait_for_function("() => document.querySelector('.js-plotly-plot').layout.sliders[0].active > 10")
+    # the slider moves first, the frame follows (on a busy machine, a moment later)
+    page.wait_for_function("() => Number(document.querySelector('.js-plotly-plot')._fullLayout._currentFrame) > 10")
     scrubbed = int(page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout._currentFrame"))
     field = page.get_by_label("step t (follows the chart's scrubber)")
     page.wait_for_function("t => [...document.querySelectorAll('input')].some(i => i.value === String(t))",

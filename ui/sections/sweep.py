@@ -30,6 +30,7 @@ from optimizers import OPTIMIZERS, GradientNoise, make_optimizer, sweep
 from optimizers.sweep import SweepResult, hyperparameter_axis
 from surfaces import make_surface
 
+from .. import phone
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
 from ..controls import add_run
 from ..figure import CONFIG, Prebuilt
@@ -159,7 +160,7 @@ def _draw_map(state: AppState, optimizer: str, *, colorbar: bool):
     figure = sweep_map_figure(result, x_axis, y_axis, metric=spec.metric, minima=surface.minima,
                               title=_title(optimizer), marks=marks, colorbar=colorbar)
     key = f"sweep_map_{optimizer}"
-    st.plotly_chart(Prebuilt(figure), key=key, config=CONFIG, theme=None, selection_mode="points",
+    st.plotly_chart(Prebuilt(phone.one_map(figure)), key=key, config=CONFIG, theme=None, selection_mode="points",
                     on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
     counts = {name: int((result.outcome_names == name).sum()) for name in
               ("reached", "left", "moving", "stalled", "escaped", "diverged")}
@@ -280,4 +281,5 @@ def _basins(state: AppState) -> None:
         figure = basin_figure(result, xs, ys, minima=surface.minima, domain=surface.domain, title=label,
                               start=state.start)
         with column:
-            st.plotly_chart(Prebuilt(figure), key=f"sweep_basin_{index}", config=CONFIG, theme=None)
+            st.plotly_chart(Prebuilt(phone.one_map(figure, true_geometry=True)), key=f"sweep_basin_{index}",
+                            config=CONFIG, theme=None)
