@@ -178,6 +178,20 @@ def test_changing_a_learning_rate_reruns_only_that_run():
     assert (values(path[1]["x"]) == values(old[1]["x"])).all()
 
 
+def test_a_closed_run_panel_keeps_its_values():
+    """A closed panel draws no widgets (a lazy expander), yet the run keeps what was set in it."""
+    app = open_panels(open_app({"surface": "beale", "run": ["adamax(lr=0.05)", "adam(lr=0.05)"], "steps": "100"}),
+                      "run0_panel")
+    app.select_slider(key="run0_lr").set_value(0.2).run()
+    app = open_panels(app, "run1_panel")
+    app.session_state["run0_panel"] = False
+    app = app.run().run()
+    assert "run0_lr" not in [slider.key for slider in app.select_slider]
+    assert "run1_lr" in [slider.key for slider in app.select_slider]
+    assert query(app)["run"] == ["adamax(lr=0.2)", "adam(lr=0.05)"]
+    assert legend_names(chart(app))[0] == "AdaMax(lr=0.2)"
+
+
 def test_switching_surface_opens_its_preset():
     app = open_app()
     app.selectbox(key="surface").set_value("saddle").run()
