@@ -39,7 +39,7 @@ def for_narrow(figure: dict, width: int) -> dict:
     figure = copy.deepcopy(figure)
     layout = figure["layout"]
     plot_width = max(int(width) - 2 * MARGIN_SIDE, 100)
-    aspect = _aspect(layout)
+    aspect = map_aspect(layout)
     map_px = plot_width * aspect * MAP_SLACK
     below = GAP + CURVE + BETWEEN + CURVE + STEP_LABELS + PLAY_ROW + SCRUBBER  # px under the map
     inner = map_px + below                      # the plot area's height (paper y spans it)
@@ -84,7 +84,7 @@ def for_narrow(figure: dict, width: int) -> dict:
     return figure
 
 
-def _aspect(layout: dict) -> float:
+def map_aspect(layout: dict) -> float:
     """The map's height over its width at true geometry: the y range over the x range (1 when unknown)."""
     if isinstance(layout.get("scene"), dict):
         return 1.0

@@ -19,6 +19,8 @@ import copy
 import math
 import re
 
+from .narrow import map_aspect
+
 NARROW_PANEL = 170      # px: the tallest side panel
 THIN_PANEL = 56         # px: the least a panel gets (Inside AdaMax's "fresh |g|?" strip)
 TICKS = 50              # px under a panel whose x axis shows its tick labels and title
@@ -102,16 +104,6 @@ def _panels(layout: dict) -> list[tuple[str, str]]:
     return [(name, xaxis) for _, name, xaxis in sorted(found)]
 
 
-def _aspect(layout: dict) -> float:
-    """The map's height over its width at true geometry: its y range over its x range (1 when unknown)."""
-    try:
-        (x0, x1), (y0, y1) = layout["xaxis"]["range"], layout["yaxis"]["range"]
-        aspect = abs(float(y1) - float(y0)) / abs(float(x1) - float(x0))
-    except (KeyError, TypeError, ValueError, ZeroDivisionError):
-        return 1.0
-    return min(max(aspect, 0.3), 2.0)
-
-
 def _animated(layout: dict) -> bool:
     return bool(layout.get("sliders")) or any(menu.get("type") == "buttons" for menu in layout.get("updatemenus", []))
 
@@ -135,7 +127,7 @@ def stack(figure: dict, width: int) -> dict:
     heights = _panel_heights(layout, panels)
     legend, legend_spec = _legend_layout(figure, plot_width)
     top = legend + 6
-    map_px = plot_width * _aspect(layout) * MAP_SLACK
+    map_px = plot_width * map_aspect(layout) * MAP_SLACK
     controls = PLAY_ROW + SCRUBBER if _animated(layout) else 0
     below, cursor = [], map_px + MAP_GAP  # px from the plot area's top: where each panel starts
     for (yaxis, xaxis), height in zip(panels, heights, strict=True):
@@ -236,7 +228,7 @@ def fit_map(figure: dict, width: int, *, true_geometry: bool = False) -> dict:
     plot_width = max(int(width) - MAP_LEFT - SIDE, 100)  # the margins below: MAP_LEFT and SIDE
     bars = [trace for trace in figure.get("data", []) if trace.get("showscale")]
     legend, legend_spec = _legend_layout(figure, plot_width)
-    map_px = plot_width * (_aspect(layout) if true_geometry else 1.0)
+    map_px = plot_width * (map_aspect(layout) if true_geometry else 1.0)
     bottom = MAP_TICKS + (COLORBAR if bars else 0) + legend
     layout["height"] = round(MAP_TOP + map_px + bottom)
     layout["margin"] = {"l": MAP_LEFT, "r": SIDE, "t": MAP_TOP, "b": bottom, "autoexpand": False}
