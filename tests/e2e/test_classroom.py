@@ -32,6 +32,13 @@ def _click_box(page, locator) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
+def _open_with_player(page, address: str) -> None:
+    """Open `address` and wait until the page and its player component are drawn."""
+    page.goto(address)
+    wait_for_app(page)
+    page.wait_for_selector(".player button")
+
+
 def _focus_page(page) -> None:
     page.locator("h1, h4").first.click()  # focus on the page (a lesson shows its scene title, h4), not a widget
 
@@ -39,9 +46,7 @@ def _focus_page(page) -> None:
 @pytest.mark.parametrize("sized_page", [(1920, 1080), (1440, 900)], indirect=True)
 def test_keys_step_and_play(sized_page, app_url):
     page = sized_page
-    page.goto(app_url + "/?surface=rosenbrock&steps=300")
-    wait_for_app(page)
-    page.wait_for_selector(".player button")
+    _open_with_player(page, app_url + "/?surface=rosenbrock&steps=300")
     _focus_page(page)
     before = page.evaluate(HEADS)
     page.keyboard.press("ArrowRight")
@@ -79,9 +84,7 @@ def test_fullscreen_then_play_advances_the_points(sized_page, app_url):
 
 def test_the_speed_is_kept_across_pause_and_play(sized_page, app_url):
     page = sized_page
-    page.goto(app_url + "/?surface=rosenbrock&steps=300")
-    wait_for_app(page)
-    page.wait_for_selector(".player button")
+    _open_with_player(page, app_url + "/?surface=rosenbrock&steps=300")
     page.wait_for_timeout(800)  # the player hooks the chart within half a second
     _click_box(page, page.locator("g.updatemenu-header-group", has_text="speed").first)  # open the speed menu
     page.wait_for_timeout(300)
@@ -99,9 +102,7 @@ def test_the_speed_is_kept_across_pause_and_play(sized_page, app_url):
 
 def test_page_down_goes_to_the_next_scene(sized_page, app_url):
     page = sized_page
-    page.goto(app_url + "/?lesson=saddles&scene=1")
-    wait_for_app(page)
-    page.wait_for_selector(".player button")
+    _open_with_player(page, app_url + "/?lesson=saddles&scene=1")
     _focus_page(page)
     page.keyboard.press("PageDown")
     page.wait_for_function("() => location.search.includes('scene=2')", timeout=30_000)
@@ -138,9 +139,7 @@ def test_presentation_mode_shows_play_without_scrolling(sized_page, app_url):
 
 def test_inside_equations_follow_the_scrubber(sized_page, app_url):
     page = sized_page
-    page.goto(app_url + "/?surface=rosenbrock&start=-1.2,1&steps=300&section=inside&run=adamax(lr%3D0.1)")
-    wait_for_app(page)
-    page.wait_for_selector(".player button")
+    _open_with_player(page, app_url + "/?surface=rosenbrock&start=-1.2,1&steps=300&section=inside&run=adamax(lr%3D0.1)")
     page.wait_for_timeout(800)  # the player hooks the chart within half a second
     touch = page.locator(".js-plotly-plot .slider-rail-touch-rect").first
     touch.scroll_into_view_if_needed()
