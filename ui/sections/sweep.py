@@ -33,7 +33,7 @@ from surfaces import make_surface
 from .. import phone
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
 from ..controls import add_run
-from ..figure import CONFIG, Prebuilt
+from ..figure import show_as_built
 from ..presets import preset_for
 from ..state import SWEEP_RESOLUTIONS, AppState, RunSpec, SweepSpec
 from ..summary import current_tolerance
@@ -160,8 +160,8 @@ def _draw_map(state: AppState, optimizer: str, *, colorbar: bool):
     figure = sweep_map_figure(result, x_axis, y_axis, metric=spec.metric, minima=surface.minima,
                               title=_title(optimizer), marks=marks, colorbar=colorbar)
     key = f"sweep_map_{optimizer}"
-    st.plotly_chart(Prebuilt(phone.one_map(figure)), key=key, config=CONFIG, theme=None, selection_mode="points",
-                    on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
+    show_as_built(phone.one_map(figure), key=key,
+                  on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
     counts = {name: int((result.outcome_names == name).sum()) for name in
               ("reached", "left", "moving", "stalled", "escaped", "diverged")}
     st.caption(f"Other settings ({source}): {fixed}.  \nCells: "
@@ -240,8 +240,7 @@ def _sensitivity(state: AppState, results: list[RunResult]) -> None:
     st.caption(f"{title} against the learning rate over five decades, one curve per run of the race with its "
                "other settings kept; ✖ marks a learning rate at which the run blew up. A flat, wide valley is a "
                "robust optimizer.")
-    st.plotly_chart(Prebuilt(lr_sensitivity_figure(curves, metric=title, log=log)), key="sweep_sensitivity",
-                    config=CONFIG, theme=None)
+    show_as_built(lr_sensitivity_figure(curves, metric=title, log=log), key="sweep_sensitivity")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -281,5 +280,4 @@ def _basins(state: AppState) -> None:
         figure = basin_figure(result, xs, ys, minima=surface.minima, domain=surface.domain, title=label,
                               start=state.start)
         with column:
-            st.plotly_chart(Prebuilt(phone.one_map(figure, true_geometry=True)), key=f"sweep_basin_{index}",
-                            config=CONFIG, theme=None)
+            show_as_built(phone.one_map(figure, true_geometry=True), key=f"sweep_basin_{index}")
