@@ -1,8 +1,8 @@
 """Benchmarks of the explorer page: payload, figure build time, interaction latency and first view.
 
     python bench/bench_app.py            (needs Debian's chromium and the playwright package)
-    python bench/bench_app.py --only sweep       (one interaction pass: race, inside, sweep or sweep-beta1;
-                                                  no payload, no first view)
+    python bench/bench_app.py --only sweep       (one interaction pass: race, inside, sweep, sweep-beta1 or
+                                                  floor; no payload, no first view)
 
 Prints:
 - payload: the chart's figure JSON for 8 runs × 5,000 steps (budget ≤ 1 MB) and its build time (≤ 100 ms);
@@ -12,6 +12,8 @@ Prints:
   settings, so its slider redraws them); budget: app ≤ 1.25 × reference (sweeps ≤ 1.5×). The sweep pass moves
   run 1's lr, an axis of the maps: the cells are cached and only the race's mark moves; `--only sweep-beta1`
   moves its β1 to a new value each time, so the AdaMax map's cells are computed afresh;
+- floor (`--only floor`, not in the default passes): the race's chart alone on a one-slider page
+  (bench/race_chart_only_app.py) against the reference: what the chart costs before the page's other elements;
 - first view: from navigation to a drawn chart, median over fresh browser contexts, for the default page
   and the reference page; budget: app ≤ 1.5 × reference.
 """
@@ -93,7 +95,8 @@ CHART_CHANGED = ("before => { const gd = document.querySelector('.js-plotly-plot
 PASSES = {"race": ("app", "", "the race", 1.25), "inside": ("inside", "&section=inside", "Inside AdaMax", 1.25),
           "sweep": ("sweep", "&section=sweep", "Sweeps (two 64² maps redrawn)", 1.5),
           # run 1's β1 (its second slider) moved to a new value each time: the AdaMax map's 4,096 cells recomputed
-          "sweep-beta1": ("sweep-beta1", "&section=sweep", "Sweeps, β1 → AdaMax map recomputed", 1.5)}
+          "sweep-beta1": ("sweep-beta1", "&section=sweep", "Sweeps, β1 → AdaMax map recomputed", 1.5),
+          "floor": ("floor", "", "the race's chart alone on a one-slider page (the floor)", 1.25)}
 DEFAULT_PASSES = ("race", "inside", "sweep")
 BETA1_NEW_VALUES = 7  # β1 = 0.9 has seven slider values to its right: each one a map not yet in the cache
 
@@ -108,13 +111,17 @@ def browser_measures(only: str | None = None) -> None:
         print("Interaction and first view: not measured (no Chromium: apt-get install chromium)")
         return
     servers = {name: (free_port(), script) for name, script in
-               (("app", ROOT / "app.py"), ("reference", ROOT / "bench" / "reference_app.py"))}
+               (("app", ROOT / "app.py"), ("reference", ROOT / "bench" / "reference_app.py"),
+                ("floor", ROOT / "bench" / "race_chart_only_app.py"))
+               if name != "floor" or only == "floor"}
     processes = [start_server(script, port) for port, script in servers.values()]
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
             urls = {"app": f"http://127.0.0.1:{servers['app'][0]}{APP_LINK}",
                     "reference": f"http://127.0.0.1:{servers['reference'][0]}/"}
+            if "floor" in servers:
+                urls["floor"] = f"http://127.0.0.1:{servers['floor'][0]}/"
             first_view = {name: [] for name in urls}
             for _ in range(0 if only else 7):  # interleaved, so both pages see the same machine
                 for name, address in urls.items():
@@ -132,14 +139,17 @@ def browser_measures(only: str | None = None) -> None:
             # one pass for the race, one for the Inside AdaMax section, each against the reference page.
             latency = {}
             passes = [PASSES[key] for key in ((only,) if only else DEFAULT_PASSES)]
-            for name, address in ((name, urls["app"] + query) for name, query, _, _ in passes):
+            for name, address in ((name, urls.get(name) or urls["app"] + query) for name, query, _, _ in passes):
                 app_page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 app_page.goto(address)
                 wait_for_app(app_page)
-                run_panel = app_page.locator('[data-testid="stExpander"]').filter(has_text="Run 1").first
-                run_panel.locator("summary").click()
                 onwards = name == "sweep-beta1"
-                app_slider = run_panel.get_by_role("slider").nth(1 if onwards else 0)
+                if name == "floor":  # its one slider
+                    app_slider = app_page.get_by_role("slider").first
+                else:
+                    run_panel = app_page.locator('[data-testid="stExpander"]').filter(has_text="Run 1").first
+                    run_panel.locator("summary").click()
+                    app_slider = run_panel.get_by_role("slider").nth(1 if onwards else 0)
                 app_slider.wait_for(timeout=60_000)  # a run's panel draws its widgets once opened (lazy)
                 reference_page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 reference_page.goto(urls["reference"])
