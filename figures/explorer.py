@@ -41,6 +41,7 @@ CURVE_POINTS = 700
 GAP_FLOOR = 1e-16         # f − f* below this is drawn at it (a log axis cannot show 0)
 FRAME_MS = 60             # frame duration at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
+PLAY_BUTTONS_PX = 180     # the ▶ Play / ❚❚ Pause pair (≈ 150 px at 14 px) and a gap: the path toggle starts after it
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
 # redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
 # landscape.mesh_trace), on a grid fine enough that Rosenbrock's curved wall shows no saw teeth.
@@ -334,7 +335,7 @@ def _path_toggle(path_traces: list[int]) -> dict:
     style = {"showactive": True, "active": 0, "yanchor": "top", "bgcolor": "#f4f4f4", "bordercolor": "#bbb",
              "font": {"size": 13}, "pad": {"r": 6, "t": 6}}
     return {**style, "type": "buttons", "direction": "left", "x": 0.0, "xanchor": "left", "y": 1.0,
-            "yanchor": "bottom", "name": "paths", "pad": {"r": 6, "b": 4},
+            "yanchor": "bottom", "name": "paths", "pad": {"r": 6, "b": 4, "l": PLAY_BUTTONS_PX},
             "buttons": [
                 {"label": "whole paths", "method": "restyle", "args": [{"visible": True}, path_traces]},
                 {"label": "paths as they run", "method": "restyle", "args": [{"visible": False}, path_traces]},
@@ -402,8 +403,10 @@ def _play_controls(view: str) -> list[dict]:
     style = {"showactive": False, "yanchor": "top", "bgcolor": "#f4f4f4", "bordercolor": "#bbb",
              "font": {"size": 14}, "pad": {"r": 6, "t": 6}}
     return [
+        # Above the map, where the eye starts and where a laptop's window still shows it (at 1366×768 and
+        # 1440×900 the chart's bottom is below the fold): the path toggle follows it on the same row.
         {**style, "type": "buttons", "direction": "left", "buttons": [play, pause], "x": 0.0, "xanchor": "left",
-         "y": 0.045, "name": "play"},
+         "y": 1.0, "yanchor": "bottom", "pad": {"r": 6, "b": 4}, "name": "play"},
         {**style, "type": "dropdown", "direction": "up", "buttons": speeds, "x": 0.7, "xanchor": "left",
          "y": 0.045, "name": "speed", "showactive": True, "active": SPEEDS.index(1.0)},
     ]
@@ -414,7 +417,7 @@ def _scrubber(shown: np.ndarray, view: str) -> dict:
     to lay out on every redraw); while playing it follows the frames that coincide with its stops."""
     stops = scrubber_stops(shown)
     return {
-        "active": 0, "x": 0.21, "len": 0.37, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
+        "active": 0, "x": 0.0, "len": 0.58, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
         "currentvalue": {"prefix": "step ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
         # one label per frame would overlap: tick labels are hidden, the current step shows above
         "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},

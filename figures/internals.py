@@ -190,7 +190,7 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
     return {
         "annotations": notes,
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
-        "margin": {"l": 60, "r": 10, "t": 30, "b": 10}, "images": [backdrop],
+        "margin": {"l": 60, "r": 10, "t": 44, "b": 10}, "images": [backdrop],
         "showlegend": False,  # the page explains colours and dashes in one line above the chart (LEGEND)
         **dict(zip(("xaxis", "yaxis"), equal_scale(
             {"range": xrange, "domain": [0.0, 0.46], "anchor": "y", "showgrid": False},
@@ -206,9 +206,10 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
                    "gridcolor": "#eee", "exponentformat": "power"},
         "xaxis5": {**shared_x, "anchor": "y5", "matches": "x2", "title": {"text": "step t"}},
         "yaxis5": {"domain": [0.10, 0.20], "anchor": "x5", "title": {"text": "fresh |g|?"}, "type": "category"},
+        # ▶ Play above the map, where a laptop's window still shows it (the chart's bottom is below the fold)
         "updatemenus": [{
-            "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": 0.05, "yanchor": "top",
-            "bgcolor": "#f4f4f4", "bordercolor": "#bbb", "font": {"size": 14}, "pad": {"r": 6, "t": 6},
+            "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": 1.0, "yanchor": "bottom",
+            "bgcolor": "#f4f4f4", "bordercolor": "#bbb", "font": {"size": 14}, "pad": {"r": 6, "b": 4},
             "buttons": [
                 {"label": "▶ Play", "method": "animate",
                  "args": [None, {"frame": {"duration": 90, "redraw": False}, "transition": {"duration": 0},
@@ -218,7 +219,7 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
                                    "transition": {"duration": 0}}]},
             ]}],
         "sliders": [{
-            "active": 0, "x": 0.2, "len": 0.26, "y": 0.07, "yanchor": "top", "pad": {"t": 0},
+            "active": 0, "x": 0.0, "len": 0.46, "y": 0.07, "yanchor": "top", "pad": {"t": 0},
             "currentvalue": {"prefix": "step t = ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
             "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},
             "steps": [{"label": str(int(k) + 1), "method": "animate",

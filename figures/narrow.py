@@ -77,6 +77,8 @@ def for_narrow(figure: dict, width: int) -> dict:
     for menu in layout.get("updatemenus", []):
         if menu.get("name") == "play":
             menu.update(x=0.0, xanchor="left", y=up(PLAY_ROW + SCRUBBER), yanchor="top")
+        elif menu.get("name") == "paths":  # ▶ Play went below: the toggle starts at the left edge
+            menu["pad"] = {**menu.get("pad", {}), "l": 0}
         elif menu.get("name") == "speed":
             menu.update(x=1.0, xanchor="right", y=up(PLAY_ROW + SCRUBBER), yanchor="top", direction="up")
     for slider in layout.get("sliders", []):
