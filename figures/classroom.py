@@ -12,8 +12,6 @@ import copy
 import math
 from typing import Any
 
-from .explorer import PLAY_BUTTONS_PX
-
 SPOILER_SUFFIXES = (" blew up", " escaped downhill")
 TRAIL_OVERLAP = 4  # figures/explorer.py: a trail spans the last TRAIL_FRAMES frames
 
@@ -69,8 +67,9 @@ def for_presentation(figure: dict, height: int) -> dict:
     layout["font"] = {**layout.get("font", {}), "size": 20}
     for menu in layout.get("updatemenus", []):
         menu["font"] = {**menu.get("font", {}), "size": 20}
-        if menu.get("name") == "paths":  # after ▶ Play / ❚❚ Pause, which grow with their font
-            menu["pad"] = {**menu.get("pad", {}), "l": round(PLAY_BUTTONS_PX * 20 / 14)}
+        pad = menu.get("pad") or {}
+        if pad.get("l"):  # a menu placed after others on its row: they grow with the font, so does the offset
+            menu["pad"] = {**pad, "l": round(pad["l"] * 20 / 14)}
     for axis in ("xaxis", "xaxis3"):  # their titles ("x", "step") would collide with the large step number
         if isinstance(layout.get(axis), dict):
             layout[axis] = {**layout[axis], "title": {"text": ""}}

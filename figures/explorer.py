@@ -10,6 +10,7 @@ shrink with the run's rank, and the start and the star are outlines drawn over e
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,10 @@ CURVE_POINTS = 700
 GAP_FLOOR = 1e-16         # f − f* below this is drawn at it (a log axis cannot show 0)
 FRAME_MS = 60             # frame duration at 1× speed
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
-PLAY_BUTTONS_PX = 180     # the ▶ Play / ❚❚ Pause pair (≈ 150 px at 14 px) and a gap: the path toggle starts after it
+MAX_DECADE_LABELS = 8     # tick labels on a curve panel's log axis, at most
+# The row above the map, left to right (px from the chart's left edge, at the menus' 14 px font):
+PLAY_BUTTONS_PX = 180     # ▶ Play / ❚❚ Pause (≈ 150 px) and a gap: the path toggle starts here …
+SPEED_MENU_PX = 420       # … and takes ≈ 205 px and a gap: the speed menu starts here
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
 # redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
 # landscape.mesh_trace), on a grid fine enough that Rosenbrock's curved wall shows no saw teeth.
@@ -382,8 +386,9 @@ def _curve_axis(series: list[np.ndarray], log: bool, title: str, domain: list[fl
     value_range = _axis_range(series, log)
     axis = {"domain": domain, "anchor": anchor, "type": "log" if log else "linear", "range": value_range,
             "title": {"text": title}, "exponentformat": "power", "gridcolor": "#e8e8e8"}
-    if log and value_range[1] - value_range[0] >= 2:
-        axis["dtick"] = 1 if value_range[1] - value_range[0] < 12 else 2
+    span = value_range[1] - value_range[0]
+    if log and span >= 2:  # at most 8 labels: a panel ~200 px tall holds no more without them overlapping
+        axis["dtick"] = max(1, math.ceil(span / MAX_DECADE_LABELS))
     return axis
 
 
@@ -407,8 +412,11 @@ def _play_controls(view: str) -> list[dict]:
         # 1440×900 the chart's bottom is below the fold): the path toggle follows it on the same row.
         {**style, "type": "buttons", "direction": "left", "buttons": [play, pause], "x": 0.0, "xanchor": "left",
          "y": 1.0, "yanchor": "bottom", "pad": {"r": 6, "b": 4}, "name": "play"},
-        {**style, "type": "dropdown", "direction": "up", "buttons": speeds, "x": 0.7, "xanchor": "left",
-         "y": 0.045, "name": "speed", "showactive": True, "active": SPEEDS.index(1.0)},
+        # The speed menu on the same row, after the path toggle (the chart's top right is the modebar's, which
+        # would cover it on hover); the bottom keeps the scrubber.
+        {**style, "type": "dropdown", "direction": "down", "buttons": speeds, "x": 0.0, "xanchor": "left",
+         "y": 1.0, "yanchor": "bottom", "pad": {"b": 4, "l": SPEED_MENU_PX}, "name": "speed", "showactive": True,
+         "active": SPEEDS.index(1.0)},
     ]
 
 

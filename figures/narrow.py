@@ -80,6 +80,7 @@ def for_narrow(figure: dict, width: int) -> dict:
         elif menu.get("name") == "paths":  # ▶ Play went below: the toggle starts at the left edge
             menu["pad"] = {**menu.get("pad", {}), "l": 0}
         elif menu.get("name") == "speed":
+            menu["pad"] = {**menu.get("pad", {}), "l": 0}
             menu.update(x=1.0, xanchor="right", y=up(PLAY_ROW + SCRUBBER), yanchor="top", direction="up")
     for slider in layout.get("sliders", []):
         slider.update(x=0.0, len=1.0, y=up(SCRUBBER - 4), yanchor="top")

@@ -4,14 +4,16 @@ the 3-D view's colours, minima and speed, and nothing clipped or raw. Browser ch
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from figures import ExplorerRun, explorer_figure, run_color
-from figures.explorer import GROWN_POINTS
+from figures.explorer import GROWN_POINTS, MAX_DECADE_LABELS, _curve_axis
 from optimizers import SGD, Adam, AdaMax, run
 from surfaces import SURFACES
 from tests.figure_checks import values
@@ -185,3 +187,15 @@ def test_3d_payload_of_eight_runs_of_5000_steps_stays_under_one_megabyte():
     surface = SURFACES["rosenbrock"]
     figure = explorer_figure(surface, explorer_runs(surface, EIGHT, 5000), view="3d")
     assert len(strict_json(figure).encode()) <= 1_000_000
+
+
+@pytest.mark.parametrize("low, high", [(-16, 12), (-5, 1), (-30, 30), (-2, 0)])
+def test_a_curve_panels_log_axis_labels_at_most_eight_decades(low, high):
+    """A run that blows up next to one that converges spans ~28 decades: one label every decade (or every
+    second) piled ~15 labels into a 200 px panel, overlapping (seen in the step-bound lesson at 1366×768)."""
+    axis = _curve_axis([np.logspace(low, high, 40)], True, "f − f*", [0.5, 1.0], "x2")
+    span = axis["range"][1] - axis["range"][0]
+    labels = math.floor(span / axis["dtick"]) + 1
+    assert 2 <= labels <= MAX_DECADE_LABELS + 1, axis
+    if span <= MAX_DECADE_LABELS:  # few decades: every one labelled
+        assert axis["dtick"] == 1
