@@ -32,6 +32,8 @@ step, not four ufunc calls: the per-call overhead, not the arithmetic, is what a
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from dataclasses import dataclass
 from types import EllipsisType
 from typing import Any
@@ -39,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from ._heap import keep_heap_warm
+from ._helper import HELPER
 from .base import Array, Hyperparameter, Optimizer
 from .noise import GradientNoise
 from .outcomes import OUTCOMES, RunMetrics, classify, recent_window_start
@@ -59,6 +62,8 @@ MAX_SWEEP_POINT_STEPS = 500_000_000   # cells × steps: about a minute of work o
 NUMERIC_SCALES = ("log", "one_minus_log", "linear")
 LOSS_BLOCK = 32                       # steps whose losses are buffered between two folds into the metrics …
 LOSS_BLOCK_VALUES = 1 << 19           # … at most this many values (4 MB) in all: a huge batch folds more often
+SPLIT_MIN_CELLS = 2048                # a batch of at least this many cells …
+SPLIT_MIN_CELL_STEPS = 1_000_000      # … and this much work is split in two, half to the helper process
 LOG_AXIS_DECADES = 8                  # a log axis whose range starts at 0 (ε) starts this many decades below its top
 
 
@@ -136,9 +141,64 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
             raise ValueError(f"minimum_value must be finite or None, got {minimum_value!r}")
         minimum_value = float(minimum_value)
     params = _initial_params(start, shape)
-    optimizer = _expand_hyperparameters(optimizer, params.shape)
-    metrics = _sweep_loop(optimizer, surface, params, steps, float(tolerance), bound, minimum_value, noise)
+    arguments = (steps, float(tolerance), float(bound), minimum_value, noise)
+    split = batch >= SPLIT_MIN_CELLS and batch * steps >= SPLIT_MIN_CELL_STEPS
+    axis, pieces = _split(optimizer, params, 2 if split else 1)
+    pending = HELPER.submit((pieces[1][0], surface, pieces[1][1], *arguments)) if len(pieces) == 2 else None
+    if pending is None:  # no helper for this sweep (small, helper busy or unavailable): all of it here, at once
+        metrics = _sweep_piece(optimizer, surface, params, *arguments)
+    else:
+        try:
+            mine = _sweep_piece(pieces[0][0], surface, pieces[0][1], *arguments)
+        except BaseException:
+            pending.abandon()
+            raise
+        theirs = pending.result()
+        if theirs is None:  # the helper could not do it (an object it cannot import, or it died)
+            theirs = _sweep_piece(pieces[1][0], surface, pieces[1][1], *arguments)
+        metrics = _concatenate([mine, theirs], axis)
     return SweepResult(metrics, classify(metrics), steps, float(tolerance), minimum_value)
+
+
+def _sweep_piece(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
+                 bound: float, minimum_value: float | None, noise: GradientNoise | None) -> RunMetrics:
+    """The metrics of one batch (a whole sweep, or the piece the helper process runs): its optimizer as given."""
+    return _sweep_loop(_expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
+                       minimum_value, noise)
+
+
+def _split(optimizer: Optimizer, params: Array, count: int) -> tuple[int, list[tuple[Optimizer, Array]]]:
+    """The batch cut into `count` (or fewer) slabs along its longest axis: (that axis, [(optimizer, params)]).
+
+    Each slab is a batch of its own: its params a C-contiguous copy of its cells, its optimizer the array
+    hyperparameters as given (compact, so `Optimizer.per_configuration` still evaluates per configuration)
+    sliced along the same axis where they vary along it, kept whole where they are broadcast along it.
+    Cells are independent and every operation of the loop is elementwise, so a slab's cells are, bit for bit,
+    what they are in the whole batch. count = 1, or a batch with no axis long enough: one slab, the batch itself.
+    """
+    batch_shape = params.shape[:-1]
+    if count <= 1 or not batch_shape or max(batch_shape) < count:
+        return 0, [(optimizer, params)]
+    axis = int(np.argmax(batch_shape))
+    edges = np.linspace(0, batch_shape[axis], count + 1).round().astype(int)
+    compact = {name: np.asarray(value).reshape((1,) * (len(params.shape) - np.ndim(value)) + np.shape(value))
+               for name, value in optimizer.hyperparameters().items() if np.ndim(value)}
+    chunks = []
+    for low, high in itertools.pairwise(edges):
+        cut = (slice(None),) * axis + (slice(low, high),)
+        sliced = {name: value[cut] if value.shape[axis] > 1 else value for name, value in compact.items()}
+        chunk_optimizer = dataclasses.replace(optimizer, **sliced) if sliced else optimizer
+        chunks.append((chunk_optimizer, np.array(params[cut], order="C")))
+    return axis, chunks
+
+
+def _concatenate(pieces: list[RunMetrics], axis: int) -> RunMetrics:
+    """The slabs' metrics joined back along `axis` into the whole batch's (the one slab itself when alone)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    joined = {field.name: np.concatenate([getattr(piece, field.name) for piece in pieces], axis=axis)
+              for field in dataclasses.fields(RunMetrics) if field.name != "bounded_below"}
+    return RunMetrics(**joined, bounded_below=pieces[0].bounded_below)
 
 
 def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
