@@ -35,10 +35,16 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
+import numpy as np
+
 MAX_STARTS = 3            # helpers started per process at most (a helper that keeps dying is not retried forever)
+STEP_OVERHEAD_CELLS = 2048  # a sweep step's fixed cost (≈ 25 µs of Python and ufunc calls), in cells (≈ 12 ns each)
+MIN_SHARE = 0.1           # a helper share below this of a batch: not worth a split, the sweep runs whole here
+SPEED_MEMORY_SECONDS = 10.0  # a speed measured longer ago than this is forgotten: the two are taken as equal again
 ENABLED = os.environ.get("ADAMAX_LAB_SWEEP_HELPER", "1") != "0" and os.name == "posix"
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
@@ -79,6 +85,30 @@ class _Helper:
         self.peak_rss_kb = 0           # the helper's peak resident memory, from its last reply …
         self.cpu_seconds = 0.0         # … and the CPU time it has used (benchmarks add it to the caller's)
         self.served = 0                # pieces it has computed (tests check the work went there)
+        self.speed = 1.0               # its speed over the caller's, as last measured (1: as fast; 0.5: half)
+        self.measured_at = -np.inf     # when (time.monotonic())
+
+    def share(self, cells: int) -> float:
+        """The fraction of a batch of `cells` to send the helper, so that both finish together.
+
+        Each process's time is (its cells + STEP_OVERHEAD_CELLS) / its speed, so the helper gets n cells with
+        (n + c₀)/ρ = (N − n + c₀), ρ = its speed relative to the caller's: n = ((N + c₀)ρ − c₀)/(1 + ρ), N/2 when
+        ρ = 1. On a busy machine the helper's core is shared (ρ < 1), and it gets less; 0 below MIN_SHARE.
+        """
+        if time.monotonic() - self.measured_at > SPEED_MEMORY_SECONDS:
+            self.speed = 1.0
+        rho = self.speed
+        share = ((cells + STEP_OVERHEAD_CELLS) * rho - STEP_OVERHEAD_CELLS) / (1 + rho) / cells
+        return share if share >= MIN_SHARE else 0.0
+
+    def observe(self, my_cells: int, my_seconds: float, their_cells: int, their_seconds: float) -> None:
+        """Update the helper's relative speed from one split sweep (a geometric mean with the last estimate)."""
+        if my_seconds <= 0 or their_seconds <= 0:
+            return
+        measured = ((their_cells + STEP_OVERHEAD_CELLS) / their_seconds) / ((my_cells + STEP_OVERHEAD_CELLS)
+                                                                             / my_seconds)
+        self.speed = float(np.clip(np.sqrt(self.speed * measured), 1 / 8, 8))
+        self.measured_at = time.monotonic()
 
     def _start(self) -> None:
         self.starts += 1
@@ -166,6 +196,7 @@ class _Pending:
     def __init__(self, helper: _Helper) -> None:
         self.helper = helper
         self.done = False
+        self.seconds = 0.0  # the helper's own time for the piece (its wall time, transfer not included)
 
     def result(self) -> Any | None:
         """The helper's return value, or None if it failed (the caller then computes the piece itself)."""
@@ -176,7 +207,7 @@ class _Pending:
             if reply is None:
                 helper._stop()
                 return None
-            status, value, helper.peak_rss_kb, helper.cpu_seconds = pickle.loads(reply)
+            status, value, self.seconds, helper.peak_rss_kb, helper.cpu_seconds = pickle.loads(reply)
             if status != "ok":
                 return None
             helper.served += 1
@@ -213,10 +244,12 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
         from optimizers.sweep import _sweep_piece as work
     _write(stdout, pickle.dumps("ready"))
     while (request := _read(stdin)) is not None:
+        started = time.perf_counter()
         try:
             reply = ("ok", work(*pickle.loads(request)))
         except Exception as error:  # any failure is reported; the parent computes the piece itself
             reply = ("error", f"{type(error).__name__}: {error}")
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        _write(stdout, pickle.dumps((*reply, usage.ru_maxrss, usage.ru_utime + usage.ru_stime),
+        _write(stdout, pickle.dumps((*reply, time.perf_counter() - started, usage.ru_maxrss,
+                                     usage.ru_utime + usage.ru_stime),
                                     protocol=pickle.HIGHEST_PROTOCOL))

@@ -33,7 +33,7 @@ step, not four ufunc calls: the per-call overhead, not the arithmetic, is what a
 from __future__ import annotations
 
 import dataclasses
-import itertools
+import time
 from dataclasses import dataclass
 from types import EllipsisType
 from typing import Any
@@ -142,20 +142,27 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
         minimum_value = float(minimum_value)
     params = _initial_params(start, shape)
     arguments = (steps, float(tolerance), float(bound), minimum_value, noise)
-    split = batch >= SPLIT_MIN_CELLS and batch * steps >= SPLIT_MIN_CELL_STEPS
-    axis, pieces = _split(optimizer, params, 2 if split else 1)
-    pending = HELPER.submit((pieces[1][0], surface, pieces[1][1], *arguments)) if len(pieces) == 2 else None
+    pending, axis, pieces = None, 0, []
+    if batch >= SPLIT_MIN_CELLS and batch * steps >= SPLIT_MIN_CELL_STEPS:
+        axis, pieces = _split(optimizer, params, HELPER.share(batch))
+        if len(pieces) == 2:
+            pending = HELPER.submit((pieces[1][0], surface, pieces[1][1], *arguments))
     if pending is None:  # no helper for this sweep (small, helper busy or unavailable): all of it here, at once
         metrics = _sweep_piece(optimizer, surface, params, *arguments)
     else:
+        (my_optimizer, my_params), (their_optimizer, their_params) = pieces
+        started = time.perf_counter()
         try:
-            mine = _sweep_piece(pieces[0][0], surface, pieces[0][1], *arguments)
+            mine = _sweep_piece(my_optimizer, surface, my_params, *arguments)
         except BaseException:
             pending.abandon()
             raise
+        my_seconds = time.perf_counter() - started
         theirs = pending.result()
         if theirs is None:  # the helper could not do it (an object it cannot import, or it died)
-            theirs = _sweep_piece(pieces[1][0], surface, pieces[1][1], *arguments)
+            theirs = _sweep_piece(their_optimizer, surface, their_params, *arguments)
+        else:
+            HELPER.observe(my_params.size // 2, my_seconds, their_params.size // 2, pending.seconds)
         metrics = _concatenate([mine, theirs], axis)
     return SweepResult(metrics, classify(metrics), steps, float(tolerance), minimum_value)
 
@@ -167,29 +174,32 @@ def _sweep_piece(optimizer: Optimizer, surface: SurfaceLike, params: Array, step
                        minimum_value, noise)
 
 
-def _split(optimizer: Optimizer, params: Array, count: int) -> tuple[int, list[tuple[Optimizer, Array]]]:
-    """The batch cut into `count` (or fewer) slabs along its longest axis: (that axis, [(optimizer, params)]).
+def _split(optimizer: Optimizer, params: Array, share: float) -> tuple[int, list[tuple[Optimizer, Array]]]:
+    """The batch cut in two along its longest axis, the second slab `share` of it: (axis, [(optimizer, params)]).
 
     Each slab is a batch of its own: its params a C-contiguous copy of its cells, its optimizer the array
     hyperparameters as given (compact, so `Optimizer.per_configuration` still evaluates per configuration)
     sliced along the same axis where they vary along it, kept whole where they are broadcast along it.
     Cells are independent and every operation of the loop is elementwise, so a slab's cells are, bit for bit,
-    what they are in the whole batch. count = 1, or a batch with no axis long enough: one slab, the batch itself.
+    what they are in the whole batch. A share that rounds to no row (or to all): one slab, the batch itself.
     """
     batch_shape = params.shape[:-1]
-    if count <= 1 or not batch_shape or max(batch_shape) < count:
+    if not batch_shape:
         return 0, [(optimizer, params)]
     axis = int(np.argmax(batch_shape))
-    edges = np.linspace(0, batch_shape[axis], count + 1).round().astype(int)
+    length = batch_shape[axis]
+    cut_at = length - round(share * length)
+    if not 0 < cut_at < length:
+        return 0, [(optimizer, params)]
     compact = {name: np.asarray(value).reshape((1,) * (len(params.shape) - np.ndim(value)) + np.shape(value))
                for name, value in optimizer.hyperparameters().items() if np.ndim(value)}
-    chunks = []
-    for low, high in itertools.pairwise(edges):
-        cut = (slice(None),) * axis + (slice(low, high),)
+    slabs = []
+    for rows in (slice(0, cut_at), slice(cut_at, length)):
+        cut = (slice(None),) * axis + (rows,)
         sliced = {name: value[cut] if value.shape[axis] > 1 else value for name, value in compact.items()}
-        chunk_optimizer = dataclasses.replace(optimizer, **sliced) if sliced else optimizer
-        chunks.append((chunk_optimizer, np.array(params[cut], order="C")))
-    return axis, chunks
+        slab_optimizer = dataclasses.replace(optimizer, **sliced) if sliced else optimizer
+        slabs.append((slab_optimizer, np.array(params[cut], order="C")))
+    return axis, slabs
 
 
 def _concatenate(pieces: list[RunMetrics], axis: int) -> RunMetrics:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+import time
 from dataclasses import fields
 
 import numpy as np
@@ -26,9 +27,12 @@ pytestmark = pytest.mark.skipif(not _helper.ENABLED, reason="the sweep helper is
 
 @pytest.fixture
 def split_everything(monkeypatch):
-    """Split every sweep of at least two cells, with the helper started and ready."""
+    """Split every sweep of at least two cells in halves, with the helper started and ready (its speed, which
+    sets its share, taken as the caller's whatever these tiny sweeps measure)."""
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELLS", 2)
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELL_STEPS", 1)
+    monkeypatch.setattr(HELPER, "speed", 1.0)
+    monkeypatch.setattr(HELPER, "observe", lambda *args: None)
     assert HELPER.warm_up()
 
 
@@ -215,3 +219,21 @@ def test_small_sweeps_stay_in_this_process():
     sweep(AdaMax(lr=np.logspace(-3, 0, 64)[:, None]), ROSENBROCK, START, 500)          # few cells
     sweep(AdaMax(lr=np.logspace(-3, 0, 4096)[:, None]), ROSENBROCK, START, 20)         # little work
     assert HELPER.served == served
+
+
+def test_the_helpers_share_follows_its_measured_speed(monkeypatch):
+    """Both finish together: (n + c₀)/ρ = N − n + c₀ for the helper's n cells of N, with c₀ a step's fixed cost."""
+    monkeypatch.setattr(HELPER, "speed", 1.0)
+    monkeypatch.setattr(HELPER, "measured_at", time.monotonic())
+    assert HELPER.share(16384) == 0.5                        # as fast: halves
+    c0 = _helper.STEP_OVERHEAD_CELLS
+    HELPER.observe(8192, 1.0, 8192, 2.0)                    # the helper took twice as long: speed 1/√2 (the mean
+    rho = HELPER.speed                                      # of 1 and 1/2 in logs)
+    assert rho == pytest.approx(0.5 ** 0.5)
+    n = HELPER.share(16384) * 16384
+    assert (n + c0) / rho == pytest.approx(16384 - n + c0)
+    HELPER.observe(8192, 1.0, 8192, 1e3)
+    HELPER.observe(8192, 1.0, 8192, 1e3)                    # a starved helper: no split at all
+    assert HELPER.speed == 1 / 8 and HELPER.share(16384) == 0.0
+    monkeypatch.setattr(HELPER, "measured_at", time.monotonic() - _helper.SPEED_MEMORY_SECONDS - 1)
+    assert HELPER.share(16384) == 0.5                        # forgotten after a while: tried again
