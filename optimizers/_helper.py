@@ -1,4 +1,4 @@
-"""A helper process that runs half of a large sweep, so a sweep uses both cores of a 2-core machine.
+"""A helper process that runs part of a large sweep, so a sweep uses both cores of a 2-core machine.
 
 Why a process and not threads. NumPy's ufuncs release the GIL while they loop, but a sweep step is ~35 ufunc
 calls of a few µs each on a 64 × 128 half-batch, and every call hands the GIL over between the threads: measured
@@ -8,11 +8,15 @@ turn, not side by side; a Rosenbrock gradient loop alone went from 138 ms to 333
 processes have no GIL to share: the same two halves, in two processes, took 270–300 ms each.
 
 The design:
-- one helper per process, started on the first sweep large enough to be split (that sweep runs whole in the
+- one helper per process (two processes in all: this project's machines have 2 cores; with one core there is
+  no helper), started on the first sweep large enough to be split (that sweep runs whole in the
   caller while the helper imports NumPy, ≈ 0.3 s); `python -c` with the parent's sys.path, not
   multiprocessing, which would import the parent's `__main__` again (a Streamlit page, a user's script);
 - requests and replies are length-prefixed pickles over the helper's stdin and stdout; the helper runs
   `optimizers.sweep._sweep_piece` and replies with its RunMetrics, or with the error it met;
+- the helper's share of a batch follows its speed relative to the caller's, measured on each split sweep
+  (`_Helper.share`): half on a quiet machine; less when its core is busy with other work, so that the caller
+  does not wait long for it; nothing below MIN_SHARE. A speed older than SPEED_MEMORY_SECONDS is forgotten;
 - the helper serves one request at a time. Streamlit runs every session in a thread of one process, so a caller
   only *tries* to take the helper (`threading.Lock.acquire(blocking=False)`): when another session's sweep holds
   it, this sweep runs whole in its own thread, exactly as it did before there was a helper. Nobody ever waits
@@ -45,7 +49,6 @@ MAX_STARTS = 3            # helpers started per process at most (a helper that k
 STEP_OVERHEAD_CELLS = 2048  # a sweep step's fixed cost (≈ 25 µs of Python and ufunc calls), in cells (≈ 12 ns each)
 MIN_SHARE = 0.1           # a helper share below this of a batch: not worth a split, the sweep runs whole here
 SPEED_MEMORY_SECONDS = 10.0  # a speed measured longer ago than this is forgotten: the two are taken as equal again
-ENABLED = os.environ.get("ADAMAX_LAB_SWEEP_HELPER", "1") != "0" and os.name == "posix"
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
 
@@ -56,6 +59,10 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
         return os.cpu_count() or 1
+
+
+ENABLED = (os.environ.get("ADAMAX_LAB_SWEEP_HELPER", "1") != "0" and os.name == "posix"
+           and available_cores() >= 2)
 
 
 def _write(stream: BinaryIO, payload: bytes) -> None:
@@ -85,6 +92,7 @@ class _Helper:
         self.peak_rss_kb = 0           # the helper's peak resident memory, from its last reply …
         self.cpu_seconds = 0.0         # … and the CPU time it has used (benchmarks add it to the caller's)
         self.served = 0                # pieces it has computed (tests check the work went there)
+        self.owner = os.getpid()       # a forked child inherits this object, but the helper is not its own
         self.speed = 1.0               # its speed over the caller's, as last measured (1: as fast; 0.5: half)
         self.measured_at = -np.inf     # when (time.monotonic())
 
@@ -111,6 +119,7 @@ class _Helper:
         self.measured_at = time.monotonic()
 
     def _start(self) -> None:
+        self.owner = os.getpid()
         self.starts += 1
         self.ready = False
         paths = [path for path in sys.path if isinstance(path, str) and path]
@@ -119,6 +128,11 @@ class _Helper:
                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         except OSError:  # no interpreter to start (an embedded Python): sweeps run in their caller
             self.process = None
+
+    def _forget_if_forked(self) -> None:
+        """In a child forked after the helper started, the helper's pipes are the parent's: start another."""
+        if self.process is not None and self.owner != os.getpid():
+            self.process, self.ready, self.starts = None, False, 0
 
     def _stop(self) -> None:
         process, self.process, self.ready = self.process, None, False
@@ -143,6 +157,7 @@ class _Helper:
         """Send one piece of work; None (and nothing sent) when the helper is busy, still starting, or unavailable."""
         if not ENABLED or not self.lock.acquire(blocking=False):
             return None
+        self._forget_if_forked()
         try:
             if self.process is not None and self.process.poll() is not None:
                 self._stop()  # it died since the last request
@@ -172,6 +187,7 @@ class _Helper:
         if not ENABLED:
             return False
         with self.lock:
+            self._forget_if_forked()
             if self.process is not None and self.process.poll() is not None:
                 self._stop()
             if self.process is None:
@@ -240,6 +256,9 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
         sys.stdout = sys.stderr
     stdin = stdin if stdin is not None else sys.stdin.buffer
     import resource  # POSIX only, as the helper
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the parent; it ends us by closing stdin
     if work is None:
         from optimizers.sweep import _sweep_piece as work
     _write(stdout, pickle.dumps("ready"))

@@ -17,6 +17,14 @@ step, not four ufunc calls: the per-call overhead, not the arithmetic, is what a
                                                                  so best − f* ≤ tol iff some f_t − f* ≤ tol)
     recent point = θ at step recent_window_start(T)              for the displacement over the last tenth
 
+A large batch (≥ SPLIT_MIN_CELLS cells and ≥ SPLIT_MIN_CELL_STEPS cell-steps) is cut in two along its longest
+axis, and one slab runs in a helper process (optimizers/_helper.py) while the caller runs the other: the step
+loop is single-threaded NumPy, and threads measured slower than one (each ufunc call hands the GIL over). The
+helper's share follows its measured speed (half on a quiet machine, less or nothing when its core is busy), and
+a sweep never waits for another session's: with the helper busy it runs whole in its caller, as before. Cells
+are independent and every operation is elementwise, so the result is bit for bit the one-process one
+(tests/test_sweep_helper.py).
+
 >>> import numpy as np
 >>> from optimizers import AdaMax
 >>> class Bowl:
@@ -63,7 +71,7 @@ NUMERIC_SCALES = ("log", "one_minus_log", "linear")
 LOSS_BLOCK = 32                       # steps whose losses are buffered between two folds into the metrics …
 LOSS_BLOCK_VALUES = 1 << 19           # … at most this many values (4 MB) in all: a huge batch folds more often
 SPLIT_MIN_CELLS = 2048                # a batch of at least this many cells …
-SPLIT_MIN_CELL_STEPS = 1_000_000      # … and this much work is split in two, half to the helper process
+SPLIT_MIN_CELL_STEPS = 1_000_000      # … and this much work (≈ 10 ms) is split in two, a share to the helper process
 LOG_AXIS_DECADES = 8                  # a log axis whose range starts at 0 (ε) starts this many decades below its top
 
 
