@@ -16,7 +16,9 @@ The design:
   `optimizers.sweep._sweep_piece` and replies with its RunMetrics, or with the error it met;
 - the helper's share of a batch follows its speed relative to the caller's, measured on each split sweep
   (`_Helper.share`): half on a quiet machine; less when its core is busy with other work, so that the caller
-  does not wait long for it; nothing below MIN_SHARE. A speed older than SPEED_MEMORY_SECONDS is forgotten;
+  does not wait long for it; nothing below MIN_SHARE. When the two processes had to take turns on one core
+  (the CPU time of a split sweep not well above its wall time), splits pause: then a split only adds its
+  overhead (≈ 40% more CPU for two 64 × 64 maps). What was measured is forgotten after SPEED_MEMORY_SECONDS;
 - the helper serves one request at a time. Streamlit runs every session in a thread of one process, so a caller
   only *tries* to take the helper (`threading.Lock.acquire(blocking=False)`): when another session's sweep holds
   it, this sweep runs whole in its own thread, exactly as it did before there was a helper. Nobody ever waits
@@ -49,6 +51,7 @@ MAX_STARTS = 3            # helpers started per process at most (a helper that k
 STEP_OVERHEAD_CELLS = 2048  # a sweep step's fixed cost (≈ 25 µs of Python and ufunc calls), in cells (≈ 12 ns each)
 MIN_SHARE = 0.1           # a helper share below this of a batch: not worth a split, the sweep runs whole here
 SPEED_MEMORY_SECONDS = 10.0  # a speed measured longer ago than this is forgotten: the two are taken as equal again
+MIN_PARALLELISM = 1.3     # CPU time / wall time of a split sweep below this: it did not get two cores, pause
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
 
@@ -95,28 +98,42 @@ class _Helper:
         self.owner = os.getpid()       # a forked child inherits this object, but the helper is not its own
         self.speed = 1.0               # its speed over the caller's, as last measured (1: as fast; 0.5: half)
         self.measured_at = -np.inf     # when (time.monotonic())
+        self.paused_until = -np.inf    # no split before this time (time.monotonic())
 
     def share(self, cells: int) -> float:
         """The fraction of a batch of `cells` to send the helper, so that both finish together.
 
         Each process's time is (its cells + STEP_OVERHEAD_CELLS) / its speed, so the helper gets n cells with
         (n + c₀)/ρ = (N − n + c₀), ρ = its speed relative to the caller's: n = ((N + c₀)ρ − c₀)/(1 + ρ), N/2 when
-        ρ = 1. On a busy machine the helper's core is shared (ρ < 1), and it gets less; 0 below MIN_SHARE.
+        ρ = 1. On a busy machine the helper's core is shared (ρ < 1), and it gets less; 0 below MIN_SHARE, and 0
+        while paused (the two processes last shared one core between them: a split only added its overhead).
         """
-        if time.monotonic() - self.measured_at > SPEED_MEMORY_SECONDS:
+        now = time.monotonic()
+        if now < self.paused_until:
+            return 0.0
+        if now - self.measured_at > SPEED_MEMORY_SECONDS:
             self.speed = 1.0
         rho = self.speed
         share = ((cells + STEP_OVERHEAD_CELLS) * rho - STEP_OVERHEAD_CELLS) / (1 + rho) / cells
         return share if share >= MIN_SHARE else 0.0
 
-    def observe(self, my_cells: int, my_seconds: float, their_cells: int, their_seconds: float) -> None:
-        """Update the helper's relative speed from one split sweep (a geometric mean with the last estimate)."""
+    def observe(self, my_cells: int, my_seconds: float, their_cells: int, their_seconds: float, *,
+                cpu_seconds: float | None = None, wall_seconds: float | None = None) -> None:
+        """Learn from one split sweep: each side's cells and wall time for its piece, and optionally the CPU time
+        both used together over the sweep's wall time.
+
+        The helper's relative speed is updated (a geometric mean with the last estimate). CPU over wall is the
+        parallelism the split obtained: about 2 when each process had a core, about 1 when they took turns on one
+        (the other core busy with other work). Below MIN_PARALLELISM splits pause for SPEED_MEMORY_SECONDS.
+        """
         if my_seconds <= 0 or their_seconds <= 0:
             return
         measured = ((their_cells + STEP_OVERHEAD_CELLS) / their_seconds) / ((my_cells + STEP_OVERHEAD_CELLS)
                                                                              / my_seconds)
         self.speed = float(np.clip(np.sqrt(self.speed * measured), 1 / 8, 8))
         self.measured_at = time.monotonic()
+        if cpu_seconds is not None and wall_seconds and cpu_seconds / wall_seconds < MIN_PARALLELISM:
+            self.paused_until = self.measured_at + SPEED_MEMORY_SECONDS
 
     def _start(self) -> None:
         self.owner = os.getpid()
@@ -212,7 +229,8 @@ class _Pending:
     def __init__(self, helper: _Helper) -> None:
         self.helper = helper
         self.done = False
-        self.seconds = 0.0  # the helper's own time for the piece (its wall time, transfer not included)
+        self.seconds = 0.0      # the helper's own wall time for the piece (transfer not included) …
+        self.cpu_seconds = 0.0  # … and its CPU time for it
 
     def result(self) -> Any | None:
         """The helper's return value, or None if it failed (the caller then computes the piece itself)."""
@@ -223,7 +241,8 @@ class _Pending:
             if reply is None:
                 helper._stop()
                 return None
-            status, value, self.seconds, helper.peak_rss_kb, helper.cpu_seconds = pickle.loads(reply)
+            status, value, self.seconds, self.cpu_seconds, helper.peak_rss_kb, total_cpu = pickle.loads(reply)
+            helper.cpu_seconds = total_cpu
             if status != "ok":
                 return None
             helper.served += 1
@@ -263,12 +282,12 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
         from optimizers.sweep import _sweep_piece as work
     _write(stdout, pickle.dumps("ready"))
     while (request := _read(stdin)) is not None:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             reply = ("ok", work(*pickle.loads(request)))
         except Exception as error:  # any failure is reported; the parent computes the piece itself
             reply = ("error", f"{type(error).__name__}: {error}")
         usage = resource.getrusage(resource.RUSAGE_SELF)
-        _write(stdout, pickle.dumps((*reply, time.perf_counter() - started, usage.ru_maxrss,
-                                     usage.ru_utime + usage.ru_stime),
+        _write(stdout, pickle.dumps((*reply, time.perf_counter() - started, time.process_time() - cpu,
+                                     usage.ru_maxrss, usage.ru_utime + usage.ru_stime),
                                     protocol=pickle.HIGHEST_PROTOCOL))

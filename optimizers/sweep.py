@@ -159,18 +159,19 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
         metrics = _sweep_piece(optimizer, surface, params, *arguments)
     else:
         (my_optimizer, my_params), (their_optimizer, their_params) = pieces
-        started = time.perf_counter()
+        started, my_cpu = time.perf_counter(), time.thread_time()
         try:
             mine = _sweep_piece(my_optimizer, surface, my_params, *arguments)
         except BaseException:
             pending.abandon()
             raise
-        my_seconds = time.perf_counter() - started
+        my_seconds, my_cpu = time.perf_counter() - started, time.thread_time() - my_cpu
         theirs = pending.result()
         if theirs is None:  # the helper could not do it (an object it cannot import, or it died)
             theirs = _sweep_piece(their_optimizer, surface, their_params, *arguments)
         else:
-            HELPER.observe(my_params.size // 2, my_seconds, their_params.size // 2, pending.seconds)
+            HELPER.observe(my_params.size // 2, my_seconds, their_params.size // 2, pending.seconds,
+                           cpu_seconds=my_cpu + pending.cpu_seconds, wall_seconds=time.perf_counter() - started)
         metrics = _concatenate([mine, theirs], axis)
     return SweepResult(metrics, classify(metrics), steps, float(tolerance), minimum_value)
 

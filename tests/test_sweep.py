@@ -197,7 +197,8 @@ def test_memory_is_proportional_to_cells_not_steps(split, monkeypatch):
     if split and not HELPER.warm_up():
         pytest.skip("no sweep helper process here")
     monkeypatch.setattr(HELPER, "speed", 1.0)  # halves, whatever the machine's load
-    monkeypatch.setattr(HELPER, "observe", lambda *args: None)
+    monkeypatch.setattr(HELPER, "paused_until", -np.inf)
+    monkeypatch.setattr(HELPER, "observe", lambda *args, **kwargs: None)
     lr = np.logspace(-4, 0, 128)[:, None, None]
     beta2 = 1 - np.logspace(-4, 0, 128, endpoint=False)[None, :, None]
     peaks = []

@@ -32,7 +32,8 @@ def split_everything(monkeypatch):
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELLS", 2)
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELL_STEPS", 1)
     monkeypatch.setattr(HELPER, "speed", 1.0)
-    monkeypatch.setattr(HELPER, "observe", lambda *args: None)
+    monkeypatch.setattr(HELPER, "paused_until", -np.inf)
+    monkeypatch.setattr(HELPER, "observe", lambda *args, **kwargs: None)
     assert HELPER.warm_up()
 
 
@@ -222,8 +223,10 @@ def test_small_sweeps_stay_in_this_process():
 
 
 def test_the_helpers_share_follows_its_measured_speed(monkeypatch):
-    """Both finish together: (n + c₀)/ρ = N − n + c₀ for the helper's n cells of N, with c₀ a step's fixed cost."""
+    """Both finish together: (n + c₀)/ρ = N − n + c₀ for the helper's n cells of N, with c₀ a step's fixed cost;
+    and no split while the last one shows the two processes took turns on one core."""
     monkeypatch.setattr(HELPER, "speed", 1.0)
+    monkeypatch.setattr(HELPER, "paused_until", -np.inf)
     monkeypatch.setattr(HELPER, "measured_at", time.monotonic())
     assert HELPER.share(16384) == 0.5                        # as fast: halves
     c0 = _helper.STEP_OVERHEAD_CELLS
@@ -237,3 +240,9 @@ def test_the_helpers_share_follows_its_measured_speed(monkeypatch):
     assert HELPER.speed == 1 / 8 and HELPER.share(16384) == 0.0
     monkeypatch.setattr(HELPER, "measured_at", time.monotonic() - _helper.SPEED_MEMORY_SECONDS - 1)
     assert HELPER.share(16384) == 0.5                        # forgotten after a while: tried again
+    HELPER.observe(8192, 1.0, 8192, 1.0, cpu_seconds=1.9, wall_seconds=1.0)   # two cores: split on
+    assert HELPER.share(16384) == 0.5
+    HELPER.observe(8192, 1.0, 8192, 1.0, cpu_seconds=1.1, wall_seconds=1.0)   # one core, taken in turns: pause
+    assert HELPER.share(16384) == 0.0
+    monkeypatch.setattr(HELPER, "paused_until", time.monotonic() - 1)
+    assert HELPER.share(16384) == 0.5
