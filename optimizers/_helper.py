@@ -50,7 +50,7 @@ import numpy as np
 MAX_STARTS = 3            # helpers started per process at most (a helper that keeps dying is not retried forever)
 STEP_OVERHEAD_CELLS = 2048  # a sweep step's fixed cost (≈ 25 µs of Python and ufunc calls), in cells (≈ 12 ns each)
 MIN_SHARE = 0.1           # a helper share below this of a batch: not worth a split, the sweep runs whole here
-SPEED_MEMORY_SECONDS = 10.0  # a speed measured longer ago than this is forgotten: the two are taken as equal again
+SPEED_MEMORY_SECONDS = 5.0   # a speed measured longer ago than this is forgotten: the two are taken as equal again
 MIN_PARALLELISM = 1.3     # CPU time / wall time of a split sweep below this: it did not get two cores, pause
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
