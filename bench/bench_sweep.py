@@ -13,7 +13,8 @@ helper process of optimizers/_helper.py, started and warmed up first, as a serve
   this CPU, and the wall-time ratio (budget: sweep ≤ 1.25× JAX's time), with both CPU times (XLA, too, uses
   every idle core);
 - the page's default maps: AdaMax and Adam, 64 × 64 × 500 (the page's default) and 1,000 steps each
-  (budget ≤ 150 ms for both), with their CPU time, and in one process.
+  (budget ≤ 150 ms for both), computed as the page does (`optimizers.sweeps`: one map in the helper, one
+  here), with their CPU time; then each map split in turn (`sweep`), and both in one process.
 Each figure is the best of several repeats (the least disturbed by the machine's other work), with the median.
 """
 
@@ -29,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from optimizers import Adam, AdaMax, _helper, sweep
+from optimizers import Adam, AdaMax, _helper, sweep, sweeps
 from optimizers._helper import HELPER, available_cores
 from surfaces import SURFACES
 
@@ -53,10 +54,18 @@ def numpy_sweep():
 
 
 def page_maps(steps: int):
+    """The page's two maps as the page computes them (ui/sections/sweep.py): `sweeps`, side by side."""
     lr, beta2 = grid(PAGE_SIDE)
     rosenbrock = SURFACES["rosenbrock"]
-    return [sweep(make(lr=lr, beta2=beta2), rosenbrock, START, steps, bound=BOUND)
-            for make in (AdaMax, Adam)]
+    return sweeps([dict(optimizer=make(lr=lr, beta2=beta2), surface=rosenbrock, start=START, steps=steps, bound=BOUND)
+                   for make in (AdaMax, Adam)])
+
+
+def page_maps_split(steps: int):
+    """The same two maps one after the other, each split with the helper (what `sweep` alone does)."""
+    lr, beta2 = grid(PAGE_SIDE)
+    rosenbrock = SURFACES["rosenbrock"]
+    return [sweep(make(lr=lr, beta2=beta2), rosenbrock, START, steps, bound=BOUND) for make in (AdaMax, Adam)]
 
 
 def jax_sweep():
@@ -177,10 +186,12 @@ def main() -> None:
               "(XLA's fused multiply-adds round differently; chaotic cells part)")
     for steps in (500, PAGE_STEPS):
         page, page_median, cpu = best_of(lambda steps=steps: page_maps(steps), repeats=7)
+        split = best_of(lambda steps=steps: page_maps_split(steps), repeats=7)
         single = best_of(one_process(lambda steps=steps: page_maps(steps)), repeats=7)
-        print(f"Page maps: AdaMax and Adam, {PAGE_SIDE}×{PAGE_SIDE} × {steps:,} steps each: {page * 1e3:.1f} ms "
-              f"(median {page_median * 1e3:.1f}; budget ≤ 150 ms; CPU {cpu * 1e3:.1f} ms); "
-              f"in one process {single[0] * 1e3:.1f} ms (median {single[1] * 1e3:.1f})")
+        print(f"Page maps: AdaMax and Adam, {PAGE_SIDE}×{PAGE_SIDE} × {steps:,} steps each, side by side: "
+              f"{page * 1e3:.1f} ms (median {page_median * 1e3:.1f}; budget ≤ 150 ms; CPU {cpu * 1e3:.1f} ms)")
+        print(f"  each split in turn {split[0] * 1e3:.1f} ms (median {split[1] * 1e3:.1f}; CPU "
+              f"{split[2] * 1e3:.1f} ms); in one process {single[0] * 1e3:.1f} ms (median {single[1] * 1e3:.1f})")
 
 
 def one_process(fn):

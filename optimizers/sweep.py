@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 from typing import Any
@@ -130,6 +131,95 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
 
     Limits (ValueError beyond): 0 ≤ steps ≤ MAX_STEPS; batch ≤ MAX_BATCH; steps × batch ≤ MAX_SWEEP_POINT_STEPS.
     """
+    plan = _plan(optimizer, surface, start, steps, tolerance=tolerance, bound=bound, minimum_value=minimum_value,
+                 noise=noise)
+    pending, axis, pieces = None, 0, []
+    if plan.batch >= SPLIT_MIN_CELLS and plan.batch * plan.steps >= SPLIT_MIN_CELL_STEPS:
+        axis, pieces = _split(optimizer, plan.params, HELPER.share(plan.batch))
+        if len(pieces) == 2:
+            pending = HELPER.submit((pieces[1][0], surface, pieces[1][1], *plan.arguments))
+    if pending is None:  # no helper for this sweep (small, helper busy or unavailable): all of it here, at once
+        return plan.result(_sweep_piece(optimizer, surface, plan.params, *plan.arguments))
+    (my_optimizer, my_params), (their_optimizer, their_params) = pieces
+    started, my_cpu = time.perf_counter(), time.thread_time()
+    try:
+        mine = _sweep_piece(my_optimizer, surface, my_params, *plan.arguments)
+    except BaseException:
+        pending.abandon()
+        raise
+    my_seconds, my_cpu = time.perf_counter() - started, time.thread_time() - my_cpu
+    theirs = pending.result()
+    if theirs is None:  # the helper could not do it (an object it cannot import, or it died)
+        theirs = _sweep_piece(their_optimizer, surface, their_params, *plan.arguments)
+    else:
+        HELPER.observe(my_params.size // 2, my_seconds, their_params.size // 2, pending.seconds,
+                       cpu_seconds=my_cpu + pending.cpu_seconds, wall_seconds=time.perf_counter() - started)
+    return plan.result(_concatenate([mine, theirs], axis))
+
+
+def sweeps(calls: Sequence[Mapping[str, Any]]) -> list[SweepResult]:
+    """Several sweeps at once, each mapping holding `sweep`'s arguments by name: [sweep(**call) for call in calls].
+
+    Two large sweeps of the same number of steps (a page's two maps) run side by side, one whole in the helper
+    process and the other here: each keeps its whole batch, so neither pays a step's fixed cost twice, as a
+    split does (two 64 × 64 maps split took ≈ 1.5× the CPU time of the two run whole). Otherwise, one by one.
+    Every argument is checked before anything runs. Bit for bit the results of `sweep`.
+
+    >>> from optimizers import SGD
+    >>> class Bowl:
+    ...     f = staticmethod(lambda xy: (xy ** 2).sum(-1))
+    ...     grad = staticmethod(lambda xy: 2 * xy)
+    >>> [r.final_loss.round(3).tolist() for r in sweeps([dict(optimizer=SGD(lr=0.1), surface=Bowl(), start=[1.0, 0],
+    ...                                                        steps=n) for n in (1, 2)])]
+    [0.64, 0.41]
+    """
+    plans = [_plan(**call) for call in calls]
+    large = [plan.batch >= SPLIT_MIN_CELLS and plan.batch * plan.steps >= SPLIT_MIN_CELL_STEPS for plan in plans]
+    pending = None
+    if len(plans) == 2 and all(large) and plans[0].steps == plans[1].steps and HELPER.share(plans[1].batch) > 0:
+        theirs_plan = plans[1]
+        pending = HELPER.submit((theirs_plan.optimizer, theirs_plan.surface, theirs_plan.params,
+                                 *theirs_plan.arguments))
+    if pending is None:
+        return [sweep(**call) for call in calls]
+    mine_plan = plans[0]
+    started, my_cpu = time.perf_counter(), time.thread_time()
+    try:
+        mine = _sweep_piece(mine_plan.optimizer, mine_plan.surface, mine_plan.params, *mine_plan.arguments)
+    except BaseException:
+        pending.abandon()
+        raise
+    my_seconds, my_cpu = time.perf_counter() - started, time.thread_time() - my_cpu
+    theirs = pending.result()
+    if theirs is None:
+        theirs = _sweep_piece(theirs_plan.optimizer, theirs_plan.surface, theirs_plan.params, *theirs_plan.arguments)
+    else:
+        HELPER.observe(mine_plan.batch, my_seconds, theirs_plan.batch, pending.seconds,
+                       cpu_seconds=my_cpu + pending.cpu_seconds, wall_seconds=time.perf_counter() - started)
+    return [mine_plan.result(mine), theirs_plan.result(theirs)]
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """One sweep's checked arguments: its optimizer as given, its params (*B, 2), and the loop's arguments."""
+
+    optimizer: Optimizer
+    surface: SurfaceLike
+    params: Array
+    batch: int
+    steps: int
+    tolerance: float
+    minimum_value: float | None
+    arguments: tuple
+
+    def result(self, metrics: RunMetrics) -> SweepResult:
+        return SweepResult(metrics, classify(metrics), self.steps, self.tolerance, self.minimum_value)
+
+
+def _plan(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *, tolerance: float = 1e-4,
+          bound: float = DEFAULT_BOUND, minimum_value: float | EllipsisType | None = ...,
+          noise: GradientNoise | None = None) -> _Plan:
+    """`sweep`'s arguments checked (ValueError naming the bad one) and the batch laid out."""
     steps = _check_steps(steps)
     start, shape = _points_shape(optimizer, start)
     batch = int(np.prod(shape[:-1]))
@@ -150,30 +240,7 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
         minimum_value = float(minimum_value)
     params = _initial_params(start, shape)
     arguments = (steps, float(tolerance), float(bound), minimum_value, noise)
-    pending, axis, pieces = None, 0, []
-    if batch >= SPLIT_MIN_CELLS and batch * steps >= SPLIT_MIN_CELL_STEPS:
-        axis, pieces = _split(optimizer, params, HELPER.share(batch))
-        if len(pieces) == 2:
-            pending = HELPER.submit((pieces[1][0], surface, pieces[1][1], *arguments))
-    if pending is None:  # no helper for this sweep (small, helper busy or unavailable): all of it here, at once
-        metrics = _sweep_piece(optimizer, surface, params, *arguments)
-    else:
-        (my_optimizer, my_params), (their_optimizer, their_params) = pieces
-        started, my_cpu = time.perf_counter(), time.thread_time()
-        try:
-            mine = _sweep_piece(my_optimizer, surface, my_params, *arguments)
-        except BaseException:
-            pending.abandon()
-            raise
-        my_seconds, my_cpu = time.perf_counter() - started, time.thread_time() - my_cpu
-        theirs = pending.result()
-        if theirs is None:  # the helper could not do it (an object it cannot import, or it died)
-            theirs = _sweep_piece(their_optimizer, surface, their_params, *arguments)
-        else:
-            HELPER.observe(my_params.size // 2, my_seconds, their_params.size // 2, pending.seconds,
-                           cpu_seconds=my_cpu + pending.cpu_seconds, wall_seconds=time.perf_counter() - started)
-        metrics = _concatenate([mine, theirs], axis)
-    return SweepResult(metrics, classify(metrics), steps, float(tolerance), minimum_value)
+    return _Plan(optimizer, surface, params, batch, steps, float(tolerance), minimum_value, arguments)
 
 
 def _sweep_piece(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,

@@ -15,7 +15,7 @@ from dataclasses import fields
 import numpy as np
 import pytest
 
-from optimizers import SGD, Adam, AdaMax, GradientNoise, _helper, sweep
+from optimizers import SGD, Adam, AdaMax, GradientNoise, _helper, sweep, sweeps
 from optimizers._helper import HELPER
 from surfaces import SURFACES
 
@@ -246,3 +246,34 @@ def test_the_helpers_share_follows_its_measured_speed(monkeypatch):
     assert HELPER.share(16384) == 0.0
     monkeypatch.setattr(HELPER, "paused_until", time.monotonic() - 1)
     assert HELPER.share(16384) == 0.5
+
+
+# --- sweeps: two maps side by side, each whole ------------------------------------------------------------------
+
+def test_two_sweeps_run_side_by_side_each_whole_and_equal_sweep(split_everything):
+    """The page's two maps: one whole in the helper, one here; each bit for bit `sweep`'s result."""
+    lr = np.logspace(-4, 1, 12)[:, None, None]
+    beta2 = 1 - np.logspace(-4, 0, 9, endpoint=False)[None, :, None]
+    noise = GradientNoise(kind="gaussian", scale=0.2, relative=True, seed=5)
+    calls = [dict(optimizer=AdaMax(lr=lr, beta2=beta2), surface=ROSENBROCK, start=START, steps=400, bound=50.0),
+             dict(optimizer=Adam(lr=lr, beta2=beta2), surface=ROSENBROCK, start=START, steps=400, bound=50.0,
+                  noise=noise)]
+    served = HELPER.served
+    results = sweeps(calls)
+    assert HELPER.served == served + 1  # one request: the second sweep, whole
+    for result, call in zip(results, calls, strict=True):
+        assert_same(result, one_process(**call))
+    assert (results[0].diverged_at > 0).any()
+
+
+def test_sweeps_of_different_steps_run_one_by_one_and_bad_arguments_stop_all(split_everything):
+    calls = [dict(optimizer=Adam(lr=np.logspace(-2, 0, 6)[:, None]), surface=SURFACES["booth"], start=[-8.0, 8.0],
+                  steps=steps) for steps in (100, 150)]
+    results = sweeps(calls)
+    for result, call in zip(results, calls, strict=True):
+        assert_same(result, one_process(**call))
+    served = HELPER.served
+    with pytest.raises(ValueError, match="steps"):
+        sweeps([calls[0], {**calls[1], "steps": -1}])
+    assert HELPER.served == served
+    assert sweeps([]) == []
