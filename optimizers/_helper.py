@@ -13,12 +13,14 @@ The design:
   caller while the helper imports NumPy, ≈ 0.3 s); `python -c` with the parent's sys.path, not
   multiprocessing, which would import the parent's `__main__` again (a Streamlit page, a user's script);
 - requests and replies are length-prefixed pickles over the helper's stdin and stdout; the helper runs
-  `optimizers.sweep._sweep_piece` and replies with its RunMetrics, or with the error it met;
+  `optimizers.sweep._sweep_piece` and replies with its RunMetrics, or with the error it met. The piece is a
+  slab of one sweep (`sweep`), or a whole sweep when two are run together (`sweeps`, the page's two maps);
 - the helper's share of a batch follows its speed relative to the caller's, measured on each split sweep
   (`_Helper.share`): half on a quiet machine; less when its core is busy with other work, so that the caller
   does not wait long for it; nothing below MIN_SHARE. When the two processes had to take turns on one core
-  (the CPU time of a split sweep not well above its wall time), splits pause: then a split only adds its
-  overhead (≈ 40% more CPU for two 64 × 64 maps). What was measured is forgotten after SPEED_MEMORY_SECONDS;
+  (the CPU time of a split sweep not well above its wall time), splits pause for PAUSE_SECONDS: then a split
+  only adds its overhead (each slab pays a step's fixed cost: ≈ 15% more CPU for a 128 × 128 grid, ≈ 40% for
+  a 64 × 64 one). A measured speed is forgotten after SPEED_MEMORY_SECONDS;
 - the helper serves one request at a time. Streamlit runs every session in a thread of one process, so a caller
   only *tries* to take the helper (`threading.Lock.acquire(blocking=False)`): when another session's sweep holds
   it, this sweep runs whole in its own thread, exactly as it did before there was a helper. Nobody ever waits
@@ -51,7 +53,8 @@ MAX_STARTS = 3            # helpers started per process at most (a helper that k
 STEP_OVERHEAD_CELLS = 2048  # a sweep step's fixed cost (≈ 25 µs of Python and ufunc calls), in cells (≈ 12 ns each)
 MIN_SHARE = 0.1           # a helper share below this of a batch: not worth a split, the sweep runs whole here
 SPEED_MEMORY_SECONDS = 5.0   # a speed measured longer ago than this is forgotten: the two are taken as equal again
-MIN_PARALLELISM = 1.3     # CPU time / wall time of a split sweep below this: it did not get two cores, pause
+MIN_PARALLELISM = 1.3     # CPU time / wall time of a split sweep below this: it did not get two cores …
+PAUSE_SECONDS = 2.0       # … and splits pause this long (a busy machine's load comes and goes within seconds)
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
 
@@ -124,7 +127,7 @@ class _Helper:
 
         The helper's relative speed is updated (a geometric mean with the last estimate). CPU over wall is the
         parallelism the split obtained: about 2 when each process had a core, about 1 when they took turns on one
-        (the other core busy with other work). Below MIN_PARALLELISM splits pause for SPEED_MEMORY_SECONDS.
+        (the other core busy with other work). Below MIN_PARALLELISM splits pause for PAUSE_SECONDS.
         """
         if my_seconds <= 0 or their_seconds <= 0:
             return
@@ -133,7 +136,7 @@ class _Helper:
         self.speed = float(np.clip(np.sqrt(self.speed * measured), 1 / 8, 8))
         self.measured_at = time.monotonic()
         if cpu_seconds is not None and wall_seconds and cpu_seconds / wall_seconds < MIN_PARALLELISM:
-            self.paused_until = self.measured_at + SPEED_MEMORY_SECONDS
+            self.paused_until = self.measured_at + PAUSE_SECONDS
 
     def _start(self) -> None:
         self.owner = os.getpid()
