@@ -176,23 +176,28 @@ def sweeps(calls: Sequence[Mapping[str, Any]]) -> list[SweepResult]:
     plans = [_plan(**call) for call in calls]
     large = [plan.batch >= SPLIT_MIN_CELLS and plan.batch * plan.steps >= SPLIT_MIN_CELL_STEPS for plan in plans]
     pending = None
-    # No share to choose and no pause here: each sweep stays whole, so even two processes taking turns on one busy
-    # core cost about what one process doing both would.
-    if len(plans) == 2 and all(large) and plans[0].steps == plans[1].steps:
+    # Not while splits pause (the helper found no idle core of late): the caller would wait for a whole sweep
+    # computed on a core it shares with other work.
+    if len(plans) == 2 and all(large) and plans[0].steps == plans[1].steps and HELPER.share(plans[1].batch) > 0:
         theirs_plan = plans[1]
         pending = HELPER.submit((theirs_plan.optimizer, theirs_plan.surface, theirs_plan.params,
                                  *theirs_plan.arguments))
     if pending is None:
         return [sweep(**call) for call in calls]
     mine_plan = plans[0]
+    started, my_cpu = time.perf_counter(), time.thread_time()
     try:
         mine = _sweep_piece(mine_plan.optimizer, mine_plan.surface, mine_plan.params, *mine_plan.arguments)
     except BaseException:
         pending.abandon()
         raise
+    my_seconds, my_cpu = time.perf_counter() - started, time.thread_time() - my_cpu
     theirs = pending.result()
     if theirs is None:
         theirs = _sweep_piece(theirs_plan.optimizer, theirs_plan.surface, theirs_plan.params, *theirs_plan.arguments)
+    else:
+        HELPER.observe(mine_plan.batch, my_seconds, theirs_plan.batch, pending.seconds,
+                       cpu_seconds=my_cpu + pending.cpu_seconds, wall_seconds=time.perf_counter() - started)
     return [mine_plan.result(mine), theirs_plan.result(theirs)]
 
 
