@@ -5,7 +5,7 @@ calls of a few µs each on a 64 × 128 half-batch, and every call hands the GIL 
 on this project's 2-core VM, two threads each running half of the 128 × 128 benchmark sweep took 520–720 ms
 against 430–500 ms for one thread doing all of it (each thread's CPU time was half the wall time: they ran in
 turn, not side by side; a Rosenbrock gradient loop alone went from 138 ms to 333 ms in two threads). Two
-processes have no GIL to share: the same two halves, in two processes, took 270–300 ms each.
+processes have no GIL to share: the same two halves, in two processes, took 267–425 ms each at load ≈ 2.
 
 The design:
 - one helper per process (two processes in all: this project's machines have 2 cores; with one core there is
@@ -112,7 +112,7 @@ class _Helper:
         while paused (the two processes last shared one core between them: a split only added its overhead).
         """
         now = time.monotonic()
-        if now < self.paused_until:
+        if not ENABLED or now < self.paused_until:
             return 0.0
         if now - self.measured_at > SPEED_MEMORY_SECONDS:
             self.speed = 1.0
