@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import fields
@@ -277,3 +279,13 @@ def test_sweeps_of_different_steps_run_one_by_one_and_bad_arguments_stop_all(spl
         sweeps([calls[0], {**calls[1], "steps": -1}])
     assert HELPER.served == served
     assert sweeps([]) == []
+
+
+def test_the_environment_variable_turns_the_helper_off():
+    code = ("import numpy as np; from optimizers import AdaMax, _helper, sweep; from surfaces import SURFACES; "
+            "sweep(AdaMax(lr=np.logspace(-3, 0, 4096)[:, None]), SURFACES['rosenbrock'], [-1.2, 1.0], 300); "
+            "print(_helper.ENABLED, _helper.HELPER.process)")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "ADAMAX_LAB_SWEEP_HELPER": "0"}, check=True)
+    assert out.stdout.split() == ["False", "None"]
