@@ -2,19 +2,25 @@
 
     python bench/bench_sweep.py            (JAX is a benchmark-only dependency: pip install jax jaxlib)
 
-Prints:
-- AdaMax on Rosenbrock, 128 × 128 (lr × β2) × 2,000 steps through `optimizers.sweep`: time, cell-steps per
-  second, and the growth of the process's peak memory (budget ≤ 200 MB);
+Prints, after the load average and how many processes a large sweep is split over (this one and the sweep
+helper process of optimizers/_helper.py, started and warmed up first, as a server's is after its first sweep):
+- AdaMax on Rosenbrock, 128 × 128 (lr × β2) × 2,000 steps through `optimizers.sweep`: wall time (best and
+  median), cell-steps per second, CPU time (this process's and the helper's), the same sweep with the helper
+  switched off (one process), and the growth of this process's peak memory (budget ≤ 200 MB) beside the
+  helper's whole peak;
 - the same sweep as one JIT-compiled `jax.lax.scan` keeping the same running metrics (best f, steps outside
   tolerance, divergence step, held points, the point at the last tenth), when JAX is installed: the ceiling on
-  this CPU, and the ratio (budget: sweep ≤ 1.25× JAX's time), with both CPU times (XLA uses every idle core);
+  this CPU, and the wall-time ratio (budget: sweep ≤ 1.25× JAX's time), with both CPU times (XLA, too, uses
+  every idle core);
 - the page's default maps: AdaMax and Adam, 64 × 64 × 500 (the page's default) and 1,000 steps each
-  (budget ≤ 150 ms for both), with their CPU time beside (what a busy, shared machine disturbs least).
-Each figure is the best of several repeats (the least disturbed by the machine's other work).
+  (budget ≤ 150 ms for both), computed as the page does (`optimizers.sweeps`: one map in the helper, one
+  here), with their CPU time; then each map split in turn (`sweep`), and both in one process.
+Each figure is the best of several repeats (the least disturbed by the machine's other work), with the median.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
@@ -24,8 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_core import best_time
-from optimizers import Adam, AdaMax, sweep
+from optimizers import Adam, AdaMax, _helper, sweep, sweeps
+from optimizers._helper import HELPER, available_cores
 from surfaces import SURFACES
 
 SIDE, STEPS, REPEATS = 128, 2000, 3
@@ -48,10 +54,18 @@ def numpy_sweep():
 
 
 def page_maps(steps: int):
+    """The page's two maps as the page computes them (ui/sections/sweep.py): `sweeps`, side by side."""
     lr, beta2 = grid(PAGE_SIDE)
     rosenbrock = SURFACES["rosenbrock"]
-    return [sweep(make(lr=lr, beta2=beta2), rosenbrock, START, steps, bound=BOUND)
-            for make in (AdaMax, Adam)]
+    return sweeps([dict(optimizer=make(lr=lr, beta2=beta2), surface=rosenbrock, start=START, steps=steps, bound=BOUND)
+                   for make in (AdaMax, Adam)])
+
+
+def page_maps_split(steps: int):
+    """The same two maps one after the other, each split with the helper (what `sweep` alone does)."""
+    lr, beta2 = grid(PAGE_SIDE)
+    rosenbrock = SURFACES["rosenbrock"]
+    return [sweep(make(lr=lr, beta2=beta2), rosenbrock, START, steps, bound=BOUND) for make in (AdaMax, Adam)]
 
 
 def jax_sweep():
@@ -107,57 +121,88 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def timed(fn) -> tuple[float, float]:
+    """(wall time, CPU time) of one call; the CPU time is this process's plus what the sweep helper used for it."""
+    helper_before = HELPER.cpu_seconds
+    started, cpu = time.perf_counter(), time.process_time()
+    fn()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return wall, cpu + HELPER.cpu_seconds - helper_before
+
+
+def best_of(fn, repeats: int) -> tuple[float, float, float]:
+    """(best wall, median wall, best CPU) over `repeats` calls."""
+    walls, cpus = zip(*(timed(fn) for _ in range(repeats)), strict=True)
+    return min(walls), float(np.median(walls)), min(cpus)
+
+
 def main() -> None:
     cell_steps = SIDE * SIDE * STEPS
+    helper_ready = HELPER.warm_up()  # a server starts it at its first large sweep; measured here once warm
+    processes = 2 if helper_ready else 1
+    print(f"load average {os.getloadavg()[0]:.2f}; {available_cores()} cores; sweeps split over {processes} "
+          f"process{'es' if processes > 1 else ''} ({'this one + the sweep helper' if helper_ready else 'no helper'})")
     before = peak_rss_mb()
     result = numpy_sweep()
     growth = peak_rss_mb() - before
     fused = jax_sweep()
-    # NumPy and JAX timed in alternation, best of each: the machine's other work disturbs both alike.
-    ours, theirs, our_cpu, their_cpu = [], [], [], []
+    # NumPy and JAX timed in alternation: the machine's other work disturbs both alike.
+    ours, theirs, alone = [], [], []
     for _ in range(REPEATS + 2):
-        ours.append(best_time(numpy_sweep, repeats=1))
-        our_cpu.append(best_cpu_time(numpy_sweep, repeats=1))
+        ours.append(timed(numpy_sweep))
         if fused is not None:
-            theirs.append(best_time(fused[0], repeats=1))
-            their_cpu.append(best_cpu_time(fused[0], repeats=1))
-    ours = min(ours)
+            theirs.append(timed(fused[0]))
+        alone.append(timed(one_process(numpy_sweep)))
+    wall, cpu = min(w for w, _ in ours), min(c for _, c in ours)
+    median = float(np.median([w for w, _ in ours]))
     print(f"AdaMax on Rosenbrock, {SIDE}×{SIDE} lr × β2 × {STEPS:,} steps ({cell_steps:,} cell-steps)")
-    print(f"  optimizers.sweep (NumPy)   {ours * 1e3:8.1f} ms   {cell_steps / ours / 1e6:6.1f} M cell-steps/s")
-    print(f"  peak memory growth         {growth:8.1f} MB   (budget ≤ 200 MB)")
+    print(f"  optimizers.sweep (NumPy)   {wall * 1e3:8.1f} ms   {cell_steps / wall / 1e6:6.1f} M cell-steps/s   "
+          f"(median {median * 1e3:.1f} ms; CPU {cpu * 1e3:.0f} ms, helper included)")
+    print(f"  … in one process           {min(w for w, _ in alone) * 1e3:8.1f} ms   "
+          f"(median {np.median([w for w, _ in alone]) * 1e3:.1f} ms; CPU {min(c for _, c in alone) * 1e3:.0f} ms)")
+    print(f"  peak memory growth         {growth:8.1f} MB   (budget ≤ 200 MB; the helper process's whole peak: "
+          f"{HELPER.peak_rss_kb / 1024:.1f} MB, NumPy's import included)")
     counts = {str(name): int((result.outcome_names == name).sum()) for name in np.unique(result.outcome_names)}
     print(f"  outcomes                   {counts}")
     if fused is None:
         print("  jax.lax.scan (jit)         not measured: JAX is not installed (pip install jax jaxlib; "
               "a benchmark-only dependency)")
     else:
-        seconds, carry = min(theirs), fused[1]
+        seconds, carry = min(w for w, _ in theirs), fused[1]
+        their_cpu = min(c for _, c in theirs)
         same = float(np.mean(np.asarray(carry[7]) == result.diverged_at))
         close = float(np.mean(np.isclose(np.asarray(carry[0]), result.final_point, rtol=1e-6).all(-1)))
         print(f"  jax.lax.scan (jit)         {seconds * 1e3:8.1f} ms   "
-              f"{cell_steps / seconds / 1e6:6.1f} M cell-steps/s")
-        print(f"  sweep / JAX time ratio     {ours / seconds:8.2f}×  (budget ≤ 1.25×)")
-        # XLA runs the scan's elementwise work on every core it finds idle; NumPy's loop runs on one. On a quiet
-        # 2-core machine JAX's CPU time is about twice its wall time, so the wall-time ratio depends on the load.
-        print(f"  CPU time: sweep {min(our_cpu) * 1e3:.0f} ms, JAX {min(their_cpu) * 1e3:.0f} ms "
-              f"→ {min(our_cpu) / min(their_cpu):.2f}× (the same work, however many cores each used)")
+              f"{cell_steps / seconds / 1e6:6.1f} M cell-steps/s   (median "
+              f"{np.median([w for w, _ in theirs]) * 1e3:.1f} ms; CPU {their_cpu * 1e3:.0f} ms)")
+        print(f"  sweep / JAX wall time      {wall / seconds:8.2f}×  (budget ≤ 1.25×; medians "
+              f"{median / np.median([w for w, _ in theirs]):.2f}×)")
+        # XLA runs the scan's elementwise work on every core it finds idle, and the sweep splits a large batch
+        # between this process and its helper: both use two cores, so the wall-time ratio holds on a quiet
+        # machine; on a busy one, each gets what the others leave. CPU time is the work, however many cores.
+        print(f"  CPU time: sweep {cpu * 1e3:.0f} ms, JAX {their_cpu * 1e3:.0f} ms → {cpu / their_cpu:.2f}× "
+              "(the same work, however many cores each used)")
         print(f"  JAX agrees: divergence step in {same:.1%} of cells, final point (to 1e-6) in {close:.1%} "
               "(XLA's fused multiply-adds round differently; chaotic cells part)")
     for steps in (500, PAGE_STEPS):
-        page = best_time(lambda steps=steps: page_maps(steps), repeats=5)
-        cpu = best_cpu_time(lambda steps=steps: page_maps(steps), repeats=5)
-        print(f"Page maps: AdaMax and Adam, {PAGE_SIDE}×{PAGE_SIDE} × {steps:,} steps each: "
-              f"{page * 1e3:.1f} ms  (budget ≤ 150 ms; CPU time {cpu * 1e3:.1f} ms, less disturbed by a busy machine)")
+        page, page_median, cpu = best_of(lambda steps=steps: page_maps(steps), repeats=7)
+        split = best_of(lambda steps=steps: page_maps_split(steps), repeats=7)
+        single = best_of(one_process(lambda steps=steps: page_maps(steps)), repeats=7)
+        print(f"Page maps: AdaMax and Adam, {PAGE_SIDE}×{PAGE_SIDE} × {steps:,} steps each, side by side: "
+              f"{page * 1e3:.1f} ms (median {page_median * 1e3:.1f}; budget ≤ 150 ms; CPU {cpu * 1e3:.1f} ms)")
+        print(f"  each split in turn {split[0] * 1e3:.1f} ms (median {split[1] * 1e3:.1f}; CPU "
+              f"{split[2] * 1e3:.1f} ms); in one process {single[0] * 1e3:.1f} ms (median {single[1] * 1e3:.1f})")
 
 
-def best_cpu_time(fn, repeats: int) -> float:
-    """The least process CPU time of `repeats` calls: time-sharing with other work does not count in it."""
-    times = []
-    for _ in range(repeats):
-        started = time.process_time()
-        fn()
-        times.append(time.process_time() - started)
-    return min(times)
+def one_process(fn):
+    """fn with the sweep helper switched off: every sweep runs whole in this process (the comparison)."""
+    def alone():
+        _helper.ENABLED, enabled = False, _helper.ENABLED
+        try:
+            return fn()
+        finally:
+            _helper.ENABLED = enabled
+    return alone
 
 
 if __name__ == "__main__":

@@ -23,12 +23,12 @@ from .outcomes import OUTCOMES, RunMetrics, classify, trajectory_metrics
 from .registry import OPTIMIZERS, make_optimizer
 from .rmsprop import RMSProp
 from .sgd import SGD
-from .sweep import SweepResult, sweep
+from .sweep import SweepResult, sweep, sweeps
 from .trajectory import MAX_BATCH, MAX_STEPS, Trajectory, run
 
 __all__ = [
     "MAX_BATCH", "MAX_STEPS", "OPTIMIZERS", "OUTCOMES", "SGD", "AdaGrad", "AdaMax", "AdaMaxInternals", "Adam",
     "AdamLp", "GradientNoise", "Hyperparameter", "Optimizer", "RMSProp", "RunMetrics", "SweepResult",
     "Trajectory", "adam_step_bound", "adamax_internals", "adamax_step_bound", "classify", "equations_at",
-    "latex_number", "latex_vector", "make_optimizer", "run", "step_table", "sweep", "trajectory_metrics",
+    "latex_number", "latex_vector", "make_optimizer", "run", "step_table", "sweep", "sweeps", "trajectory_metrics",
 ]

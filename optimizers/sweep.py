@@ -17,6 +17,14 @@ step, not four ufunc calls: the per-call overhead, not the arithmetic, is what a
                                                                  so best − f* ≤ tol iff some f_t − f* ≤ tol)
     recent point = θ at step recent_window_start(T)              for the displacement over the last tenth
 
+A large batch (≥ SPLIT_MIN_CELLS cells and ≥ SPLIT_MIN_CELL_STEPS cell-steps) is cut in two along its longest
+axis, and one slab runs in a helper process (optimizers/_helper.py) while the caller runs the other: the step
+loop is single-threaded NumPy, and threads measured slower than one (each ufunc call hands the GIL over). The
+helper's share follows its measured speed (half on a quiet machine, less or nothing when its core is busy), and
+a sweep never waits for another session's: with the helper busy it runs whole in its caller, as before. Cells
+are independent and every operation is elementwise, so the result is bit for bit the one-process one
+(tests/test_sweep_helper.py).
+
 >>> import numpy as np
 >>> from optimizers import AdaMax
 >>> class Bowl:
@@ -32,6 +40,9 @@ step, not four ufunc calls: the per-call overhead, not the arithmetic, is what a
 
 from __future__ import annotations
 
+import dataclasses
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 from typing import Any
@@ -39,6 +50,7 @@ from typing import Any
 import numpy as np
 
 from ._heap import keep_heap_warm
+from ._helper import HELPER
 from .base import Array, Hyperparameter, Optimizer
 from .noise import GradientNoise
 from .outcomes import OUTCOMES, RunMetrics, classify, recent_window_start
@@ -59,6 +71,8 @@ MAX_SWEEP_POINT_STEPS = 500_000_000   # cells × steps: about a minute of work o
 NUMERIC_SCALES = ("log", "one_minus_log", "linear")
 LOSS_BLOCK = 32                       # steps whose losses are buffered between two folds into the metrics …
 LOSS_BLOCK_VALUES = 1 << 19           # … at most this many values (4 MB) in all: a huge batch folds more often
+SPLIT_MIN_CELLS = 2048                # a batch of at least this many cells …
+SPLIT_MIN_CELL_STEPS = 1_000_000      # … and this much work (≈ 10 ms) is split in two, a share to the helper process
 LOG_AXIS_DECADES = 8                  # a log axis whose range starts at 0 (ε) starts this many decades below its top
 
 
@@ -117,6 +131,97 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
 
     Limits (ValueError beyond): 0 ≤ steps ≤ MAX_STEPS; batch ≤ MAX_BATCH; steps × batch ≤ MAX_SWEEP_POINT_STEPS.
     """
+    plan = _plan(optimizer, surface, start, steps, tolerance=tolerance, bound=bound, minimum_value=minimum_value,
+                 noise=noise)
+    pending, axis, pieces = None, 0, []
+    if plan.batch >= SPLIT_MIN_CELLS and plan.batch * plan.steps >= SPLIT_MIN_CELL_STEPS:
+        axis, pieces = _split(optimizer, plan.params, HELPER.share(plan.batch))
+        if len(pieces) == 2:
+            pending = HELPER.submit((pieces[1][0], surface, pieces[1][1], *plan.arguments))
+    if pending is None:  # no helper for this sweep (small, helper busy or unavailable): all of it here, at once
+        return plan.result(_sweep_piece(optimizer, surface, plan.params, *plan.arguments))
+    (my_optimizer, my_params), (their_optimizer, their_params) = pieces
+    started, my_cpu = time.perf_counter(), time.thread_time()
+    try:
+        mine = _sweep_piece(my_optimizer, surface, my_params, *plan.arguments)
+    except BaseException:
+        pending.abandon()
+        raise
+    my_seconds, my_cpu = time.perf_counter() - started, time.thread_time() - my_cpu
+    theirs = pending.result()
+    if theirs is None:  # the helper could not do it (an object it cannot import, or it died)
+        theirs = _sweep_piece(their_optimizer, surface, their_params, *plan.arguments)
+    else:
+        HELPER.observe(my_params.size // 2, my_seconds, their_params.size // 2, pending.seconds,
+                       cpu_seconds=my_cpu + pending.cpu_seconds, wall_seconds=time.perf_counter() - started)
+    return plan.result(_concatenate([mine, theirs], axis))
+
+
+def sweeps(calls: Sequence[Mapping[str, Any]]) -> list[SweepResult]:
+    """Several sweeps at once, each mapping holding `sweep`'s arguments by name: [sweep(**call) for call in calls].
+
+    Two large sweeps of the same number of steps (a page's two maps) run side by side, one whole in the helper
+    process and the other here: each keeps its whole batch, so neither pays a step's fixed cost twice, as a
+    split does (two 64 × 64 maps split took ≈ 1.5× the CPU time of the two run whole). Otherwise, one by one.
+    Every argument is checked before anything runs. Bit for bit the results of `sweep`.
+
+    >>> from optimizers import SGD
+    >>> class Bowl:
+    ...     f = staticmethod(lambda xy: (xy ** 2).sum(-1))
+    ...     grad = staticmethod(lambda xy: 2 * xy)
+    >>> [r.final_loss.round(3).tolist() for r in sweeps([dict(optimizer=SGD(lr=0.1), surface=Bowl(), start=[1.0, 0],
+    ...                                                        steps=n) for n in (1, 2)])]
+    [0.64, 0.41]
+    """
+    plans = [_plan(**call) for call in calls]
+    large = [plan.batch >= SPLIT_MIN_CELLS and plan.batch * plan.steps >= SPLIT_MIN_CELL_STEPS for plan in plans]
+    pending = None
+    # Not while splits pause (the helper found no idle core of late): the caller would wait for a whole sweep
+    # computed on a core it shares with other work.
+    if len(plans) == 2 and all(large) and plans[0].steps == plans[1].steps and HELPER.share(plans[1].batch) > 0:
+        theirs_plan = plans[1]
+        pending = HELPER.submit((theirs_plan.optimizer, theirs_plan.surface, theirs_plan.params,
+                                 *theirs_plan.arguments))
+    if pending is None:
+        return [sweep(**call) for call in calls]
+    mine_plan = plans[0]
+    started, my_cpu = time.perf_counter(), time.thread_time()
+    try:
+        mine = _sweep_piece(mine_plan.optimizer, mine_plan.surface, mine_plan.params, *mine_plan.arguments)
+    except BaseException:
+        pending.abandon()
+        raise
+    my_seconds, my_cpu = time.perf_counter() - started, time.thread_time() - my_cpu
+    theirs = pending.result()
+    if theirs is None:
+        theirs = _sweep_piece(theirs_plan.optimizer, theirs_plan.surface, theirs_plan.params, *theirs_plan.arguments)
+    else:
+        HELPER.observe(mine_plan.batch, my_seconds, theirs_plan.batch, pending.seconds,
+                       cpu_seconds=my_cpu + pending.cpu_seconds, wall_seconds=time.perf_counter() - started)
+    return [mine_plan.result(mine), theirs_plan.result(theirs)]
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """One sweep's checked arguments: its optimizer as given, its params (*B, 2), and the loop's arguments."""
+
+    optimizer: Optimizer
+    surface: SurfaceLike
+    params: Array
+    batch: int
+    steps: int
+    tolerance: float
+    minimum_value: float | None
+    arguments: tuple
+
+    def result(self, metrics: RunMetrics) -> SweepResult:
+        return SweepResult(metrics, classify(metrics), self.steps, self.tolerance, self.minimum_value)
+
+
+def _plan(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *, tolerance: float = 1e-4,
+          bound: float = DEFAULT_BOUND, minimum_value: float | EllipsisType | None = ...,
+          noise: GradientNoise | None = None) -> _Plan:
+    """`sweep`'s arguments checked (ValueError naming the bad one) and the batch laid out."""
     steps = _check_steps(steps)
     start, shape = _points_shape(optimizer, start)
     batch = int(np.prod(shape[:-1]))
@@ -136,9 +241,52 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
             raise ValueError(f"minimum_value must be finite or None, got {minimum_value!r}")
         minimum_value = float(minimum_value)
     params = _initial_params(start, shape)
-    optimizer = _expand_hyperparameters(optimizer, params.shape)
-    metrics = _sweep_loop(optimizer, surface, params, steps, float(tolerance), bound, minimum_value, noise)
-    return SweepResult(metrics, classify(metrics), steps, float(tolerance), minimum_value)
+    arguments = (steps, float(tolerance), float(bound), minimum_value, noise)
+    return _Plan(optimizer, surface, params, batch, steps, float(tolerance), minimum_value, arguments)
+
+
+def _sweep_piece(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
+                 bound: float, minimum_value: float | None, noise: GradientNoise | None) -> RunMetrics:
+    """The metrics of one batch (a whole sweep, or the piece the helper process runs): its optimizer as given."""
+    return _sweep_loop(_expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
+                       minimum_value, noise)
+
+
+def _split(optimizer: Optimizer, params: Array, share: float) -> tuple[int, list[tuple[Optimizer, Array]]]:
+    """The batch cut in two along its longest axis, the second slab `share` of it: (axis, [(optimizer, params)]).
+
+    Each slab is a batch of its own: its params a C-contiguous copy of its cells, its optimizer the array
+    hyperparameters as given (compact, so `Optimizer.per_configuration` still evaluates per configuration)
+    sliced along the same axis where they vary along it, kept whole where they are broadcast along it.
+    Cells are independent and every operation of the loop is elementwise, so a slab's cells are, bit for bit,
+    what they are in the whole batch. A share that rounds to no row (or to all): one slab, the batch itself.
+    """
+    batch_shape = params.shape[:-1]
+    if not batch_shape:
+        return 0, [(optimizer, params)]
+    axis = int(np.argmax(batch_shape))
+    length = batch_shape[axis]
+    cut_at = length - round(share * length)
+    if not 0 < cut_at < length:
+        return 0, [(optimizer, params)]
+    compact = {name: np.asarray(value).reshape((1,) * (len(params.shape) - np.ndim(value)) + np.shape(value))
+               for name, value in optimizer.hyperparameters().items() if np.ndim(value)}
+    slabs = []
+    for rows in (slice(0, cut_at), slice(cut_at, length)):
+        cut = (slice(None),) * axis + (rows,)
+        sliced = {name: value[cut] if value.shape[axis] > 1 else value for name, value in compact.items()}
+        slab_optimizer = dataclasses.replace(optimizer, **sliced) if sliced else optimizer
+        slabs.append((slab_optimizer, np.array(params[cut], order="C")))
+    return axis, slabs
+
+
+def _concatenate(pieces: list[RunMetrics], axis: int) -> RunMetrics:
+    """The slabs' metrics joined back along `axis` into the whole batch's (the one slab itself when alone)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    joined = {field.name: np.concatenate([getattr(piece, field.name) for piece in pieces], axis=axis)
+              for field in dataclasses.fields(RunMetrics) if field.name != "bounded_below"}
+    return RunMetrics(**joined, bounded_below=pieces[0].bounded_below)
 
 
 def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from optimizers import OUTCOMES, SGD, AdaGrad, Adam, AdaMax, AdamLp, GradientNoise, RMSProp, run, sweep
+from optimizers._helper import HELPER
 from optimizers.outcomes import classify, trajectory_metrics
 from optimizers.sweep import MAX_SWEEP_POINT_STEPS
 from surfaces import SURFACES
@@ -187,8 +188,17 @@ def test_bad_arguments_raise_value_errors_naming_them():
         sweep(AdaMax(lr=np.full((100_000, 1), 0.01)), rosenbrock, [0.0, 0.0], MAX_SWEEP_POINT_STEPS // 50_000)
 
 
-def test_memory_is_proportional_to_cells_not_steps():
-    """128×128 cells: the peak of Python allocations does not grow with the steps, and is a few MB."""
+@pytest.mark.parametrize("split", [False, True])
+def test_memory_is_proportional_to_cells_not_steps(split, monkeypatch):
+    """128×128 cells: the peak of Python allocations does not grow with the steps, and is a few MB — in one
+    process, and split with the helper process (whose half and reply add O(cells) here, not O(steps))."""
+    sweep_module = importlib.import_module("optimizers.sweep")
+    monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELL_STEPS", 1 if split else MAX_SWEEP_POINT_STEPS + 1)
+    if split and not HELPER.warm_up():
+        pytest.skip("no sweep helper process here")
+    monkeypatch.setattr(HELPER, "speed", 1.0)  # halves, whatever the machine's load
+    monkeypatch.setattr(HELPER, "paused_until", -np.inf)
+    monkeypatch.setattr(HELPER, "observe", lambda *args, **kwargs: None)
     lr = np.logspace(-4, 0, 128)[:, None, None]
     beta2 = 1 - np.logspace(-4, 0, 128, endpoint=False)[None, :, None]
     peaks = []

@@ -26,7 +26,7 @@ from figures.sweep import (
     lr_sensitivity_figure,
     sweep_map_figure,
 )
-from optimizers import OPTIMIZERS, GradientNoise, make_optimizer, sweep
+from optimizers import OPTIMIZERS, GradientNoise, make_optimizer, sweep, sweeps
 from optimizers.sweep import SweepResult, hyperparameter_axis
 from surfaces import make_surface
 
@@ -55,15 +55,18 @@ def draw(state: AppState, results: list[RunResult]) -> None:
                "Hover a cell for its settings and outcome; **click a cell to add it to the race.**")
     optimizers = [spec.optimizer] + ([spec.compare] if spec.compare and spec.compare != spec.optimizer else [])
     columns = st.columns(len(optimizers))
+    mapped = [optimizer for optimizer in optimizers
+              if {spec.x, spec.y} <= set(numeric_hyperparameters(optimizer))]
+    results = dict(zip(mapped, map_results(state, mapped), strict=True))  # both maps at once, then drawn
     first = None
     for column, optimizer in zip(columns, optimizers, strict=True):
         axes = numeric_hyperparameters(optimizer)
-        if spec.x not in axes or spec.y not in axes:
+        if optimizer not in results:
             column.info(f"{OPTIMIZERS[optimizer].title} has no {spec.x if spec.x not in axes else spec.y}: "
                         "no map on these axes.", icon=":material/info:")
             continue
         with column:
-            result, x_axis, y_axis = _draw_map(state, optimizer, colorbar=True)
+            result, x_axis, y_axis = _draw_map(state, optimizer, results[optimizer], colorbar=True)
         first = first or (optimizer, result, x_axis, y_axis)
     message = st.session_state.pop("sweep_added", None)
     if message:
@@ -132,21 +135,43 @@ def map_axes(optimizer: str, spec: SweepSpec) -> tuple[MapAxis, MapAxis]:
 def sweep_cells(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
                 x: str, y: str, resolution: int, tolerance: float, noise: GradientNoise | None = None) -> SweepResult:
     """The sweep behind one map: `spec`'s settings with x × y swept over `resolution` values each."""
+    return sweep(**_map_sweep(surface, surface_params, start, steps, spec, x, y, resolution, tolerance, noise))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sweep_cells_pair(first: tuple, second: tuple) -> tuple[SweepResult, SweepResult]:
+    """Two maps' sweeps (each `sweep_cells`'s arguments as a tuple), side by side: `optimizers.sweeps` runs one in
+    the sweep helper process while this one runs the other, each whole (≈ the time of one map, not two)."""
+    first_result, second_result = sweeps([_map_sweep(*first), _map_sweep(*second)])
+    return first_result, second_result
+
+
+def _map_sweep(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
+               x: str, y: str, resolution: int, tolerance: float, noise: GradientNoise | None) -> dict:
+    """`sweep`'s arguments for one map, by name."""
     landscape = make_surface(surface, **dict(surface_params))
     specs = {h.name: h for h in OPTIMIZERS[spec.optimizer].HYPERPARAMETERS}
     xs, ys = hyperparameter_axis(specs[x], resolution), hyperparameter_axis(specs[y], resolution)
     optimizer = make_optimizer(spec.optimizer, **{**spec.kwargs(), x: xs[:, None, None], y: ys[None, :, None]})
-    return sweep(optimizer, landscape, np.array(start), steps, tolerance=tolerance,
-                 bound=divergence_bound(landscape), noise=noise)
+    return dict(optimizer=optimizer, surface=landscape, start=np.array(start), steps=steps, tolerance=tolerance,
+                bound=divergence_bound(landscape), noise=noise)
 
 
-def _draw_map(state: AppState, optimizer: str, *, colorbar: bool):
+def map_results(state: AppState, optimizers: list[str]) -> list[SweepResult]:
+    """The sweeps behind the maps of `optimizers` (one or two), each with its optimizer's settings."""
+    spec = state.sweep
+    keys = [(state.surface, state.surface_params, state.start, state.steps,
+             without(settings_for(state, optimizer)[1], spec.x, spec.y), spec.x, spec.y, spec.resolution,
+             current_tolerance(), state.noise) for optimizer in optimizers]
+    if len(keys) == 2:
+        return list(sweep_cells_pair(*keys))
+    return [sweep_cells(*key) for key in keys]
+
+
+def _draw_map(state: AppState, optimizer: str, result: SweepResult, *, colorbar: bool):
     spec = state.sweep
     index, settings = settings_for(state, optimizer)
     x_axis, y_axis = map_axes(optimizer, spec)
-    result = sweep_cells(state.surface, state.surface_params, state.start, state.steps,
-                         without(settings, spec.x, spec.y), spec.x, spec.y, spec.resolution, current_tolerance(),
-                         state.noise)
     surface = surface_of(state)
     labels = labels_for(state.runs)
     defaults = make_optimizer(optimizer).hyperparameters()
