@@ -226,3 +226,28 @@ def test_moving_a_runs_lr_keeps_its_basin_map_and_leaves_the_lr_curves_as_they_w
     moved_curves, moved_basins = figures()
     assert moved_curves == curves
     assert moved_basins == ["AdaMax(lr=0.2)", "SGD(lr=0.01, momentum=0.9)"]
+
+
+def test_moving_one_optimizers_setting_recomputes_its_map_only(monkeypatch):
+    """The two maps are kept apart: run 1's β1 moves the AdaMax map, and Adam's map (its settings unchanged) is not
+    computed again; two maps missing at once are computed together, side by side (`optimizers.sweeps`)."""
+    import ui.sections.sweep as section
+
+    maps, together = [], []
+    real_map_sweep, real_sweeps = section._map_sweep, section.sweeps
+    monkeypatch.setattr(section, "_map_sweep", lambda *key: maps.append(key[4].optimizer) or real_map_sweep(*key))
+    monkeypatch.setattr(section, "sweeps", lambda requests: together.append(len(requests)) or real_sweeps(requests))
+    monkeypatch.setattr(section, "_maps", type(section._maps)())  # nothing kept from other tests
+    app = AppTest.from_file(APP, default_timeout=120)
+    link = {"surface": "booth", "start": "-8,8", "steps": "40", "section": "sweep", "sweep": "adamax(cells=16,vs=adam)",
+            "run": ["adamax(lr=0.1)", "adam(lr=0.1)"]}
+    for key, value in link.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception and maps == ["adamax", "adam"] and together == [2]  # both maps, side by side
+    adam_map = json.loads(app.get("plotly_chart")[1].proto.spec)["data"][0]["z"]
+    open_panels(app, "run0_panel").select_slider(key="run0_beta1").set_value(0.5).run()
+    assert not app.exception and maps == ["adamax", "adam", "adamax"] and together == [2]  # AdaMax's map alone
+    assert json.loads(app.get("plotly_chart")[1].proto.spec)["data"][0]["z"] == adam_map
+    app.run()
+    assert len(maps) == 3  # a rerun with nothing moved computes nothing

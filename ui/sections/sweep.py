@@ -10,6 +10,8 @@ to the race.
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,7 @@ from optimizers.sweep import SweepResult, hyperparameter_axis
 from surfaces import make_surface
 
 from .. import phone
+from ..cache import cache_key, read_only
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
 from ..controls import add_run
 from ..figure import show_as_built
@@ -131,21 +134,6 @@ def map_axes(optimizer: str, spec: SweepSpec) -> tuple[MapAxis, MapAxis]:
                  for name in (spec.x, spec.y))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def sweep_cells(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
-                x: str, y: str, resolution: int, tolerance: float, noise: GradientNoise | None = None) -> SweepResult:
-    """The sweep behind one map: `spec`'s settings with x × y swept over `resolution` values each."""
-    return sweep(**_map_sweep(surface, surface_params, start, steps, spec, x, y, resolution, tolerance, noise))
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def sweep_cells_pair(first: tuple, second: tuple) -> tuple[SweepResult, SweepResult]:
-    """Two maps' sweeps (each `sweep_cells`'s arguments as a tuple), side by side: `optimizers.sweeps` runs one in
-    the sweep helper process while this one runs the other, each whole (≈ the time of one map, not two)."""
-    first_result, second_result = sweeps([_map_sweep(*first), _map_sweep(*second)])
-    return first_result, second_result
-
-
 def _map_sweep(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
                x: str, y: str, resolution: int, tolerance: float, noise: GradientNoise | None) -> dict:
     """`sweep`'s arguments for one map, by name."""
@@ -157,15 +145,36 @@ def _map_sweep(surface: str, surface_params: tuple, start: tuple[float, float], 
                 bound=divergence_bound(landscape), noise=noise)
 
 
+MAP_MEMO_ENTRIES = 32  # maps' sweeps kept (a 128² map's metrics ≈ 1 MB: ≈ 32 MB at most)
+_maps: OrderedDict[str, SweepResult] = OrderedDict()
+_maps_lock = threading.Lock()  # sessions run in threads of one process
+
+
 def map_results(state: AppState, optimizers: list[str]) -> list[SweepResult]:
-    """The sweeps behind the maps of `optimizers` (one or two), each with its optimizer's settings."""
+    """The sweeps behind the maps of `optimizers` (one or two), each with its optimizer's settings.
+
+    Each map is kept on its own key, so moving a setting of one optimizer recomputes its map only; two maps
+    missing at once run side by side (`optimizers.sweeps`: one in the sweep helper process, ≈ one map's time).
+    A kept result is shared by every session, hence read-only (ui/cache.read_only)."""
     spec = state.sweep
     keys = [(state.surface, state.surface_params, state.start, state.steps,
              without(settings_for(state, optimizer)[1], spec.x, spec.y), spec.x, spec.y, spec.resolution,
              current_tolerance(), state.noise) for optimizer in optimizers]
-    if len(keys) == 2:
-        return list(sweep_cells_pair(*keys))
-    return [sweep_cells(*key) for key in keys]
+    names = [cache_key(*key) for key in keys]
+    with _maps_lock:
+        found = {name: _maps[name] for name in names if name in _maps}
+        for name in found:
+            _maps.move_to_end(name)
+    missing = {name: key for name, key in zip(names, keys, strict=True) if name not in found}
+    if missing:
+        arguments = [_map_sweep(*key) for key in missing.values()]
+        computed = sweeps(arguments) if len(arguments) > 1 else [sweep(**arguments[0])]
+        with _maps_lock:
+            for name, result in zip(missing, computed, strict=True):
+                found[name] = _maps[name] = read_only(result)
+            while len(_maps) > MAP_MEMO_ENTRIES:
+                _maps.popitem(last=False)
+    return [found[name] for name in names]
 
 
 def _draw_map(state: AppState, optimizer: str, result: SweepResult, *, colorbar: bool):
