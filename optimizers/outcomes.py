@@ -59,6 +59,10 @@ class RunMetrics:
     final_gradient_norm: |∇f| at the last point.
     recent_displacement: distance from the point at `recent_window_start(steps)` to the last point.
     bounded_below: True where f* is known (f cannot fall without bound, so no run "escapes").
+    settled_at:   the step from which f − f* ≤ tolerance holds to the end (−1 if not at the end), or None where
+                  it is not kept: a run's full trajectory gives it, a sweep's running metrics keep only the first
+                  step within (a run may come within tolerance, leave and come back: "reached" at step 490 is
+                  not "within from step 490 on").
     """
 
     start_loss: Array
@@ -71,6 +75,7 @@ class RunMetrics:
     final_gradient_norm: Array
     recent_displacement: Array
     bounded_below: bool = False
+    settled_at: Array | None = None
 
     @property
     def outcome(self) -> Array:
@@ -113,10 +118,14 @@ def trajectory_metrics(trajectory: Trajectory, surface: Any, *, minimum_value: f
     if minimum_value is None:
         reached_at = np.full(losses.shape[1:], -1, dtype=np.int64)
         final_reached = np.zeros(losses.shape[1:], dtype=bool)
+        settled_at = reached_at
     else:
         within = losses - minimum_value <= tolerance
         reached_at = np.where(within.any(axis=0), np.argmax(within, axis=0), -1)
         final_reached = within[-1]
+        # one past the last step outside tolerance, counted from the end (0 outside at all: step 0)
+        outside_from_end = np.argmax(~within[::-1], axis=0)
+        settled_at = np.where(final_reached, np.where((~within).any(axis=0), len(within) - outside_from_end, 0), -1)
     with np.errstate(all="ignore"):
         gradient = np.asarray(surface.grad(points[-1]), dtype=np.float64)
     gradient_norm = np.linalg.norm(gradient, axis=-1)
@@ -126,7 +135,7 @@ def trajectory_metrics(trajectory: Trajectory, surface: Any, *, minimum_value: f
         final_point=points[-1],
         final_gradient_norm=np.where(np.isfinite(gradient_norm), gradient_norm, np.inf),
         recent_displacement=np.linalg.norm(points[-1] - points[recent_window_start(steps)], axis=-1),
-        bounded_below=minimum_value is not None)
+        bounded_below=minimum_value is not None, settled_at=settled_at)
 
 
 def describe(code: int, metrics: RunMetrics, index: tuple = (), *, tolerance: float) -> str:
@@ -141,7 +150,12 @@ def describe(code: int, metrics: RunMetrics, index: tuple = (), *, tolerance: fl
     if outcome == "escaped":
         return f"↘ escaped downhill at step {diverged_at} (f → −∞), f = {final_loss:.3g} when it left"
     if outcome == "reached":
-        return f"✔ within {tolerance:g} of f* from step {reached_at}, and stayed"
+        if metrics.settled_at is None:  # a sweep's cell: only the first step within is kept
+            return f"✔ within {tolerance:g} of f* at the end (first at step {reached_at})"
+        settled_at = int(metrics.settled_at[index])
+        if settled_at == reached_at:
+            return f"✔ within {tolerance:g} of f* from step {reached_at}, and stayed"
+        return f"✔ within {tolerance:g} of f* from step {settled_at} on (first at step {reached_at}, then out again)"
     if outcome == "left":
         return f"↺ within {tolerance:g} of f* at step {reached_at}, then left (f = {final_loss:.3g} at the end)"
     if outcome == "stalled":

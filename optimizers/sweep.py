@@ -285,7 +285,7 @@ def _concatenate(pieces: list[RunMetrics], axis: int) -> RunMetrics:
     if len(pieces) == 1:
         return pieces[0]
     joined = {field.name: np.concatenate([getattr(piece, field.name) for piece in pieces], axis=axis)
-              for field in dataclasses.fields(RunMetrics) if field.name != "bounded_below"}
+              for field in dataclasses.fields(RunMetrics) if field.name not in ("bounded_below", "settled_at")}
     return RunMetrics(**joined, bounded_below=pieces[0].bounded_below)
 
 

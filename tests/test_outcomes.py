@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 
 from optimizers import SGD, Adam, AdaMax, run
-from optimizers.outcomes import OUTCOMES, RunMetrics, classify, describe, recent_window_start, trajectory_metrics
+from optimizers.outcomes import (
+    OUTCOMES,
+    REACHED,
+    RunMetrics,
+    classify,
+    describe,
+    recent_window_start,
+    trajectory_metrics,
+)
+from optimizers.trajectory import Trajectory
 from surfaces import SURFACES
 
 
@@ -105,3 +114,21 @@ def test_a_leap_out_of_a_bounded_surface_is_a_blow_up_not_an_escape():
     batch = run(Adam(lr=lr, beta2=0.0), surface, np.array([-1.2, 1.0]), 500, bound=150)
     codes = classify(trajectory_metrics(batch, surface, minimum_value=0.0, tolerance=1e-4))
     assert OUTCOMES.index("escaped") not in codes.tolist()
+
+
+def test_settled_is_the_step_from_which_it_stays_within_and_the_words_say_which():
+    """A run that dips within tolerance at step 2, leaves, and is back for good from step 5: "reached" (within at
+    the end), first at step 2, settled at 5 — the table must not say "from step 2, and stayed" (it left)."""
+    losses = np.array([[9.0], [1.0], [1e-5], [2e-3], [5e-4], [5e-5], [1e-6]])
+    trajectory = Trajectory(points=np.zeros((7, 1, 2)), losses=losses, diverged_at=np.array([-1]))
+    flat = type("Flat", (), {"grad": staticmethod(lambda xy: np.zeros_like(xy))})()
+    metrics = trajectory_metrics(trajectory, flat, minimum_value=0.0, tolerance=1e-4)
+    assert int(metrics.reached_at[0]) == 2 and int(metrics.settled_at[0]) == 5
+    words = describe(REACHED, metrics, (0,), tolerance=1e-4)
+    assert "from step 5 on" in words and "first at step 2" in words and "stayed" not in words
+    steady = trajectory_metrics(Trajectory(points=np.zeros((4, 1, 2)), losses=np.array([[9.0], [1e-5], [0.0], [0.0]]),
+                                           diverged_at=np.array([-1])), flat, minimum_value=0.0, tolerance=1e-4)
+    assert int(steady.settled_at[0]) == 1
+    assert describe(REACHED, steady, (0,), tolerance=1e-4).endswith("from step 1, and stayed")
+    never = trajectory_metrics(trajectory, flat, minimum_value=-1.0, tolerance=1e-4)  # never within
+    assert int(never.settled_at[0]) == -1 and int(never.reached_at[0]) == -1

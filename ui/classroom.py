@@ -165,11 +165,14 @@ def run_facts(results, surface) -> list[dict[str, str]]:
         finite = trajectory.points[: int(trajectory.diverged_at) + 1] if trajectory.diverged_at >= 0 else \
             trajectory.points
         moves = np.abs(np.diff(finite, axis=0))
-        reached, diverged = int(metrics.reached_at), int(metrics.diverged_at)
+        reached, diverged, settled = int(metrics.reached_at), int(metrics.diverged_at), int(metrics.settled_at)
         x, y = (float(v) for v in trajectory.points[-1])
         facts.append({
             "label": result.label, "outcome": words,
             "reached_at": str(reached) if reached >= 0 else "never",
+            # within tolerance from this step to the end ("from step N" in a lesson's words); reached_at is the first
+            # touch, which a run that dips in and out again passes long before it stays
+            "settled_at": str(settled) if settled >= 0 else "never",
             "diverged_at": str(diverged) if diverged >= 0 else "never",
             "final_f": f"{float(trajectory.losses[-1]):.3g}", "final_point": f"({x:.3g}, {y:.3g})",
             "max_step": f"{float(moves.max()) if moves.size else 0.0:.3g}",

@@ -8,9 +8,9 @@ A lesson file, written by a teacher without Python:
     [[scenes]]
     title = "A bowl 100 times steeper along x"
     link = "?surface=quadratic(angle=0,condition=100)&steps=300&run=adamax(lr=0.1)&run=sgd(lr=0.019)"
-    text = "Two to four sentences on what to notice. SGD is within 1e-4 of f* from step {run2.reached_at}."
+    text = "Two to four sentences on what to notice. SGD is within 1e-4 of f* from step {run2.settled_at}."
     question = "Which run reaches the minimum first?"   # optional: paths stay hidden until Play or Reveal
-    answer = "Adam, from step {run2.reached_at}."         # optional: shown once the paths are revealed
+    answer = "Adam, from step {run2.settled_at}."         # optional: shown once the paths are revealed
 
 `link` is the app's own query string, as copied from the address bar (a whole address works too). Numbers in
 `text` may be written as placeholders, `{runN.fact}`, filled from the scene's runs as the page computes them, so
@@ -38,6 +38,7 @@ RUN_FACTS = {
     "label": "the run's legend label",
     "outcome": "what happened, in the outcome table's words",
     "reached_at": "first step with f − f* ≤ 1e-4",
+    "settled_at": "the step from which f − f* ≤ 1e-4 holds to the end (never: not within at the end)",
     "diverged_at": "the step it blew up or escaped at",
     "final_f": "f at the last step",
     "final_point": "(x, y) at the last step",
