@@ -245,8 +245,11 @@ def _discrete(colors: list[str]) -> list[list]:
 
 
 def _rounded(values: np.ndarray, digits: int = 6) -> list:
+    """Plain floats to `digits` significant digits (None where not finite): values on a log axis span decades,
+    and rounding to decimal places turned f − f* = 1e-16 (or any value below 5e-7) into 0, which a log axis
+    cannot draw — the sensitivity curves' best learning rates vanished."""
     values = np.asarray(values, dtype=np.float64)
-    return [None if not np.isfinite(v) else round(float(v), digits) for v in values]
+    return [None if not np.isfinite(v) else float(f"{v:.{digits}g}") for v in values]
 
 
 MINIMUM_HUES = ("#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#E69F00", "#000000", "#F0E442")

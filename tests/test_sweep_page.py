@@ -251,3 +251,15 @@ def test_moving_one_optimizers_setting_recomputes_its_map_only(monkeypatch):
     assert json.loads(app.get("plotly_chart")[1].proto.spec)["data"][0]["z"] == adam_map
     app.run()
     assert len(maps) == 3  # a rerun with nothing moved computes nothing
+
+
+def test_sensitivity_curves_keep_values_far_below_one():
+    """f − f* = 0 (drawn at the floor, 1e-16) and 3e-9 must reach the log axis as themselves, not rounded to 0."""
+    from figures.sweep import LOG_FLOOR, lr_sensitivity_figure
+
+    lr = np.array([1e-3, 1e-2, 1e-1, 1.0])
+    curve = {"label": "SGD", "color": "#000", "lr": lr, "value": np.array([0.5, 3e-9, 0.0, 2.0]),
+             "diverged": np.array([False, False, False, True])}
+    figure = lr_sensitivity_figure([curve], metric="f − f*", log=True)
+    assert figure["data"][0]["y"] == [0.5, 3e-9, LOG_FLOOR, None]
+    assert figure["data"][0]["x"] == lr.tolist()
