@@ -46,6 +46,7 @@ MAX_DECADE_LABELS = 8     # tick labels on a curve panel's log axis, at most
 # The row above the map, left to right (px from the chart's left edge, at the menus' 14 px font):
 PLAY_BUTTONS_PX = 180     # ▶ Play / ❚❚ Pause (≈ 150 px) and a gap: the path toggle starts here …
 SPEED_MENU_PX = 420       # … and takes ≈ 205 px and a gap: the speed menu starts here
+ROW_LIFT_PX = 12          # the row's gap above the map: its top tick label reaches ≈ 8 px above the plot area
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
 # redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
 # landscape.mesh_trace), on a grid fine enough that Rosenbrock's curved wall shows no saw teeth.
@@ -339,7 +340,7 @@ def _path_toggle(path_traces: list[int]) -> dict:
     style = {"showactive": True, "active": 0, "yanchor": "top", "bgcolor": "#f4f4f4", "bordercolor": "#bbb",
              "font": {"size": 13}, "pad": {"r": 6, "t": 6}}
     return {**style, "type": "buttons", "direction": "left", "x": 0.0, "xanchor": "left", "y": 1.0,
-            "yanchor": "bottom", "name": "paths", "pad": {"r": 6, "b": 4, "l": PLAY_BUTTONS_PX},
+            "yanchor": "bottom", "name": "paths", "pad": {"r": 6, "b": ROW_LIFT_PX, "l": PLAY_BUTTONS_PX},
             "buttons": [
                 {"label": "whole paths", "method": "restyle", "args": [{"visible": True}, path_traces]},
                 {"label": "paths as they run", "method": "restyle", "args": [{"visible": False}, path_traces]},
@@ -358,7 +359,7 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     gap_log = curves["gap_log"]
     layout: dict[str, Any] = {
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
-        "margin": {"l": 60, "r": 10, "t": 44, "b": 10}, "uirevision": surface.key,
+        "margin": {"l": 60, "r": 10, "t": 52, "b": 10}, "uirevision": surface.key,
         # The page draws the legend as HTML above the chart: larger text, and no redraw cost in Plotly.
         "showlegend": False,
         "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},
@@ -411,11 +412,11 @@ def _play_controls(view: str) -> list[dict]:
         # Above the map, where the eye starts and where a laptop's window still shows it (at 1366×768 and
         # 1440×900 the chart's bottom is below the fold): the path toggle follows it on the same row.
         {**style, "type": "buttons", "direction": "left", "buttons": [play, pause], "x": 0.0, "xanchor": "left",
-         "y": 1.0, "yanchor": "bottom", "pad": {"r": 6, "b": 4}, "name": "play"},
+         "y": 1.0, "yanchor": "bottom", "pad": {"r": 6, "b": ROW_LIFT_PX}, "name": "play"},
         # The speed menu on the same row, after the path toggle (the chart's top right is the modebar's, which
         # would cover it on hover); the bottom keeps the scrubber.
         {**style, "type": "dropdown", "direction": "down", "buttons": speeds, "x": 0.0, "xanchor": "left",
-         "y": 1.0, "yanchor": "bottom", "pad": {"b": 4, "l": SPEED_MENU_PX}, "name": "speed", "showactive": True,
+         "y": 1.0, "yanchor": "bottom", "pad": {"b": ROW_LIFT_PX, "l": SPEED_MENU_PX}, "name": "speed", "showactive": True,
          "active": SPEEDS.index(1.0)},
     ]
 

@@ -190,7 +190,7 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
     return {
         "annotations": notes,
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
-        "margin": {"l": 60, "r": 10, "t": 44, "b": 10}, "images": [backdrop],
+        "margin": {"l": 60, "r": 10, "t": 52, "b": 10}, "images": [backdrop],
         "showlegend": False,  # the page explains colours and dashes in one line above the chart (LEGEND)
         **dict(zip(("xaxis", "yaxis"), equal_scale(
             {"range": xrange, "domain": [0.0, 0.46], "anchor": "y", "showgrid": False},
@@ -209,7 +209,7 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
         # ▶ Play above the map, where a laptop's window still shows it (the chart's bottom is below the fold)
         "updatemenus": [{
             "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": 1.0, "yanchor": "bottom",
-            "bgcolor": "#f4f4f4", "bordercolor": "#bbb", "font": {"size": 14}, "pad": {"r": 6, "b": 4},
+            "bgcolor": "#f4f4f4", "bordercolor": "#bbb", "font": {"size": 14}, "pad": {"r": 6, "b": 12},
             "buttons": [
                 {"label": "▶ Play", "method": "animate",
                  "args": [None, {"frame": {"duration": 90, "redraw": False}, "transition": {"duration": 0},
