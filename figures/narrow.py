@@ -4,7 +4,10 @@ On a wide screen the map and the two curve panels sit side by side (figures/expl
 leaves the map ~136 px wide and the curves' axis titles over it, so for a narrow chart the same figure (same
 traces, same frames) gets new domains, laid out in pixels from the top:
 
-    margin (path buttons) · map (square for a square domain) · f − f* panel · distance panel · Play · scrubber
+    margin (path buttons) · map (square for a square domain) · Play · scrubber · f − f* panel · distance panel
+
+(Play right under the map: with it at the bottom, a finger on ▶ Play had the map scrolled off the top of the
+screen, and the animation ran where nobody could see it.)
 
 and the height that makes those pixels fit. The map keeps equal_scale's true geometry (plotly shrinks a
 domain to keep one unit of y as long as one of x); its row is made a little taller than the width asks, so
@@ -50,9 +53,11 @@ def for_narrow(figure: dict, width: int) -> dict:
         return round(min(max(px / inner, 0.0), 1.0), 5)
 
     curve_x = [round(min(CURVE_LEFT / plot_width, 0.4), 4), 1.0]
-    second = (PLAY_ROW + SCRUBBER + STEP_LABELS, PLAY_ROW + SCRUBBER + STEP_LABELS + CURVE)
+    second = (STEP_LABELS, STEP_LABELS + CURVE)
     first = (second[1] + BETWEEN, second[1] + BETWEEN + CURVE)
-    map_rows = [up(first[1] + GAP), 1.0]
+    scrubber = first[1] + GAP                   # px from the bottom: the scrubber's row, Play's above it
+    controls = scrubber + SCRUBBER + PLAY_ROW   # the top of Play's row: the map's bottom
+    map_rows = [up(controls), 1.0]
     if isinstance(layout.get("scene"), dict):
         layout["scene"]["domain"] = {"x": [0.0, 1.0], "y": map_rows}
     else:
@@ -76,14 +81,14 @@ def for_narrow(figure: dict, width: int) -> dict:
             layout["yaxis3"]["title"] = {"text": "distance to min."}
     for menu in layout.get("updatemenus", []):
         if menu.get("name") == "play":
-            menu.update(x=0.0, xanchor="left", y=up(PLAY_ROW + SCRUBBER), yanchor="top")
-        elif menu.get("name") == "paths":  # ▶ Play went below: the toggle starts at the left edge
+            menu.update(x=0.0, xanchor="left", y=up(controls), yanchor="top")
+        elif menu.get("name") == "paths":  # ▶ Play went under the map: the toggle starts at the left edge
             menu["pad"] = {**menu.get("pad", {}), "l": 0}
         elif menu.get("name") == "speed":
             menu["pad"] = {**menu.get("pad", {}), "l": 0}
-            menu.update(x=1.0, xanchor="right", y=up(PLAY_ROW + SCRUBBER), yanchor="top", direction="up")
+            menu.update(x=1.0, xanchor="right", y=up(controls), yanchor="top", direction="down")
     for slider in layout.get("sliders", []):
-        slider.update(x=0.0, len=1.0, y=up(SCRUBBER - 4), yanchor="top")
+        slider.update(x=0.0, len=1.0, y=up(scrubber + SCRUBBER - 4), yanchor="top")
     return figure
 
 

@@ -35,5 +35,13 @@ def test_the_race_stacks_on_a_phone(browser, app_url):
         for i, first in enumerate(boxes):
             for second in boxes[i + 1:]:
                 assert not _overlap(first, second), geometry
+        # ▶ Play right under the map, above the curves: pressed, the animation is on the same screen.
+        play = page.evaluate("""() => { const gd = document.querySelector('.js-plotly-plot');
+            const play = [...gd.querySelectorAll('g.updatemenu-button')].find(g => g.textContent.includes('Play'));
+            const box = play.getBoundingClientRect(), chart = gd.getBoundingClientRect();
+            return {top: box.top - chart.top, bottom: box.bottom - chart.top}; }""")
+        assert geometry["map"][3] <= play["top"] <= geometry["map"][3] + 30, (play, geometry)
+        assert play["bottom"] < geometry["gap"][1], (play, geometry)
+        assert play["bottom"] - geometry["map"][1] < 844, (play, geometry)  # the map's top and Play fit one screen
     finally:
         context.close()
