@@ -416,8 +416,8 @@ def _play_controls(view: str) -> list[dict]:
         # The speed menu on the same row, after the path toggle (the chart's top right is the modebar's, which
         # would cover it on hover); the bottom keeps the scrubber.
         {**style, "type": "dropdown", "direction": "down", "buttons": speeds, "x": 0.0, "xanchor": "left",
-         "y": 1.0, "yanchor": "bottom", "pad": {"b": ROW_LIFT_PX, "l": SPEED_MENU_PX}, "name": "speed", "showactive": True,
-         "active": SPEEDS.index(1.0)},
+         "y": 1.0, "yanchor": "bottom", "pad": {"b": ROW_LIFT_PX, "l": SPEED_MENU_PX}, "name": "speed",
+         "showactive": True, "active": SPEEDS.index(1.0)},
     ]
 
 

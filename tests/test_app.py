@@ -19,8 +19,9 @@ TIMEOUT = 60
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def open_app(link: dict[str, str | list[str]] | None = None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+def open_app(link: dict[str, str | list[str]] | None = None, *, timeout: float = TIMEOUT) -> AppTest:
+    """The page opened from a link's query (`link`: key → value or values), run once."""
+    app = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (link or {}).items():
         app.query_params[key] = value
     return app.run()

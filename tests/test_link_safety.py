@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.test_app import open_app
 from ui.plain import escape_markdown
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 MARKER = "zqxj"  # in every hostile value: it may show up in plain-text elements only
 
 # The link: a live link, a red badge and an outside image.
@@ -24,13 +23,6 @@ CONSTRUCTS = [
     "zqxj | a |\n|---|---|", "http://zqxj.example", "www.zqxj.example", "zqxj@e.vil", "&lt;zqxj&gt;",
     "zqxj\n\n# heading", "\\[zqxj\\]", "<http://zqxj.x>",
 ]
-
-
-def open_app(link: dict) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in link.items():
-        app.query_params[key] = value
-    return app.run()
 
 
 def leaves(node):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,18 +14,11 @@ from optimizers import AdaMax, adamax_step_bound, run
 from optimizers.explain import adamax_internals
 from surfaces import SURFACES
 from tests.figure_checks import non_finite_paths, values
+from tests.test_app import open_app
 from ui.inside import step_table_csv
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LINK = {"surface": "rosenbrock", "start": "-1.2,1", "steps": "300", "section": "inside",
         "run": ["adamax(beta2=0.99,lr=0.1)", "adam(lr=0.1)"]}
-
-
-def open_app(link: dict) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=60)
-    for key, value in link.items():
-        app.query_params[key] = value
-    return app.run()
 
 
 @pytest.fixture(scope="module")

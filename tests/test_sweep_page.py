@@ -5,13 +5,11 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from figures.sweep import (
     CLICK_TRACE,
@@ -28,12 +26,11 @@ from optimizers import OPTIMIZERS, AdaMax, sweep
 from optimizers.sweep import hyperparameter_axis
 from surfaces import SURFACES
 from tests.figure_checks import non_finite_paths, values
-from tests.test_app import open_panels
+from tests.test_app import open_app, open_panels
 from ui import url
 from ui.sections.sweep import cell_spec, sweep_frame
 from ui.state import AppState, RunSpec, SweepSpec
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 SPECS = {h.name: h for h in AdaMax.HYPERPARAMETERS}
 
 
@@ -146,12 +143,9 @@ def test_older_links_are_unchanged_and_bad_sweep_settings_fall_back_with_notices
 # --- the page ----------------------------------------------------------------------------------------------------
 
 def test_the_section_shows_the_cores_sweep():
-    app = AppTest.from_file(APP, default_timeout=120)
     link = {"surface": "rosenbrock", "start": "-1.2,1", "steps": "150", "section": "sweep",
             "sweep": "adamax(cells=16,vs=sgd,x=lr,y=beta2)", "run": ["adamax(lr=0.1)", "sgd(lr=0.001)"]}
-    for key, value in link.items():
-        app.query_params[key] = value
-    app.run()
+    app = open_app(link, timeout=120)
     assert not app.exception
     charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
     assert all(non_finite_paths(chart) == [] for chart in charts)
@@ -194,9 +188,7 @@ def test_basin_map_colours_each_start_by_the_minimum_it_ends_in():
 @pytest.mark.parametrize("surface", ["saddle", "goldstein_price", "quadratic"])
 @pytest.mark.parametrize("metric", ["gap", "steps", "distance"])
 def test_every_metric_opens_on_surfaces_without_f_star_or_with_f_star_not_zero(surface, metric):
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params.update({"surface": surface, "section": "sweep", "sweep": f"adamax(cells=16,color={metric})"})
-    app.run()
+    app = open_app({"surface": surface, "section": "sweep", "sweep": f"adamax(cells=16,color={metric})"}, timeout=120)
     assert not app.exception
     charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
     assert len(charts) >= 4 and all(non_finite_paths(chart) == [] for chart in charts)
@@ -205,12 +197,9 @@ def test_every_metric_opens_on_surfaces_without_f_star_or_with_f_star_not_zero(s
 def test_moving_a_runs_lr_keeps_its_basin_map_and_leaves_the_lr_curves_as_they_were():
     """The lr curves sweep lr, so they are named by the runs' other settings and do not change when a run's own lr
     moves (the browser then has nothing to redraw); the moved run keeps its basin map, under its new label."""
-    app = AppTest.from_file(APP, default_timeout=120)
     link = {"surface": "booth", "start": "-8,8", "steps": "60", "section": "sweep", "sweep": "adamax(cells=16,vs=none)",
             "run": ["adamax(lr=0.1)", "sgd(lr=0.01,momentum=0.9)"]}
-    for key, value in link.items():
-        app.query_params[key] = value
-    app.run()
+    app = open_app(link, timeout=120)
 
     def figures():
         charts = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
@@ -238,12 +227,9 @@ def test_moving_one_optimizers_setting_recomputes_its_map_only(monkeypatch):
     monkeypatch.setattr(section, "_map_sweep", lambda *key: maps.append(key[4].optimizer) or real_map_sweep(*key))
     monkeypatch.setattr(section, "sweeps", lambda requests: together.append(len(requests)) or real_sweeps(requests))
     monkeypatch.setattr(section, "_maps", type(section._maps)())  # nothing kept from other tests
-    app = AppTest.from_file(APP, default_timeout=120)
     link = {"surface": "booth", "start": "-8,8", "steps": "40", "section": "sweep", "sweep": "adamax(cells=16,vs=adam)",
             "run": ["adamax(lr=0.1)", "adam(lr=0.1)"]}
-    for key, value in link.items():
-        app.query_params[key] = value
-    app.run()
+    app = open_app(link, timeout=120)
     assert not app.exception and maps == ["adamax", "adam"] and together == [2]  # both maps, side by side
     adam_map = json.loads(app.get("plotly_chart")[1].proto.spec)["data"][0]["z"]
     open_panels(app, "run0_panel").select_slider(key="run0_beta1").set_value(0.5).run()
