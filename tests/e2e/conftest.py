@@ -99,6 +99,17 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def sized_page(browser, request):
+    """A page in its own window of (width, height): parametrize with indirect=True; 1920×1080 by default."""
+    width, height = getattr(request, "param", (1920, 1080))
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
 def wait_for_app(page, *, charts: int = 1) -> None:
     """Wait until the script has finished and `charts` Plotly charts are drawn with their data."""
     page.wait_for_selector(IDLE, state="attached")

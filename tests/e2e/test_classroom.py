@@ -16,16 +16,6 @@ HEADS = """() => { const gd = document.querySelector('.js-plotly-plot');
                    const t = gd.data.find(t => t.name === 'current point'); return [t.x[0], t.y[0]]; }"""
 
 
-@pytest.fixture
-def sized_page(browser, request):
-    width, height = getattr(request, "param", (1920, 1080))
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
-
-
 def _click_box(page, locator) -> None:
     """A mouse click at the middle of an SVG element (Plotly's menus listen on their groups)."""
     box = locator.bounding_box()

@@ -91,29 +91,25 @@ def test_presentation_labels_stay_inside_the_chart(browser, app_url, query):
         context.close()
 
 
-@pytest.mark.parametrize("width, height", [(1366, 768), (1440, 900)])
-def test_play_is_on_screen_on_the_default_page_of_a_laptop(browser, app_url, width, height):
+@pytest.mark.parametrize("sized_page", [(1366, 768), (1440, 900)], indirect=True)
+def test_play_is_on_screen_on_the_default_page_of_a_laptop(sized_page, app_url):
     """The header says "Press ▶ Play": on a laptop's window, with the sidebar open, it is there without scrolling
     (above the map; the chart's bottom is below the fold at these sizes), with the path toggle and the speed menu
     on its row, none touching."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
-        page.goto(app_url)
-        _settled(page)
-        where = page.evaluate(WHERE)
-        assert where["scrolled"] == 0 and where["play"] is not None and where["play"] <= height, where
-        boxes = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot g.updatemenu-button')]
-            .map(g => { const box = g.getBoundingClientRect();
-                        return {text: g.textContent, left: box.left, right: box.right, top: box.top}; })""")
-        speed = page.evaluate("""() => { const box = [...document.querySelectorAll('g.updatemenu-header-group')]
-            .find(g => g.textContent.includes('speed')).getBoundingClientRect();
-            return {left: box.left, right: box.right, top: box.top}; }""")
-        pause = next(box for box in boxes if "Pause" in box["text"])
-        toggle = next(box for box in boxes if "as they run" in box["text"])
-        assert abs(pause["top"] - toggle["top"]) < 4 and toggle["left"] >= pause["right"] + 8, boxes
-        assert abs(speed["top"] - toggle["top"]) < 4 and speed["left"] >= toggle["right"] + 8, (boxes, speed)
-        assert page.locator('[data-testid="stSidebar"]').is_visible()
-    finally:
-        context.close()
+    page = sized_page
+    height = page.viewport_size["height"]
+    page.goto(app_url)
+    _settled(page)
+    where = page.evaluate(WHERE)
+    assert where["scrolled"] == 0 and where["play"] is not None and where["play"] <= height, where
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot g.updatemenu-button')]
+        .map(g => { const box = g.getBoundingClientRect();
+                    return {text: g.textContent, left: box.left, right: box.right, top: box.top}; })""")
+    speed = page.evaluate("""() => { const box = [...document.querySelectorAll('g.updatemenu-header-group')]
+        .find(g => g.textContent.includes('speed')).getBoundingClientRect();
+        return {left: box.left, right: box.right, top: box.top}; }""")
+    pause = next(box for box in boxes if "Pause" in box["text"])
+    toggle = next(box for box in boxes if "as they run" in box["text"])
+    assert abs(pause["top"] - toggle["top"]) < 4 and toggle["left"] >= pause["right"] + 8, boxes
+    assert abs(speed["top"] - toggle["top"]) < 4 and speed["left"] >= toggle["right"] + 8, (boxes, speed)
+    assert page.locator('[data-testid="stSidebar"]').is_visible()
