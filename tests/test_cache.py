@@ -10,7 +10,7 @@ from figures.internals import internals_figure
 from optimizers import OPTIMIZERS, AdaMax, make_optimizer, run
 from optimizers.explain import adamax_internals
 from surfaces import SURFACES
-from ui.cache import CACHE_BUDGETS, CACHE_BYTES, cache_key, deep_size
+from ui.cache import CACHE_BUDGETS, CACHE_BYTES, SharedMemo, cache_key, deep_size
 from ui.compute import explorer_figure_for, trajectory_for
 from ui.state import MAX_RUNS, MAX_STEPS, AppState, RunSpec
 
@@ -67,3 +67,13 @@ def test_cached_results_are_shared_and_read_only():
         first.points[0, 0] = 1.0
     state = AppState("beale", (), (1.0, 1.5), 50, "contour", (args[-1],))
     assert explorer_figure_for(state) is explorer_figure_for(state)
+
+
+def test_a_shared_memo_keeps_the_most_recently_used_entries():
+    memo = SharedMemo(2)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    assert memo.get("a") == 1  # a is now the most recent: b goes first
+    memo.put("c", 3)
+    assert (memo.get("b"), memo.get("a"), memo.get("c"), len(memo)) == (None, 1, 3, 2)
+    assert memo.get("b", "missing") == "missing"

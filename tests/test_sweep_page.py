@@ -226,7 +226,7 @@ def test_moving_one_optimizers_setting_recomputes_its_map_only(monkeypatch):
     real_map_sweep, real_sweeps = section._map_sweep, section.sweeps
     monkeypatch.setattr(section, "_map_sweep", lambda *key: maps.append(key[4].optimizer) or real_map_sweep(*key))
     monkeypatch.setattr(section, "sweeps", lambda requests: together.append(len(requests)) or real_sweeps(requests))
-    monkeypatch.setattr(section, "_maps", type(section._maps)())  # nothing kept from other tests
+    monkeypatch.setattr(section, "_maps", type(section._maps)(section.MAP_MEMO_ENTRIES))  # nothing kept from before
     link = {"surface": "booth", "start": "-8,8", "steps": "40", "section": "sweep", "sweep": "adamax(cells=16,vs=adam)",
             "run": ["adamax(lr=0.1)", "adam(lr=0.1)"]}
     app = open_app(link, timeout=120)

@@ -16,7 +16,10 @@ tests/test_cache.py against real worst-case entries). Entries idle for TTL_SECON
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +39,34 @@ CACHE_BYTES = sum(entries * size for entries, size in CACHE_BUDGETS.values())  #
 
 def max_entries(name: str) -> int:
     return CACHE_BUDGETS[name][0]
+
+
+class SharedMemo:
+    """A process-wide memo of at most `entries` values, the least recently used dropped first; safe across the
+    threads sessions run in. For what `st.cache_resource` cannot do: look a value up without computing it (the
+    Sweeps page computes the maps that are missing together), or key it on an object's identity (ui/figure.py)."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        with self._lock:
+            if key not in self._values:
+                return default
+            self._values.move_to_end(key)
+            return self._values[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.entries:
+                self._values.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 def cache_key(*arguments: object) -> str:

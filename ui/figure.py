@@ -17,14 +17,14 @@ Streamlit (its element id hashes the figure), mounted afresh.
 from __future__ import annotations
 
 import base64
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
+
+from .cache import SharedMemo
 
 CONFIG = {"displaylogo": False, "scrollZoom": False,
           "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
@@ -69,8 +69,7 @@ def plain_arrays(node: Any) -> Any:
     return node
 
 
-_shown: OrderedDict[int, tuple[dict, Prebuilt]] = OrderedDict()
-_lock = threading.Lock()  # sessions run in threads of one process
+_shown = SharedMemo(MEMO_SIZE)  # id(spec) * 2 + selectable → (spec, its Prebuilt)
 
 
 def drawn_once(spec: dict, selectable: bool) -> dict:
@@ -82,20 +81,15 @@ def _prebuilt(spec: dict, selectable: bool) -> Prebuilt:
     """drawn_once's figure as a Prebuilt, memoised on the figure object (held, so its id stays its own): a rerun
     that shows a cached figure again neither converts it again nor builds another go.Figure (≈ 2 ms)."""
     key = id(spec) * 2 + selectable
-    with _lock:
-        held = _shown.get(key)
-        if held is not None and held[0] is spec:
-            _shown.move_to_end(key)
-            return held[1]
+    held = _shown.get(key)
+    if held is not None and held[0] is spec:
+        return held[1]
     layout = {"datarevision": 0, **(SELECTABLE_LAYOUT if selectable else {}), **spec["layout"]}
     shown = {"data": plain_arrays(spec["data"]), "layout": plain_arrays(layout)}
     if spec.get("frames"):
         shown["frames"] = plain_arrays(spec["frames"])
     figure = Prebuilt(shown)
-    with _lock:
-        _shown[key] = (spec, figure)
-        while len(_shown) > MEMO_SIZE:
-            _shown.popitem(last=False)
+    _shown.put(key, (spec, figure))
     return figure
 
 

@@ -10,8 +10,6 @@ to the race.
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -33,7 +31,7 @@ from optimizers.sweep import SweepResult, hyperparameter_axis
 from surfaces import make_surface
 
 from .. import phone
-from ..cache import cache_key, read_only
+from ..cache import SharedMemo, cache_key, read_only
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
 from ..controls import add_run
 from ..figure import show_as_built
@@ -146,8 +144,7 @@ def _map_sweep(surface: str, surface_params: tuple, start: tuple[float, float], 
 
 
 MAP_MEMO_ENTRIES = 32  # maps' sweeps kept (a 128² map's metrics ≈ 1 MB: ≈ 32 MB at most)
-_maps: OrderedDict[str, SweepResult] = OrderedDict()
-_maps_lock = threading.Lock()  # sessions run in threads of one process
+_maps = SharedMemo(MAP_MEMO_ENTRIES)  # cache_key(map's arguments) → its SweepResult (read-only)
 
 
 def map_results(state: AppState, optimizers: list[str]) -> list[SweepResult]:
@@ -161,19 +158,14 @@ def map_results(state: AppState, optimizers: list[str]) -> list[SweepResult]:
              without(settings_for(state, optimizer)[1], spec.x, spec.y), spec.x, spec.y, spec.resolution,
              current_tolerance(), state.noise) for optimizer in optimizers]
     names = [cache_key(*key) for key in keys]
-    with _maps_lock:
-        found = {name: _maps[name] for name in names if name in _maps}
-        for name in found:
-            _maps.move_to_end(name)
+    found = {name: result for name in names if (result := _maps.get(name)) is not None}
     missing = {name: key for name, key in zip(names, keys, strict=True) if name not in found}
     if missing:
         arguments = [_map_sweep(*key) for key in missing.values()]
         computed = sweeps(arguments) if len(arguments) > 1 else [sweep(**arguments[0])]
-        with _maps_lock:
-            for name, result in zip(missing, computed, strict=True):
-                found[name] = _maps[name] = read_only(result)
-            while len(_maps) > MAP_MEMO_ENTRIES:
-                _maps.popitem(last=False)
+        for name, result in zip(missing, computed, strict=True):
+            found[name] = read_only(result)
+            _maps.put(name, found[name])
     return [found[name] for name in names]
 
 
