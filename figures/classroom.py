@@ -12,7 +12,7 @@ import copy
 import math
 from typing import Any
 
-SPOILER_SUFFIXES = (" blew up", " escaped downhill")
+SPOILER_SUFFIXES = (" blew up", " escaped downhill", " left the window downhill")
 TRAIL_OVERLAP = 4  # figures/explorer.py: a trail spans the last TRAIL_FRAMES frames
 
 

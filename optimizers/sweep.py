@@ -53,7 +53,15 @@ from ._heap import keep_heap_warm
 from ._helper import HELPER
 from .base import Array, Hyperparameter, Optimizer
 from .noise import GradientNoise
-from .outcomes import OUTCOMES, RunMetrics, classify, recent_window_start
+from .outcomes import (
+    OUTCOMES,
+    SCALAR_FIELDS,
+    RunMetrics,
+    classify,
+    recent_window_start,
+    stationary_tolerance,
+    surface_bounded_below,
+)
 from .trajectory import (
     DEFAULT_BOUND,
     MAX_BATCH,
@@ -241,15 +249,17 @@ def _plan(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
             raise ValueError(f"minimum_value must be finite or None, got {minimum_value!r}")
         minimum_value = float(minimum_value)
     params = _initial_params(start, shape)
-    arguments = (steps, float(tolerance), float(bound), minimum_value, noise)
+    arguments = (steps, float(tolerance), float(bound), minimum_value, noise, stationary_tolerance(surface),
+                 surface_bounded_below(surface, minimum_value))
     return _Plan(optimizer, surface, params, batch, steps, float(tolerance), minimum_value, arguments)
 
 
 def _sweep_piece(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
-                 bound: float, minimum_value: float | None, noise: GradientNoise | None) -> RunMetrics:
+                 bound: float, minimum_value: float | None, noise: GradientNoise | None,
+                 gradient_tolerance: float, bounded_below: bool | None) -> RunMetrics:
     """The metrics of one batch (a whole sweep, or the piece the helper process runs): its optimizer as given."""
     return _sweep_loop(_expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
-                       minimum_value, noise)
+                       minimum_value, noise, gradient_tolerance, bounded_below)
 
 
 def _split(optimizer: Optimizer, params: Array, share: float) -> tuple[int, list[tuple[Optimizer, Array]]]:
@@ -285,21 +295,24 @@ def _concatenate(pieces: list[RunMetrics], axis: int) -> RunMetrics:
     if len(pieces) == 1:
         return pieces[0]
     joined = {field.name: np.concatenate([getattr(piece, field.name) for piece in pieces], axis=axis)
-              for field in dataclasses.fields(RunMetrics) if field.name not in ("bounded_below", "settled_at")}
-    return RunMetrics(**joined, bounded_below=pieces[0].bounded_below)
+              for field in dataclasses.fields(RunMetrics) if field.name not in SCALAR_FIELDS}
+    return RunMetrics(**joined, **{name: getattr(pieces[0], name) for name in SCALAR_FIELDS})
 
 
 def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
-                bound: float, minimum_value: float | None, noise: GradientNoise | None) -> RunMetrics:
+                bound: float, minimum_value: float | None, noise: GradientNoise | None, gradient_tolerance: float,
+                bounded_below: bool | None) -> RunMetrics:
     """`run`'s loop (optimizers/trajectory.py) with two point buffers instead of a path, and the metrics kept."""
     keep_heap_warm()
     batch_shape = params.shape[:-1]
     recent_at = recent_window_start(steps)
     diverged_at = np.full(batch_shape, -1, dtype=np.int64)
     reached_at = np.full(batch_shape, -1, dtype=np.int64)
+    last_outside = np.full(batch_shape, -1, dtype=np.int64)  # the last step with f − f* > tolerance
     cells = int(np.prod(batch_shape))
     rows = max(1, min(LOSS_BLOCK, steps, LOSS_BLOCK_VALUES // max(cells, 1)))
     block = np.empty((rows, *batch_shape))  # f at the steps since the last fold
+    outside_block = np.empty(block.shape, dtype=bool)
 
     with np.errstate(all="ignore"):  # overflow is expected in diverging runs; it is detected, not warned
         state = optimizer.init(params)
@@ -317,14 +330,19 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
         best = loss.copy()
         if minimum_value is not None:
             reached_at[best - minimum_value <= tolerance] = 0
+            last_outside[best - minimum_value > tolerance] = 0
         # The mask has the points' full shape: copyto with a (*B, 1) mask broadcast over (*B, 2) ran 45× slower
         # (184 µs against 4 µs for 16,384 cells), a third of the whole step once any cell had diverged.
         dead = np.repeat(~healthy[..., None], 2, axis=-1)
         any_dead = bool(dead.any())
         recent_point = params.copy() if recent_at == 0 else None
+        recent_low, recent_high = (params.copy(), params.copy()) if recent_at == 0 else (None, None)
+        recent_path = np.zeros(batch_shape)
+        step_length = np.empty(batch_shape)
 
         def fold(rows: int, first_step: int) -> None:
-            """Fold the block's first `rows` losses (steps first_step, first_step + 1, …) into best and reached_at."""
+            """Fold the block's first `rows` losses (steps first_step, first_step + 1, …) into best, reached_at
+            and last_outside."""
             losses = block[:rows]
             np.minimum(best, losses.min(axis=0), out=best)
             if minimum_value is not None:
@@ -332,6 +350,11 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
                 if newly.any():
                     within = losses[:, newly] - minimum_value <= tolerance
                     reached_at[newly] = first_step + np.argmax(within, axis=0)
+                # in the block's own memory: its losses are folded already, and a sweep's memory stays O(cells)
+                outside = np.greater(np.subtract(losses, minimum_value, out=losses), tolerance,
+                                     out=outside_block[:rows])
+                last = rows - 1 - np.argmax(outside[::-1], axis=0)
+                np.copyto(last_outside, first_step + last, where=outside.any(axis=0))
 
         rows = 0
         for t in range(1, steps + 1):
@@ -360,6 +383,12 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
                 rows = 0
             if t == recent_at:
                 recent_point = current.copy()
+                recent_low, recent_high = current.copy(), current.copy()
+            elif t > recent_at:  # the last tenth: its path length and bounding box, for "oscillating"
+                np.subtract(current, previous, out=scratch)
+                np.add(recent_path, np.hypot(scratch[..., 0], scratch[..., 1], out=step_length), out=recent_path)
+                np.minimum(recent_low, current, out=recent_low)
+                np.maximum(recent_high, current, out=recent_high)
             previous, current = current, previous
 
     final_point = previous  # after the swap, `previous` holds the last step's point
@@ -370,10 +399,13 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
                      else loss - minimum_value <= tolerance)
     return RunMetrics(
         start_loss=start_loss, final_loss=loss, best_loss=best, reached_at=reached_at,
-        final_reached=final_reached, diverged_at=diverged_at, final_point=final_point,
+        final_reached=final_reached, settled_at=np.where(final_reached, last_outside + 1, -1),
+        diverged_at=diverged_at, final_point=final_point,
         final_gradient_norm=np.where(np.isfinite(gradient_norm), gradient_norm, np.inf),
         recent_displacement=np.linalg.norm(final_point - recent_point, axis=-1),
-        bounded_below=minimum_value is not None)
+        recent_path_length=recent_path, recent_extent=np.linalg.norm(recent_high - recent_low, axis=-1),
+        recent_steps=steps - recent_at, gradient_tolerance=gradient_tolerance, has_minimum=minimum_value is not None,
+        bounded_below=bounded_below)
 
 
 def hyperparameter_axis(spec: Hyperparameter, count: int) -> Array:

@@ -23,7 +23,11 @@ class Surface:
         f, grad: the function and its analytic gradient.
         domain: the usual plot window ((xmin, xmax), (ymin, ymax)).
         minima: the global minimisers, array of shape (k, 2); k = 0 where f has none.
-        minimum_value: f at the global minima, or None where f is unbounded below.
+        minimum_value: f at the global minima, or None where f has no minimum known (unbounded below, or a
+            minimum not attained or not found).
+        bounded_below: what is proven about f's lower bound: True (bounded below; implied by a known
+            minimum_value), False (proven unbounded below, e.g. the saddles) or None (not known). Only a run on a
+            surface proven unbounded below "escapes to −∞" (optimizers/outcomes.py).
         start: a default start of shape (2,) that tells a story.
         latex: the formula, as LaTeX (without $ delimiters).
         log_scale: True where f spans many decades over the domain, so colours need a log scale.
@@ -46,8 +50,11 @@ class Surface:
     note: str = ""
     parameters: dict[str, float] = field(default_factory=dict)
     value_and_grad: Callable[[Array], tuple[Array, Array]] | None = None
+    bounded_below: bool | None = None
 
     def __post_init__(self) -> None:
+        if self.bounded_below is None and self.minimum_value is not None:
+            object.__setattr__(self, "bounded_below", True)  # f attains f*: nothing lies below it
         # f and grad, called by anyone, check their points: a non-finite or non-numeric point is a ValueError,
         # and a finite point beyond float64's range gives inf (or NaN where inf − inf) without a warning.
         # `optimizers.run` takes value_and_grad, unchecked: a diverging run meets inf, and it deals with that.

@@ -176,6 +176,10 @@ def run_facts(results, surface) -> list[dict[str, str]]:
             "diverged_at": str(diverged) if diverged >= 0 else "never",
             "final_f": f"{float(trajectory.losses[-1]):.3g}", "final_point": f"({x:.3g}, {y:.3g})",
             "max_step": f"{float(moves.max()) if moves.size else 0.0:.3g}",
+            "max_step_lr": f"{float(moves.max()) / result.lr if moves.size else 0.0:.3g}",
+            "median_step": f"{float(np.median(moves)) if moves.size else 0.0:.3g}",
+            "median_step_lr": f"{float(np.median(moves)) / result.lr if moves.size else 0.0:.3g}",
+            "lr": f"{result.lr:g}",
         })
     return facts
 

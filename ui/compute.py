@@ -27,11 +27,12 @@ BOUND_FACTOR = 50.0  # a run that goes this many domain-widths out has diverged,
 
 @dataclass(frozen=True)
 class RunResult:
-    """One run of the comparison, ready to show: label, colour, trajectory (state recorded)."""
+    """One run of the comparison, ready to show: label, colour, trajectory (state recorded), its learning rate."""
 
     label: str
     color: str
     trajectory: Trajectory
+    lr: float = float("nan")
 
 
 def surface_of(state: AppState):
@@ -84,7 +85,8 @@ def labels_for(runs: tuple[RunSpec, ...]) -> list[str]:
 def results_for(state: AppState) -> list[RunResult]:
     return [
         RunResult(label, run_color(index),
-                  trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise))
+                  trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise),
+                  float(make_optimizer(spec.optimizer, **spec.kwargs()).lr))
         for index, (label, spec) in enumerate(zip(labels_for(state.runs), state.runs, strict=True))
     ]
 

@@ -34,6 +34,7 @@ from .url import decode
 LESSON_DIR = Path(__file__).resolve().parents[1] / "lessons"
 NAME = re.compile(r"[a-z0-9_]{1,40}")
 PLACEHOLDER = re.compile(r"\{run(\d+)\.([a-z_]+)\}")
+RATIO = re.compile(r"\{run(\d+)\.([a-z_]+) / run(\d+)\.([a-z_]+)\}")  # one number over another, e.g. 2.63
 RUN_FACTS = {
     "label": "the run's legend label",
     "outcome": "what happened, in the outcome table's words",
@@ -43,7 +44,12 @@ RUN_FACTS = {
     "final_f": "f at the last step",
     "final_point": "(x, y) at the last step",
     "max_step": "the largest move of one coordinate in one step",
+    "max_step_lr": "the largest move of one coordinate in one step, in units of the run's lr",
+    "median_step": "the median move of one coordinate in one step",
+    "median_step_lr": "the median move of one coordinate in one step, in units of the run's lr",
+    "lr": "the run's learning rate",
 }
+NUMERIC_FACTS = ("max_step", "max_step_lr", "median_step", "median_step_lr", "lr", "final_f")
 MAX_SCENES = 20
 
 
@@ -139,6 +145,12 @@ def _scene(raw: object, where: str) -> Scene:
             raise LessonError(f"{where}: unknown placeholder {match.group(0)} (facts: {', '.join(RUN_FACTS)}).")
         if not 1 <= run <= len(state.runs):
             raise LessonError(f"{where}: {match.group(0)} names run {run}, but the link has {len(state.runs)}.")
+    for match in RATIO.finditer(text + " " + (answer or "")):
+        if not {match.group(2), match.group(4)} <= set(NUMERIC_FACTS):
+            raise LessonError(f"{where}: {match.group(0)} divides facts that are not both numbers "
+                              f"({', '.join(NUMERIC_FACTS)}).")
+        if not all(1 <= int(match.group(k)) <= len(state.runs) for k in (1, 3)):
+            raise LessonError(f"{where}: {match.group(0)} names a run the link does not have ({len(state.runs)}).")
     question = raw.get("question")
     if question is not None and (not isinstance(question, str) or not question.strip()):
         raise LessonError(f"{where}: `question` must be a sentence (or left out).")
@@ -153,5 +165,16 @@ def query_of(link: str) -> dict[str, list[str]]:
 
 
 def fill(text: str, facts: list[dict[str, str]]) -> str:
-    """`text` with each {runN.fact} replaced by facts[N − 1][fact] (checked at load time)."""
+    """`text` with each {runN.fact} replaced by facts[N − 1][fact], and each {runA.fact / runB.fact} by the
+    ratio of the two numbers (3 digits), both checked at load time.
+
+    >>> fill("{run1.max_step / run2.max_step}× as far; run 2: {run2.max_step}", [{"max_step": "0.5"},
+    ...                                                                     {"max_step": "0.19"}])
+    '2.63× as far; run 2: 0.19'
+    """
+    def ratio(match: re.Match) -> str:
+        top, bottom = (float(facts[int(match.group(k)) - 1][match.group(k + 1)]) for k in (1, 3))
+        return f"{top / bottom:.3g}" if bottom else "∞"
+
+    text = RATIO.sub(ratio, text)
     return PLACEHOLDER.sub(lambda match: facts[int(match.group(1)) - 1][match.group(2)], text)

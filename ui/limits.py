@@ -98,7 +98,9 @@ def _convergence_sentence(rows: list[dict]) -> str:
     distances = [row["largest distance to AdaMax's path"] for row in rows]
     exponent = fitted_exponent(orders, distances, from_order=LP_FIT_FROM)
     if exponent is None:
-        return "Here the paths are too few or too close to fit how fast they close in."
+        shown = ", ".join(f"{d:.3g}" for p, d in zip(orders, distances, strict=True) if p >= LP_FIT_FROM)
+        return (f"Here the largest distances for p ≥ {LP_FIT_FROM:g} ({shown}) do not fall steadily as p grows, so "
+                "no rate is fitted: the Lp runs do not close in on AdaMax's path at a steady rate from this start.")
     products = [p * d for p, d in zip(orders, distances, strict=True) if p >= LP_FIT_FROM]
     return (f"Here the largest distance to AdaMax's path falls like $p^{{{exponent:.2f}}}$ (least squares on log–log "
             f"axes over p ≥ {LP_FIT_FROM:g}, the dotted line in the right panel): p × distance goes from "
@@ -134,7 +136,7 @@ def _eps(state: AppState, settings: tuple) -> tuple[dict, list[dict]]:
     rows = []
     for mode in EPS_MODE_ORDER:
         trajectory = modes[mode]
-        undefined = undefined_steps(trajectory)
+        undefined = undefined_steps(trajectory, eps_mode=mode, eps=dict(settings)["eps"])
         zero, infinite = undefined["zero_over_zero"], undefined["over_zero"]
         rows.append({"ε placement": mode, "final x": trajectory.points[-1, 0], "final y": trajectory.points[-1, 1],
                      "final f": trajectory.losses[-1],

@@ -124,9 +124,10 @@ def _header(surface, state, *, with_median: bool = True) -> None:
         left.markdown(header_sentence(None, None, None))
     else:
         scene = replace(state, runs=(), section="inside")  # the same cache entry Inside AdaMax uses
-        lr = float(make_optimizer(spec.optimizer, **spec.kwargs()).lr)
+        optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
         label = escape_markdown(labels_for(state.runs)[index])
-        left.markdown(header_sentence(label, internals_for(scene, spec), lr))
+        left.markdown(header_sentence(label, internals_for(scene, spec), float(optimizer.lr), float(optimizer.beta1),
+                                      float(optimizer.beta2)))
     right.markdown(f"**{surface.name}** — {surface.note}")
     # A long formula gets the page's width below, not a cramped column: at 1,440 px the column holds ~40
     # characters of LaTeX (Beale's 61 and the six-hump camel's 67 were cut off there).
@@ -157,9 +158,15 @@ def _notices(results, surface) -> None:
                      f"|x|, |y| ≤ {bound:g} or was not finite. It is drawn stopped at its last finite point, {where}. "
                      "Try a smaller learning rate.", icon=":material/error:")
         elif outcome == "escaped":
-            st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f fell without bound "
-                    f"(to {float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
-                    f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
+            st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f falls without bound "
+                    f"on this surface (it was {float(metrics.final_loss):.3g} when the run passed |x|, |y| = "
+                    f"{bound:g}), so going downhill for good is success here. Its last point is {where}.",
+                    icon=":material/south_east:")
+        elif outcome == "departed":
+            st.info(f"**{escape_markdown(result.label)} left the window downhill at step {step}**: f was "
+                    f"{float(metrics.final_loss):.3g}, its lowest so far, when the run passed |x|, |y| = {bound:g}. "
+                    f"Whether f falls without bound that way is not known. Its last point is {where}.",
+                    icon=":material/south_east:")
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")

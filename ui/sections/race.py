@@ -49,8 +49,8 @@ def _legend(results: list[RunResult], surface, state: AppState) -> None:
         f"height:0.9em;border-radius:0.2em;background:{result.color};vertical-align:-0.1em'></span>"
         f"&nbsp;{html.escape(result.label)}</span>" for result in results)
     marks = "○ start" + ("&emsp;★ global minimum" if len(surface.minima) else "") + "&emsp;✖ blew up"
-    if surface.minimum_value is None:
-        marks += "&emsp;➜ escaped downhill"
+    if surface.minimum_value is None:  # where a run may go downhill out of the window
+        marks += ("&emsp;➜ escaped downhill" if surface.bounded_below is False else "&emsp;➜ left the window downhill")
     scale = "log₁₀(f − f*)" if surface.log_scale else "f"
     hint = "; click the map to start there" if state.view == "contour" and not teacher.is_locked("start") else ""
     st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"

@@ -26,7 +26,8 @@ from figures.sweep import (
     lr_sensitivity_figure,
     sweep_map_figure,
 )
-from optimizers import OPTIMIZERS, GradientNoise, make_optimizer, sweep, sweeps
+from optimizers import OPTIMIZERS, OUTCOMES, GradientNoise, make_optimizer, sweep, sweeps
+from optimizers.outcomes import unbounded_step
 from optimizers.sweep import SweepResult, hyperparameter_axis
 from surfaces import make_surface
 
@@ -183,13 +184,16 @@ def _draw_map(state: AppState, optimizer: str, result: SweepResult, *, colorbar:
                       for name, value in make_optimizer(optimizer, **settings.kwargs()).hyperparameters().items()
                       if name not in (spec.x, spec.y))
     source = f"run {index + 1}'s" if index is not None else "the preset's"
+    cell_values = {**make_optimizer(optimizer, **settings.kwargs()).hyperparameters(),
+                   spec.x: x_axis.values[:, None], spec.y: y_axis.values[None, :]}
+    sensitive = unbounded_step(optimizer, cell_values.get("beta1", 0.0), cell_values.get("beta2", 0.0))
     figure = sweep_map_figure(result, x_axis, y_axis, metric=spec.metric, minima=surface.minima,
-                              title=_title(optimizer), marks=marks, colorbar=colorbar)
+                              title=_title(optimizer), marks=marks, colorbar=colorbar,
+                              sensitive=np.broadcast_to(sensitive, result.outcome.shape))
     key = f"sweep_map_{optimizer}"
     show_as_built(phone.one_map(figure), key=key,
                   on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
-    counts = {name: int((result.outcome_names == name).sum()) for name in
-              ("reached", "left", "moving", "stalled", "escaped", "diverged")}
+    counts = {name: int((result.outcome_names == name).sum()) for name in OUTCOMES}
     st.caption(f"Other settings ({source}): {fixed}.  \nCells: "
                + " · ".join(f"{name} {count:,}" for name, count in counts.items() if count))
     return result, x_axis, y_axis
@@ -297,7 +301,8 @@ def _basins(state: AppState) -> None:
     surface = surface_of(state)
     st.caption(f"Each pixel is a start on a {BASIN_SIDE}×{BASIN_SIDE} grid over the domain, run for {state.steps:,} "
                "steps with the run's settings: a hue per minimum it ended in (lighter: it got within tolerance "
-               "in fewer steps), grey where it stalled elsewhere, beige where it is still on its way.")
+               "in fewer steps), grey where it stalled at another stationary point, pink where it oscillates away from "
+               "every minimum, beige where it is still on its way; the legend names the colours present.")
     columns = st.columns(max(len(chosen), 1))
     for column, index in zip(columns, chosen, strict=False):
         label = labels[index]
