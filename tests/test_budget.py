@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from ui.budget import WORK_BUDGET, work
 from ui.presets import PRESETS
-from ui.state import MAX_RUNS, SECTIONS, AppState, RunSpec
+from ui.sections import SECTIONS
+from ui.state import MAX_RUNS, AppState, RunSpec
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 HEAVY = {"surface": "himmelblau", "view": "3d", "section": "lp", "steps": "5000", "run": ["adamlp(p=256)"] * 7}

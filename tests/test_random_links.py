@@ -46,7 +46,8 @@ def link_of(key, start, steps, runs):
 
 
 # LINK_SEARCH_EXAMPLES=200 python -m pytest tests/test_random_links.py searches wider (14 in the suite)
-@settings(max_examples=int(os.environ.get("LINK_SEARCH_EXAMPLES", "14")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("LINK_SEARCH_EXAMPLES", "14")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(links())
 def test_the_page_words_hold_for_random_links(case):
     key, start, steps, runs = case

@@ -30,7 +30,7 @@ def test_sections_in_the_link_are_the_only_ones_offered_and_stay_in_the_address_
 
 def test_no_teacher_parameters_offer_every_section_and_the_teacher_panel():
     app = open_app()
-    assert len(section_options(app)) == len(teacher.SECTIONS) > 2
+    assert len(section_options(app)) == len(teacher.TITLES) > 2
     assert not {"sections", "lock", "hide"} & set(query(app))
     assert any(element.label == "Teacher's link" for element in app.expander)
 
@@ -75,14 +75,14 @@ def test_unknown_names_give_notices_and_the_section_moves_into_the_offered_ones(
 def test_sections_naming_nothing_offer_them_all():
     app = open_app({"sections": "nothing,here"})
     assert not app.exception
-    assert len(section_options(app)) == len(teacher.SECTIONS)
+    assert len(section_options(app)) == len(teacher.TITLES)
     assert "offering them all" in notices(app)
 
 
 def test_reading_never_raises_on_odd_values():
     for value in ("", ",,,", "x" * 10_000, ["race", "inside"], [3], "RACE , Inside"):
         sections, locked, hidden, found = teacher.read({"sections": value, "lock": value, "hide": value})
-        assert sections is None or set(sections) <= set(teacher.SECTIONS)
+        assert sections is None or set(sections) <= set(teacher.TITLES)
         assert locked <= set(teacher.LOCKABLE) and isinstance(hidden, bool) and isinstance(found, list)
     assert teacher.read({"sections": "RACE , Inside"})[0] == ("race", "inside")
 

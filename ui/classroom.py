@@ -124,7 +124,6 @@ def link_extras() -> dict[str, str]:
 
 
 LESSON_SHARE = [1, 2.6]          # the lesson's column beside the section's, on a wide screen
-ABOVE_CHART = {"race": 215, "inside": 260}  # px from the window's top to the chart's, lesson beside (measured)
 CHART_MIN = 440
 
 
@@ -141,19 +140,20 @@ def columns():
     return st.columns(LESSON_SHARE, gap="medium")
 
 
-def chart_height(section: str, default: int) -> int:
-    """The chart's height with the lesson beside it: what the window leaves below the chart's top, at most
-    `default` (the player reports the window's height, ui/player.py)."""
+def chart_height(chart_top: int, default: int) -> int:
+    """The chart's height with the lesson beside it: what the window leaves below the chart's top (`chart_top` px
+    from the window's top, the section's CHART_TOP), at most `default` (the player reports the window's height,
+    ui/player.py)."""
     viewport = st.session_state.get("viewport_height")
     if not beside() or not viewport:
         return int(default)
-    return int(min(default, max(CHART_MIN, int(viewport) - ABOVE_CHART.get(section, 200))))
+    return int(min(default, max(CHART_MIN, int(viewport) - chart_top)))
 
 
-def fit_height(figure: dict, section: str) -> dict:
+def fit_height(figure: dict, chart_top: int) -> dict:
     """`figure` at chart_height (a new top-level dict; the cached figure and its frames are not copied)."""
     default = int(figure["layout"].get("height") or 600)
-    height = chart_height(section, default)
+    height = chart_height(chart_top, default)
     return figure if height == default else {**figure, "layout": {**figure["layout"], "height": height}}
 
 

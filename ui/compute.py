@@ -71,6 +71,13 @@ def adamax_runs(state: AppState) -> list[tuple[int | None, RunSpec]]:
     return [(None, fallback)]
 
 
+def adamax_settings(state: AppState) -> dict[str, float]:
+    """α, β1, β2, ε of the race's first AdaMax run (the preset's when the race has none)."""
+    _, spec = adamax_runs(state)[0]
+    values = make_optimizer("adamax", **spec.kwargs()).hyperparameters()
+    return {name: float(values[name]) for name in ("lr", "beta1", "beta2", "eps")}
+
+
 def labels_for(runs: tuple[RunSpec, ...]) -> list[str]:
     """Legend labels like "AdaMax(lr=0.05)"; a repeated label gets " #2", " #3"."""
     labels = [make_optimizer(spec.optimizer, **spec.kwargs()).label() for spec in runs]

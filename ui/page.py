@@ -18,7 +18,7 @@ from .controls import draw_sidebar, load_state, read_state
 from .narration import header_sentence
 from .plain import escape_markdown, show_link_notices
 from .player import draw_player
-from .sections import SECTIONS
+from .sections import SECTIONS, section_module
 from .summary import current_tolerance, run_outcomes
 
 
@@ -53,10 +53,10 @@ def main() -> None:
     side = classroom.columns()  # a lesson on a wide screen: (its column, the section's column) side by side
     with side[1] if side else nullcontext():
         caption = st.container()
-        SECTIONS[state.section].draw(state, results)
+        section = section_module(state.section)
+        section.draw(state, results)
         draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
-                    report_viewport=presentation.on() or classroom.beside(),
-                    frame_key="equation_step" if state.section == "inside" else None)
+                    report_viewport=presentation.on() or classroom.beside(), frame_key=section.FRAME_KEY)
     with above:
         phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
         if presentation.on():  # the race alone, large: no header, no sidebar

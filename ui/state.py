@@ -8,14 +8,7 @@ from typing import Literal
 from optimizers.noise import GradientNoise
 
 View = Literal["contour", "3d"]
-Section = Literal["race", "inside", "lp", "eps", "sweep"]
-SECTIONS: dict[str, str] = {          # key in the URL → title on the page
-    "race": "The race",
-    "inside": "Inside AdaMax",
-    "lp": "From Adam to AdaMax",
-    "eps": "Where ε goes",
-    "sweep": "Sweeps",
-}
+Section = str  # a key of ui.sections.SECTIONS
 MAX_RUNS = 8
 MIN_STEPS, MAX_STEPS = 10, 5000
 

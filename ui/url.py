@@ -35,11 +35,11 @@ from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
 
 from .custom import CUSTOM, DEFAULT_DOMAIN, DEFAULT_PARAMS, build, custom_params, custom_preset
 from .presets import DEFAULT_SURFACE, preset_for
+from .sections import SECTIONS
 from .state import (
     MAX_RUNS,
     MAX_STEPS,
     MIN_STEPS,
-    SECTIONS,
     SWEEP_METRICS,
     SWEEP_RESOLUTIONS,
     AppState,

@@ -19,6 +19,13 @@ from ..state import AppState
 from ..summary import draw_summary
 
 CHART_KEY = "explorer_chart"
+CHART_TOP = 215   # px above the chart with a lesson beside it (measured)
+FRAME_KEY = None  # the race's scrubber drives nothing else on the page
+
+
+def cost(state: AppState) -> float:
+    """Nothing beyond the race's runs, which ui/budget.py counts for every section."""
+    return 0.0
 
 
 def draw(state: AppState, results: list[RunResult]) -> None:
@@ -34,7 +41,7 @@ def draw(state: AppState, results: list[RunResult]) -> None:
     elif phone.narrow():  # a phone: the map full width on top, the curves stacked below it
         figure = for_narrow(figure, phone.chart_width())
     elif beside():  # a lesson's words beside the chart: the chart as tall as keeps ▶ Play on screen
-        figure = fit_height(figure, "race")
+        figure = fit_height(figure, CHART_TOP)
     show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
                 clickable=state.view == "contour")
     if not hidden:

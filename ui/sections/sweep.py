@@ -32,6 +32,7 @@ from optimizers.sweep import SweepResult, hyperparameter_axis
 from surfaces import make_surface
 
 from .. import phone
+from ..budget import sweep_work
 from ..cache import SharedMemo, cache_key, read_only
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
 from ..controls import add_run
@@ -44,6 +45,19 @@ from ..url import numeric_hyperparameters
 SENSITIVITY_LRS = np.logspace(-4, 1, 41)   # five decades
 BASIN_SIDE = 48                            # starts per axis of a basin map
 MAX_BASIN_MAPS = 3
+CHART_TOP = 200
+FRAME_KEY = None
+
+
+def cost(state: AppState) -> float:
+    """One or two maps (resolution² cells each), a learning-rate curve per race run and a basin map per optimizer of
+    the race (at most MAX_BASIN_MAPS): a 128² map at 5,000 steps waits for the click like any heavy view."""
+    spec, noisy = state.sweep, state.noise is not None
+    maps = 2 if spec.compare and spec.compare != spec.optimizer else 1
+    basins = min(len({run.optimizer for run in state.runs}), MAX_BASIN_MAPS)
+    return (maps * sweep_work(spec.resolution ** 2, state.steps, noisy=noisy)
+            + len(state.runs) * sweep_work(len(SENSITIVITY_LRS), state.steps, noisy=noisy)
+            + basins * sweep_work(BASIN_SIDE ** 2, state.steps, noisy=noisy))
 AXIS_TITLES = {"lr": "learning rate α", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "momentum": "momentum μ",
                "alpha": "α (RMSProp decay)", "initial_accumulator_value": "initial accumulator s₀", "p": "p"}
 
