@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import classic, periodic
-from .base import Surface
+from .base import UNSET, Surface
 from .quadratic import ANGLE_RANGE, CONDITION_RANGE, quadratic
 
 # The root of ∇f = 0 found with 60-digit arithmetic (mpmath), rounded to float64; f there is −1.0316284534898774.
@@ -29,7 +29,8 @@ def _surface(key: str, name: str, module, domain, minima, minimum_value, start, 
                    domain=domain, minima=np.array(minima, dtype=np.float64).reshape(-1, 2),
                    minimum_value=minimum_value, start=np.array(start, dtype=np.float64), latex=latex,
                    log_scale=log_scale, note=note,
-                   value_and_grad=getattr(module, f"{key}_value_and_grad", None))
+                   value_and_grad=getattr(module, f"{key}_value_and_grad", None),
+                   bounded_below=getattr(module, f"{key}_bounded_below", UNSET))
 
 
 _CLASSIC = (
