@@ -60,8 +60,7 @@ def decide(expr: Any, x: Any, y: Any, f: Any = None) -> Boundedness:
         bound = round_down(low)
         positive = bool(low > 0 or expr.is_positive)
         what = "f > 0 everywhere" if positive and bound <= 0 else f"f ≥ {bound:g} everywhere"
-        return Boundedness(True, f"{what} (each part of the formula is bounded: proven from the formula)",
-                           bound, positive)
+        return Boundedness(True, f"{what}, as each part of the formula is bounded below", bound, positive)
     if expr.is_polynomial(x, y):
         answer = _polynomial(expr, x, y)
         if answer.bounded_below is not None:
@@ -220,11 +219,11 @@ def _polynomial(expr: Any, x: Any, y: Any) -> Boundedness:
               sympy.Integer(0))
     for a, b in _directions(top, x, y, degree):
         if top.subs({x: a, y: b}) < 0:
-            return Boundedness(False, f"f → −∞ along the ray (x, y) = t·({_short(a)}, {_short(b)}) as t → ∞ "
-                                      f"(its terms of degree {degree} are negative there: proven)")
+            return Boundedness(False, f"f → −∞ along the ray (x, y) = t·({_short(a)}, {_short(b)}) as t → ∞, "
+                                      f"where its terms of degree {degree} are negative")
     if degree % 2 == 0 and _positive_definite(top, x, y, degree):
         return Boundedness(True, f"its terms of degree {degree} are positive in every direction, so f → +∞ "
-                                 "far out and has a lowest point (proven)")
+                                 "far out")
     if degree == 2:
         return _quadratic(poly, x, y)
     return _mean_inequality(poly, x, y)
@@ -258,13 +257,13 @@ def _quadratic(poly: Any, x: Any, y: Any) -> Boundedness:
     if a < 0 or c < 0 or a * c - b * b < 0:
         return UNKNOWN
     if matrix.rank() == sympy.Matrix.hstack(matrix, sympy.Matrix([p, q])).rank():
-        return Boundedness(True, "a quadratic whose curved part is never negative and whose slope lies along "
-                                 "it: it has a lowest value (proven)")
+        return Boundedness(True, "f is a quadratic whose curved part is never negative, and its slope lies "
+                                 "along that part")
     null = matrix.nullspace()[0]
     slope = p * null[0] + q * null[1]
     direction = -null if slope > 0 else null
-    return Boundedness(False, f"f falls linearly along the ray t·({_short(direction[0])}, {_short(direction[1])}) "
-                              "as t → ∞, where its curved part is flat (proven)")
+    return Boundedness(False, f"f falls linearly along the ray (x, y) = t·({_short(direction[0])}, "
+                              f"{_short(direction[1])}) as t → ∞, where its curved part is flat")
 
 
 def _mean_inequality(poly: Any, x: Any, y: Any) -> Boundedness:
@@ -288,8 +287,8 @@ def _mean_inequality(poly: Any, x: Any, y: Any) -> Boundedness:
             half = sympy.Poly(half, u)
             if half.degree() > 0 and half.LC() <= 0:
                 return UNKNOWN
-    return Boundedness(True, "each mixed term is bounded by powers of |x| and |y|, which leaves a function of x "
-                             "plus a function of y, each bounded below (proven)")
+    return Boundedness(True, "bounding each term in both x and y by powers of |x| and |y| leaves a polynomial "
+                             "in x plus one in y, each bounded below")
 
 
 # ---------------------------------------------------------------- 3. bounded factors, then one variable at a time
@@ -317,14 +316,14 @@ def _separable(expr: Any, x: Any, y: Any) -> Boundedness:
         how = "bounding the terms in both x and y from below leaves" if lossy else "f is"
         parts = " plus ".join(f"a function of {symbol}" for symbol in verdicts) or "a constant"
         each = ", each" if len(verdicts) > 1 else ""
-        return Boundedness(True, f"{how} {parts}{each} continuous on the whole line with limits above −∞ (proven)")
+        return Boundedness(True, f"{how} {parts}{each} continuous on the whole line with limits above −∞")
     falling = [(symbol, side) for symbol, verdict in verdicts.items() if isinstance(verdict, tuple)
                for side in verdict[1:]]
     if falling and not lossy:
         symbol, side = falling[0]
         other = "y" if symbol == x else "x"
         arrow = "−∞" if side < 0 else "+∞"
-        return Boundedness(False, f"f → −∞ as {symbol} → {arrow} with {other} held fixed (proven)")
+        return Boundedness(False, f"f → −∞ as {symbol} → {arrow} with {other} held fixed")
     return UNKNOWN
 
 
@@ -371,5 +370,5 @@ def _rays(expr: Any, x: Any, y: Any, f: Any) -> Boundedness:
         if not (np.all(np.isfinite(values) | (values == -np.inf)) and np.all(np.diff(values) < 0)):
             continue
         if sympy.limit(expr.subs({x: a * t, y: b * t}, simultaneous=True), t, sympy.oo) == -sympy.oo:
-            return Boundedness(False, f"f → −∞ along the ray (x, y) = t·({a}, {b}) as t → ∞ (proven)")
+            return Boundedness(False, f"f → −∞ along the ray (x, y) = t·({a}, {b}) as t → ∞")
     return UNKNOWN

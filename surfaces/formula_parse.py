@@ -1,6 +1,7 @@
 """Formula text → SymPy tree, built node by node from the checked syntax tree; and the text typeset as typed.
 
-Runs in the formula worker (it imports SymPy; surfaces/formula_worker.py). The route: the text is checked by surfaces/formula_text.py; its syntax tree is walked
+Runs in the formula worker (it imports SymPy; surfaces/formula_worker.py). The route: the text is checked by
+surfaces/formula_text.py; its syntax tree is walked
 against an allow-list: numbers, the names x, y, pi, e, the functions in FUNCTIONS, the operators + − × / ** and
 unary ±. Anything else (attribute access, calls of other names, lambdas, comprehensions, f-strings, subscripts,
 comparisons, …) is refused with a FormulaError naming the token, its column and why. The nesting is capped, and
