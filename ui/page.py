@@ -156,10 +156,14 @@ def _notices(results, surface) -> None:
             st.error(f"**{escape_markdown(result.label)} blew up at step {step}**: its next point left "
                      f"|x|, |y| ≤ {bound:g} or was not finite. It is drawn stopped at its last finite point, {where}. "
                      "Try a smaller learning rate.", icon=":material/error:")
-        elif outcome == "escaped":
+        elif outcome == "escaped" and getattr(surface, "bounded_below", None) is False:
             st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f fell without bound "
                     f"(to {float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
                     f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
+        elif outcome == "escaped":  # f is bounded below, or not known to be unbounded: say only what was seen
+            st.info(f"**{escape_markdown(result.label)} left the window going downhill at step {step}**: f was "
+                    f"{float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}. Its last point is {where}.",
+                    icon=":material/south_east:")
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
