@@ -160,6 +160,9 @@ def _notices(results, surface) -> None:
             st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f fell without bound "
                     f"(to {float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
                     f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
+        elif outcome != "escaped" and (left := _first_step_off_map(result.trajectory.points, surface.domain)):
+            st.info(f"**{escape_markdown(result.label)} left the map at step {left}**: the map shows the plot window "
+                    f"only. Its last point is {where}.", icon=":material/open_in_full:")
         elif outcome == "escaped":  # f is bounded below, or not known to be unbounded: say only what was seen
             st.info(f"**{escape_markdown(result.label)} left the window going downhill at step {step}**: f was "
                     f"{float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}. Its last point is {where}.",
@@ -167,6 +170,14 @@ def _notices(results, surface) -> None:
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
+
+
+def _first_step_off_map(points, domain) -> int | None:
+    """The first step at which a run's point is outside the plot window, None if it never is."""
+    (x0, x1), (y0, y1) = domain
+    points = np.asarray(points, dtype=np.float64)
+    off = ~((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1))
+    return int(np.argmax(off)) if off.any() else None
 
 
 def _where(point, domain) -> str:
