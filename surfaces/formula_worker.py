@@ -163,8 +163,10 @@ class _Worker:
         stdout = self.process.stdout
         while True:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or (cpu_limit is not None and self.cpu_seconds() > cpu_limit):
-                raise TimeoutError
+            if remaining <= 0:
+                raise TimeoutError("wall")
+            if cpu_limit is not None and self.cpu_seconds() > cpu_limit:
+                raise TimeoutError("cpu")
             ready, _, _ = select.select([stdout], [], [], min(POLL_SECONDS, remaining))
             if ready:
                 return _read(stdout)
@@ -181,9 +183,9 @@ class _Worker:
                 if kind != "stage":
                     return kind, payload, stage
                 stage = payload
-        except TimeoutError:
+        except TimeoutError as limit:
             self.kill()
-            return "timeout", None, stage
+            return f"timeout-{limit.args[0]}", None, stage
         except (EOFError, OSError, pickle.UnpicklingError):
             self.kill()
             return "died", None, stage
@@ -254,9 +256,12 @@ def process_formula(formula: str, domain, minimum) -> tuple[str, Any]:
             return kind, payload
         worker.kill()
         doing = STAGES.get(stage, "process")
-        if kind == "timeout":
+        if kind == "timeout-cpu":
             raise FormulaTimeout(f"this formula takes too long to {doing} (more than {CPU_LIMIT_SECONDS:g} s "
                                  "of computing): try a shorter or less deeply nested formula")
+        if kind == "timeout-wall":
+            raise FormulaTimeout(f"this formula takes too long to {doing} (more than {WALL_LIMIT_SECONDS:g} s on "
+                                 "this busy server): try a shorter or less deeply nested formula")
         raise FormulaTimeout(f"this formula needs too much memory to {doing} (more than "
                              f"{MEMORY_LIMIT_BYTES // 2**20} MB): try a shorter or less deeply nested formula")
     finally:

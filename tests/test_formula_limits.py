@@ -63,8 +63,8 @@ def test_expensive_formulas_are_drawn_or_refused_within_the_limit(formula, quick
     except FormulaError as error:
         message = str(error)
         assert 10 < len(message) < 400
-        if "too long to" in message:
-            assert "more than 1.5 s of computing" in message
+        if "too long to" in message:  # CPU time, or wall time on a machine busy with other work
+            assert "more than 1.5 s of computing" in message or "more than 8 s on this busy server" in message
     else:
         assert np.isfinite(surface.f(np.zeros(2)))
     # the worker's start (SymPy's import) is not the formula's cost; the wall-time limit is
