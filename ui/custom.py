@@ -68,8 +68,9 @@ def custom_preset(params: CustomParams, section: str = "race") -> AppState:
 
     AdaMax and Adam move ≈ lr per coordinate and step, so lr = width/50 crosses the domain in ~50 steps;
     SGD moves lr·|∇f|, so its lr is 2 % of the width over a typical (median) gradient norm on the domain.
-    The start is the first of `candidate_starts` from which all three runs stay inside the plot window for
-    all PRESET_STEPS steps (`start_on_screen`); where none does, the one that keeps the most runs on it.
+    The start is the first of `candidate_starts` from which all three runs go downhill and stay inside the plot
+    window for all PRESET_STEPS steps (`start_on_screen`); where none does, the one that keeps the most runs on
+    it (and the page says which runs left the map).
     """
     runs = default_runs(params)
     return AppState(CUSTOM, params, start_on_screen(params, runs), PRESET_STEPS, "contour", runs, section)
@@ -106,7 +107,7 @@ def candidate_starts(surface) -> np.ndarray:
         far = lambda points: points[np.argsort(-np.linalg.norm(points[:, None] - minima[None], axis=-1).min(axis=1),  # noqa: E731
                                                kind="stable")]
         ring, inner = far(ring), far(inner)
-    return np.concatenate([np.asarray(surface.start, dtype=np.float64)[None], ring, inner])
+    return np.round(np.concatenate([np.asarray(surface.start, dtype=np.float64)[None], ring, inner]), 9)
 
 
 @lru_cache(maxsize=64)
@@ -118,14 +119,19 @@ def start_on_screen(params: CustomParams, runs: tuple[RunSpec, ...]) -> tuple[fl
     candidates = candidate_starts(surface)
     (x0, x1), (y0, y1) = surface.domain
     low, high = np.array([x0, y0]), np.array([x1, y1])
+    values = surface.f(np.stack(np.meshgrid(np.linspace(x0, x1, 41), np.linspace(y0, y1, 41)), axis=-1))
+    descent = 0.02 * float(np.ptp(values))  # a run that goes nowhere (started on a saddle) tells no story
     on_screen = np.zeros(len(candidates), dtype=int)
+    moving = np.ones(len(candidates), dtype=bool)
     for spec in runs:
         trajectory = run(make_optimizer(spec.optimizer, **spec.kwargs()), surface, candidates, PRESET_STEPS,
                          bound=divergence_bound(surface))
         points = trajectory.points
         stays = ((points >= low) & (points <= high)).all(axis=(0, -1)) & (np.asarray(trajectory.diverged_at) < 0)
         on_screen += stays
-    best = int(np.argmax(on_screen))  # the first with the most runs on screen: all of them where possible
+        moving &= trajectory.losses.min(axis=0) < trajectory.losses[0] - descent
+    # the first with the most runs on screen, all of them where possible, among starts where every run descends
+    best = int(np.argmax(np.where(moving, on_screen, -1))) if moving.any() else 0
     return float(candidates[best, 0]), float(candidates[best, 1])
 
 
