@@ -144,7 +144,7 @@ def _curves(surface: Any, runs: list[ExplorerRun]) -> dict[str, Any]:
         "gap": gaps, "gap_log": known is not None,
         "gap_label": "f − f*" if known is not None else "f",
         "distance": distances,
-        "distance_label": "distance to nearest global min." if len(minima) else "|∇f| (no minimum: f is unbounded)",
+        "distance_label": "distance to nearest global min." if len(minima) else "|∇f| (no minimum on the map)",
     }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import classic, periodic
-from .base import Surface
+from .base import UNSET, Surface
 from .quadratic import ANGLE_RANGE, CONDITION_RANGE, quadratic
 
 # The root of ∇f = 0 found with 60-digit arithmetic (mpmath), rounded to float64; f there is −1.0316284534898774.
@@ -24,13 +24,13 @@ SIX_HUMP_CAMEL_MINIMUM = (0.08984201310031806, -0.7126564030207396)
 NO_MINIMA = np.empty((0, 2))
 
 
-def _surface(key: str, name: str, module, domain, minima, minimum_value, start, latex, log_scale, note,
-             bounded_below: bool | None = None) -> Surface:
+def _surface(key: str, name: str, module, domain, minima, minimum_value, start, latex, log_scale, note) -> Surface:
     return Surface(key=key, name=name, f=getattr(module, key), grad=getattr(module, f"{key}_grad"),
                    domain=domain, minima=np.array(minima, dtype=np.float64).reshape(-1, 2),
                    minimum_value=minimum_value, start=np.array(start, dtype=np.float64), latex=latex,
                    log_scale=log_scale, note=note,
-                   value_and_grad=getattr(module, f"{key}_value_and_grad", None), bounded_below=bounded_below)
+                   value_and_grad=getattr(module, f"{key}_value_and_grad", None),
+                   bounded_below=getattr(module, f"{key}_bounded_below", UNSET))
 
 
 _CLASSIC = (
@@ -43,7 +43,7 @@ _CLASSIC = (
     _surface("saddle", "Saddle", classic, ((-2.0, 2.0), (-2.0, 2.0)), NO_MINIMA, None, (-1.5, 1e-3),
              r"x^2 - y^2", False,
              "Started just off the ridge (y = 0.001), plain gradient steps grow y by the factor 1 + 2·lr per step, "
-             "while Adam and AdaMax move every coordinate by lr at their first step.", bounded_below=False),
+             "while Adam and AdaMax move every coordinate by lr at their first step."),
     _surface("himmelblau", "Himmelblau", classic, ((-5.0, 5.0), (-5.0, 5.0)),
              [(3.0, 2.0), (-2.805118086952745, 3.131312518250573), (-3.779310253377747, -3.283185991286170),
               (3.584428340330492, -1.848126526964404)], 0.0, (0.25, -4.0),
@@ -70,8 +70,7 @@ _CLASSIC = (
              "Two global and four local minima: a gentle test of which basin each optimizer settles in."),
     _surface("monkey_saddle", "Monkey saddle", classic, ((-1.5, 1.5), (-1.5, 1.5)), NO_MINIMA, None, (0.8, 1e-3),
              r"x^3 - 3xy^2", False,
-             "A degenerate saddle whose gradient and curvature both vanish at the origin, so escaping it is slow.",
-             bounded_below=False),
+             "A degenerate saddle whose gradient and curvature both vanish at the origin, so escaping it is slow."),
 )
 
 SURFACES: dict[str, Surface] = {surface.key: surface for surface in (*_CLASSIC, quadratic())}

@@ -38,4 +38,4 @@ def test_the_largest_sweeps_link_waits_for_a_click():
 
 
 def test_titles_are_the_tables():
-    assert TITLES == {key: section.title for key, section in SECTIONS.items()}
+    assert {key: section.title for key, section in SECTIONS.items()} == TITLES

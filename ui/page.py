@@ -167,9 +167,21 @@ def _notices(results, surface) -> None:
                     f"{float(metrics.final_loss):.3g}, its lowest so far, when the run passed |x|, |y| = {bound:g}. "
                     f"Whether f falls without bound that way is not known. Its last point is {where}.",
                     icon=":material/south_east:")
+        elif left := _first_step_off_map(result.trajectory.points, surface.domain):
+            st.info(f"**{escape_markdown(result.label)} left the map at step {left}**: the map shows the plot window "
+                    f"only. Its last point is {where}.",
+                    icon=":material/south_east:")
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
+
+
+def _first_step_off_map(points, domain) -> int | None:
+    """The first step at which a run's point is outside the plot window, None if it never is."""
+    (x0, x1), (y0, y1) = domain
+    points = np.asarray(points, dtype=np.float64)
+    off = ~((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1))
+    return int(np.argmax(off)) if off.any() else None
 
 
 def _where(point, domain) -> str:
