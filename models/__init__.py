@@ -9,6 +9,8 @@ their loss that behave like a surface.
 """
 
 from .data import Dataset, load_digits
+from .landscape import LossSlice, random_slice, shadow_gaps, trajectory_slice
 from .network import MODELS, Block, Network, logistic_regression, mlp
 
-__all__ = ["MODELS", "Block", "Dataset", "Network", "load_digits", "logistic_regression", "mlp"]
+__all__ = ["MODELS", "Block", "Dataset", "LossSlice", "Network", "load_digits", "logistic_regression", "mlp",
+           "random_slice", "shadow_gaps", "trajectory_slice"]

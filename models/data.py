@@ -3,7 +3,7 @@
 1,797 grey-level images of the digits 0–9 (the UCI "Optical Recognition of Handwritten Digits" test set), each
 8×8 pixels with values 0…16. Pixels are scaled to [0, 1] (divided by 16) and nothing else: not standardised,
 so a pixel that is rarely lit keeps a rarely non-zero input — and its weights a rarely non-zero gradient,
-the situation where AdaMax's per-coordinate scaling differs most from SGD's (docs/REFERENCE.md, "Real model").
+the situation where AdaMax's per-coordinate scaling differs most from SGD's (docs/REAL_MODEL.md, "The data").
 
 The held-out split is stratified and seeded: each class contributes the same fraction of its images.
 
