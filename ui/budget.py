@@ -16,6 +16,7 @@ from collections import OrderedDict
 import streamlit as st
 
 from .cache import cache_key
+from .model_spec import model_work
 from .state import AppState
 
 WORK_BUDGET = 24_000            # run-steps one rerun may compute without asking
@@ -30,6 +31,8 @@ _computed: OrderedDict[str, None] = OrderedDict()  # heavy views this process ha
 def work(state: AppState) -> float:
     """The run-steps `state` asks for when nothing of it is cached."""
     race = sum(WEIGHTS.get(spec.optimizer, 1.0) for spec in state.runs) * state.steps
+    if state.section == "model":
+        return race + model_work(state.model)
     return race + SECTION_RUNS.get(state.section, 0.0) * state.steps
 
 

@@ -7,14 +7,17 @@ from typing import Literal
 
 from optimizers.noise import GradientNoise
 
+from .model_spec import ModelSpec
+
 View = Literal["contour", "3d"]
-Section = Literal["race", "inside", "lp", "eps", "sweep"]
+Section = Literal["race", "inside", "lp", "eps", "sweep", "model"]
 SECTIONS: dict[str, str] = {          # key in the URL → title on the page
     "race": "The race",
     "inside": "Inside AdaMax",
     "lp": "From Adam to AdaMax",
     "eps": "Where ε goes",
     "sweep": "Sweeps",
+    "model": "On a real model",
 }
 MAX_RUNS = 8
 MIN_STEPS, MAX_STEPS = 10, 5000
@@ -72,3 +75,4 @@ class AppState:
     section: Section = "race"
     noise: GradientNoise | None = None   # the page's gradient noise (every run sees the same draws); None: off
     sweep: SweepSpec = field(default_factory=SweepSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)   # the section "On a real model" (ui/model_spec.py)

@@ -32,6 +32,7 @@ from optimizers.noise import EVERY_RANGE, FACTOR_RANGE, SCALE_RANGE, SEED_RANGE,
 from optimizers.registry import OPTIMIZERS, make_optimizer
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
 
+from . import model_spec
 from .custom import CUSTOM, DEFAULT_DOMAIN, DEFAULT_PARAMS, build, custom_params, custom_preset
 from .presets import DEFAULT_SURFACE, preset_for
 from .state import (
@@ -52,7 +53,7 @@ MAX_NOTICES = 12
 LOG_SCALE_FLOOR = 1e-12  # a log-scale slider cannot show 0, so its range starts here
 VIEWS = ("contour", "3d")
 KEYS = ("surface", "start", "steps", "view", "run", "section", "formula", "domain", "minimum", "noise", "sweep",
-        "lesson", "scene", "present",  # these three are read by ui/classroom.py and ui/presentation.py
+        "model", "lesson", "scene", "present",  # these three are read by ui/classroom.py and ui/presentation.py
         "sections", "lock", "hide")  # and these by ui/teacher.py
 MAX_FORMULA_VALUE_CHARS = 500  # = surfaces.formula.MAX_FORMULA_CHARS (not imported: it would import SymPy)
 # The Sweeps section's settings as a call: sweep=adamax(x=lr,y=beta2,vs=adam,color=gap,cells=64), only the
@@ -87,6 +88,8 @@ def encode(state: AppState) -> dict[str, str | list[str]]:
         query["noise"] = _noise_call(state.noise)
     if state.section == "sweep" or state.sweep != SweepSpec():
         query["sweep"] = _sweep_call(state.sweep)
+    if state.section == "model" or state.model != model_spec.ModelSpec():
+        query["model"] = _model_call(state.model)
     return query
 
 
@@ -306,6 +309,7 @@ def _decode(query: Mapping, notices: _Notices) -> AppState:
         section=_read_choice("section", _single(query, "section", notices), tuple(SECTIONS), "race", notices),
         noise=_read_noise(_single(query, "noise", notices), notices),
         sweep=_read_sweep(_single(query, "sweep", notices), notices),
+        model=_read_model(_single(query, "model", notices), notices),
     )
     _report_unknown_keys(query, notices)
     return state
@@ -704,3 +708,65 @@ def _read_sweep(text: str | None, notices: _Notices) -> SweepSpec:
         values["y"] = next(axis for axis in axes if axis != values["x"])
         notices.add(f"Sweep: both axes were {values['x']}; using {values['y']} for y.")
     return SweepSpec(**values)
+
+
+# ---------------------------------------------------------------- the section "On a real model"
+# model=mlp(epochs=20,batch=64,seed=0,plane=pca,adamax=0.02,…): the network, then only the settings that differ
+# from ModelSpec's defaults; an optimizer's key sets its learning rate.
+
+def _model_call(spec: model_spec.ModelSpec) -> str:
+    default = model_spec.ModelSpec()
+    params = tuple((name, getattr(spec, name)) for name in ("epochs", "batch", "seed", "plane")
+                   if getattr(spec, name) != getattr(default, name))
+    return _call(spec.network, params + spec.lrs)
+
+
+def _read_model(text: str | None, notices: _Notices) -> model_spec.ModelSpec:
+    """The section's settings from `model=network(…)`; anything unusable → its default, with a notice."""
+    default = model_spec.ModelSpec()
+    if text is None:
+        return default
+    try:
+        name, arguments = _parse_call(text)
+    except _SyntaxProblem as problem:
+        notices.add(f"Could not read model {_show(text)} ({problem}); showing the default network.")
+        return default
+    if name not in model_spec.NETWORKS:
+        notices.add(f"Model: unknown network {_show(name)} (valid: {', '.join(model_spec.NETWORKS)}); using "
+                    f"{default.network}.")
+        name = default.network
+    values: dict[str, object] = {}
+    rates: dict[str, float] = {}
+    ranges = {"epochs": model_spec.EPOCH_RANGE, "seed": model_spec.SEED_RANGE}
+    for key, value in _first_arguments(arguments, "Model", notices):
+        shown = _brief(value.text)
+        if key in values or key in rates:
+            notices.add(f"Model: {key} is given more than once; used the first.")
+        elif key in ranges:
+            number = _number_in_range("Model", key, value, *ranges[key], notices)
+            if number is not None:
+                values[key] = round(number)
+        elif key == "batch":
+            if value.number is None or not math.isfinite(value.number):
+                notices.add(f"Model: batch={shown} is not a number; using {default.batch}.")
+            else:
+                batch = min(model_spec.BATCHES, key=lambda option: abs(option - value.number))
+                if batch != value.number:
+                    notices.add(f"Model: batch={shown} is not one of {', '.join(map(str, model_spec.BATCHES))}; "
+                                f"using {batch}.")
+                values[key] = batch
+        elif key == "plane":
+            if value.word in model_spec.PLANES:
+                values[key] = value.word
+            else:
+                notices.add(f"Model: plane={shown} is not one of {', '.join(model_spec.PLANES)}; "
+                            f"using {default.plane}.")
+        elif key in model_spec.MODEL_OPTIMIZERS:
+            number = _number_in_range("Model", key, value, *model_spec.LR_RANGE, notices)
+            if number is not None:
+                rates[key] = number
+        else:
+            notices.add(f"Model has no setting {_show(key)} (it has epochs, batch, seed, plane and the learning "
+                        f"rates {', '.join(model_spec.MODEL_OPTIMIZERS)}); ignored it.")
+    spec = model_spec.ModelSpec(network=name, **values)
+    return model_spec.with_rates(spec, {**spec.learning_rates(), **rates})

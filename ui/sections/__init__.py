@@ -12,7 +12,7 @@ from typing import NamedTuple
 from ..inside import draw_inside
 from ..limits import draw_eps, draw_lp
 from ..state import SECTIONS as TITLES
-from . import race, sweep
+from . import model, race, sweep
 
 
 class Section(NamedTuple):
@@ -26,5 +26,6 @@ SECTIONS: dict[str, Section] = {
     "lp": Section(TITLES["lp"], lambda state, results: draw_lp(state)),
     "eps": Section(TITLES["eps"], lambda state, results: draw_eps(state)),
     "sweep": Section(TITLES["sweep"], sweep.draw),
+    "model": Section(TITLES["model"], model.draw),
 }
 assert SECTIONS.keys() == TITLES.keys(), "every section of the link format has a drawer"
