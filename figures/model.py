@@ -48,9 +48,9 @@ def curves_figure(runs: list[ModelRun], *, height: int = 560, columns: int = 2) 
         x0 = column * (width + gap_x)
         y1 = 1 - row * (tall + gap_y)
         loss = "loss" in key
-        layout[f"xaxis{suffix}"] = {"domain": [x0, x0 + width], "anchor": f"y{suffix}", "title": {
+        layout[f"xaxis{suffix}"] = {"domain": [round(x0, 4), round(min(x0 + width, 1.0), 4)], "anchor": f"y{suffix}", "title": {
             "text": "epoch" if row == rows - 1 or columns == 1 else ""}, "zeroline": False}
-        layout[f"yaxis{suffix}"] = {"domain": [y1 - tall, y1], "anchor": f"x{suffix}", "type": "log" if loss else
+        layout[f"yaxis{suffix}"] = {"domain": [round(max(y1 - tall, 0.0), 4), round(min(y1, 1.0), 4)], "anchor": f"x{suffix}", "type": "log" if loss else
                                     "linear", "exponentformat": "power", "title": {"text": title},
                                     **({} if loss else {"range": [0, 1.02], "tickformat": ".0%"})}
         for run in runs:
