@@ -16,6 +16,7 @@ from optimizers import OPTIMIZERS, make_optimizer
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES
 
 from .custom import CUSTOM, applied_params, custom_preset, draw_custom_panel, load_custom
+from .model_controls import load_model, read_model
 from .noise_controls import draw_noise, load_noise, read_noise
 from .presets import preset_for
 from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec, SweepSpec
@@ -65,6 +66,7 @@ def load_state(state: AppState) -> None:
         _load_run(run_id, spec)
     for setting in fields(SweepSpec):  # the Sweeps section's widgets (ui/sections/sweep.py)
         st.session_state[f"sweep_{setting.name}"] = getattr(state.sweep, setting.name)
+    load_model(state.model)  # the widgets of "On a real model" (ui/sections/model.py)
 
 
 def add_run(spec: RunSpec) -> bool:
@@ -124,7 +126,7 @@ def read_state() -> AppState:
     section = st.session_state["section"] = st.session_state.get("section") or "race"
     view = st.session_state["view"] = st.session_state.get("view") or "contour"
     return AppState(surface, params, start, int(st.session_state["steps"]), view, runs, section, read_noise(),
-                    _read_sweep())
+                    _read_sweep(), read_model())
 
 
 # ---------------------------------------------------------------- callbacks

@@ -7,6 +7,8 @@ from typing import Literal
 
 from optimizers.noise import GradientNoise
 
+from .model_spec import ModelSpec
+
 View = Literal["contour", "3d"]
 Section = str  # a key of ui.sections.SECTIONS
 MAX_RUNS = 8
@@ -65,3 +67,4 @@ class AppState:
     section: Section = "race"
     noise: GradientNoise | None = None   # the page's gradient noise (every run sees the same draws); None: off
     sweep: SweepSpec = field(default_factory=SweepSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)   # the section "On a real model" (ui/model_spec.py)

@@ -33,6 +33,7 @@ from optimizers.noise import EVERY_RANGE, FACTOR_RANGE, SCALE_RANGE, SEED_RANGE,
 from optimizers.registry import OPTIMIZERS, make_optimizer
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
 
+from . import model_spec
 from .custom import CUSTOM, DEFAULT_DOMAIN, DEFAULT_PARAMS, build, custom_params, custom_preset
 from .presets import DEFAULT_SURFACE, preset_for
 from .sections import SECTIONS
@@ -60,6 +61,7 @@ PARAMETERS = {
     "run": f"an optimizer call, repeatable up to {MAX_RUNS} times", "section": "the section on screen",
     "formula": "surface=custom's formula", "domain": "surface=custom's x0,x1,y0,y1", "minimum": "surface=custom's x,y",
     "noise": "gaussian(…) or spikes(…)", "sweep": "the Sweeps section's call",
+    "model": "the real-model section's call (ui/model_spec.py)",
     "lesson": "a lesson (ui/classroom.py)", "scene": "its scene (ui/classroom.py)",
     "present": "presentation mode (ui/presentation.py)",
     "sections": "the sections offered (ui/teacher.py)", "lock": "locked controls (ui/teacher.py)",
@@ -99,6 +101,8 @@ def encode(state: AppState) -> dict[str, str | list[str]]:
         query["noise"] = _noise_call(state.noise)
     if state.section == "sweep" or state.sweep != SweepSpec():
         query["sweep"] = _sweep_call(state.sweep)
+    if state.section == "model" or state.model != model_spec.ModelSpec():
+        query["model"] = _model_call(state.model)
     return query
 
 
@@ -318,6 +322,7 @@ def _decode(query: Mapping, notices: _Notices) -> AppState:
         section=_read_choice("section", _single(query, "section", notices), tuple(SECTIONS), "race", notices),
         noise=_read_noise(_single(query, "noise", notices), notices),
         sweep=_read_sweep(_single(query, "sweep", notices), notices),
+        model=_read_model(_single(query, "model", notices), notices),
     )
     _report_unknown_keys(query, notices)
     return state
@@ -478,6 +483,30 @@ def _bool_reader(where: str, notices: _Notices, key: str, value: _Value) -> bool
         return value.word in _TRUE
     notices.add(f"{where}: {key}={_brief(value.text)} is not true or false; ignored it.")
     return None
+
+
+def _choice_reader(where: str, options, what: str, instead: str, notices: _Notices) -> Callable:
+    """A reader of a bare word among `options`; otherwise a notice saying what it is not and what is done instead."""
+    def read(key: str, value: _Value) -> str | None:
+        if value.word in options:
+            return value.word
+        notices.add(f"{where}: {key}={_brief(value.text)} is not {what}; {instead}.")
+        return None
+    return read
+
+
+def _nearest_reader(where: str, options, fallback: int, notices: _Notices) -> Callable:
+    """A reader of a number that snaps to the nearest of `options` (with a notice when it had to)."""
+    def read(key: str, value: _Value) -> int | None:
+        if value.number is None or not math.isfinite(value.number):
+            notices.add(f"{where}: {key}={_brief(value.text)} is not a number; using {fallback}.")
+            return None
+        nearest = min(options, key=lambda option: abs(option - value.number))
+        if nearest != value.number:
+            notices.add(f"{where}: {key}={_brief(value.text)} is not one of {', '.join(map(str, options))}; "
+                        f"using {nearest}.")
+        return nearest
+    return read
 
 
 def _number_reader(where: str, low: float, high: float, notices: _Notices, key: str, value: _Value, *,
@@ -682,29 +711,12 @@ def _read_sweep(text: str | None, notices: _Notices) -> SweepSpec:
         notices.add(f"Sweep: unknown optimizer {_show(name)} (valid: {', '.join(OPTIMIZERS)}); "
                     f"using {default.optimizer}.")
         name = default.optimizer
-
-    def choice(options, what: str, instead: str) -> Callable:
-        def read(key: str, value: _Value) -> str | None:
-            if value.word in options:
-                return value.word
-            notices.add(f"Sweep: {key}={_brief(value.text)} is not {what}; {instead}.")
-            return None
-        return read
-
-    def cells(key: str, value: _Value) -> int | None:
-        if value.number is None or not math.isfinite(value.number):
-            notices.add(f"Sweep: cells={_brief(value.text)} is not a number; using {default.resolution}.")
-            return None
-        nearest = min(SWEEP_RESOLUTIONS, key=lambda option: abs(option - value.number))
-        if nearest != value.number:
-            notices.add(f"Sweep: cells={_brief(value.text)} is not one of {', '.join(map(str, SWEEP_RESOLUTIONS))}; "
-                        f"using {nearest}.")
-        return nearest
-
     readers = {"x": lambda key, value: value.word or value.text, "y": lambda key, value: value.word or value.text,
-               "vs": choice({"none", *OPTIMIZERS}, "an optimizer or none", f"comparing with {default.compare}"),
-               "color": choice(SWEEP_METRICS, f"one of {', '.join(SWEEP_METRICS)}", f"using {default.metric}"),
-               "cells": cells}
+               "vs": _choice_reader("Sweep", {"none", *OPTIMIZERS}, "an optimizer or none",
+                                    f"comparing with {default.compare}", notices),
+               "color": _choice_reader("Sweep", SWEEP_METRICS, f"one of {', '.join(SWEEP_METRICS)}",
+                                       f"using {default.metric}", notices),
+               "cells": _nearest_reader("Sweep", SWEEP_RESOLUTIONS, default.resolution, notices)}
     given, _ = _read_arguments(arguments, "Sweep", readers, notices,
                                unknown="Sweep has no setting {key} (it has {known}); ignored it.")
     values: dict[str, object] = {"optimizer": name,
@@ -726,3 +738,44 @@ def _read_sweep(text: str | None, notices: _Notices) -> SweepSpec:
         values["y"] = next(axis for axis in axes if axis != values["x"])
         notices.add(f"Sweep: both axes were {values['x']}; using {values['y']} for y.")
     return SweepSpec(**values)
+
+
+# ---------------------------------------------------------------- the section "On a real model"
+# model=mlp(epochs=20,batch=64,seed=0,plane=pca,adamax=0.02,…): the network, then only the settings that differ
+# from ModelSpec's defaults; an optimizer's key sets its learning rate.
+
+def _model_call(spec: model_spec.ModelSpec) -> str:
+    default = model_spec.ModelSpec()
+    params = tuple((name, getattr(spec, name)) for name in ("epochs", "batch", "seed", "plane")
+                   if getattr(spec, name) != getattr(default, name))
+    return _call(spec.network, params + spec.lrs)
+
+
+def _read_model(text: str | None, notices: _Notices) -> model_spec.ModelSpec:
+    """The section's settings from `model=network(…)`; anything unusable → its default, with a notice."""
+    default = model_spec.ModelSpec()
+    if text is None:
+        return default
+    try:
+        name, arguments = _parse_call(text)
+    except _SyntaxProblem as problem:
+        notices.add(f"Could not read model {_show(text)} ({problem}); showing the default network.")
+        return default
+    if name not in model_spec.NETWORKS:
+        notices.add(f"Model: unknown network {_show(name)} (valid: {', '.join(model_spec.NETWORKS)}); using "
+                    f"{default.network}.")
+        name = default.network
+    readers: dict[str, Callable] = {
+        "epochs": functools.partial(_number_reader, "Model", *map(float, model_spec.EPOCH_RANGE), notices, whole=True),
+        "batch": _nearest_reader("Model", model_spec.BATCHES, default.batch, notices),
+        "seed": functools.partial(_number_reader, "Model", *map(float, model_spec.SEED_RANGE), notices, whole=True),
+        "plane": _choice_reader("Model", model_spec.PLANES, f"one of {', '.join(model_spec.PLANES)}",
+                                f"using {default.plane}", notices),
+        **{key: functools.partial(_number_reader, "Model", *map(float, model_spec.LR_RANGE), notices)
+           for key in model_spec.MODEL_OPTIMIZERS}}
+    given, _ = _read_arguments(arguments, "Model", readers, notices,
+                               unknown="Model has no setting {key} (it has {known}); ignored it.")
+    rates = {key: value for key, value in given.items() if key in model_spec.MODEL_OPTIMIZERS}
+    values = {key: value for key, value in given.items() if key not in rates}
+    spec = model_spec.ModelSpec(network=name, **values)
+    return model_spec.with_rates(spec, {**spec.learning_rates(), **rates})

@@ -31,6 +31,7 @@ SECTIONS: dict[str, Section] = {
     "lp": Section("From Adam to AdaMax", "lp"),
     "eps": Section("Where ε goes", "eps"),
     "sweep": Section("Sweeps", "sweep"),
+    "model": Section("On a real model", "model"),
 }
 TITLES: dict[str, str] = {key: section.title for key, section in SECTIONS.items()}
 REQUIRED = ("draw", "cost", "CHART_TOP", "FRAME_KEY")
