@@ -26,6 +26,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from .cache import cache_key
+from .sections.sweep import BASIN_SIDE, MAX_BASIN_MAPS, SENSITIVITY_LRS
 from .state import AppState
 
 WORK_BUDGET = 24_000            # run-steps one rerun may compute without asking
@@ -34,7 +35,6 @@ WEIGHTS = {"adamlp": 1.4}       # per optimizer, relative to AdaMax (others ≈ 
 SWEEP_STEP = 1.5               # run-steps: a sweep step's fixed cost, whatever its cells (measured 35–80 µs)
 SWEEP_CELL = 1 / 2000          # run-steps per cell-step (≈ 20 ns)
 NOISE_CELL_FACTOR = 2.5        # a noisy sweep's cost per cell, relative to a noiseless one (measured 2.4–2.5×)
-SWEEP_LRS, BASIN_CELLS, MAX_BASINS = 41, 48 * 48, 3  # the Sweeps section's lr curves, basin maps (ui/sections/sweep)
 _COMPUTED_MAX = 256
 
 _computed: OrderedDict[str, None] = OrderedDict()  # heavy views this process has computed (their results are cached)
@@ -49,10 +49,10 @@ def _sweeps_section(state: AppState) -> float:
     """Two maps (one when nothing is beside it), a learning-rate curve per run, a basin map per optimizer (≤ 3)."""
     spec, noisy = state.sweep, state.noise is not None
     maps = 2 if spec.compare and spec.compare != spec.optimizer else 1
-    basins = min(len({run.optimizer for run in state.runs}), MAX_BASINS)
+    basins = min(len({run.optimizer for run in state.runs}), MAX_BASIN_MAPS)
     return (maps * sweep_work(spec.resolution ** 2, state.steps, noisy=noisy)
-            + len(state.runs) * sweep_work(SWEEP_LRS, state.steps, noisy=noisy)
-            + basins * sweep_work(BASIN_CELLS, state.steps, noisy=noisy))
+            + len(state.runs) * sweep_work(len(SENSITIVITY_LRS), state.steps, noisy=noisy)
+            + basins * sweep_work(BASIN_SIDE ** 2, state.steps, noisy=noisy))
 
 
 def _runs(count: float) -> Callable[[AppState], float]:
