@@ -7,6 +7,15 @@ its section computes (measured: the Lp family, 7 orders batched with AdaMax, ≈
 breakdown at p = 256 ≈ 4 runs; the three ε placements ≈ 3 runs). Up to WORK_BUDGET (≈ 1 s of one core) a view
 is computed at once — every preset and any 8 runs × 2,000 steps; above it the page says what the view would
 cost and computes it on a click. A view computed once in this process (by anyone) is cached and opens at once.
+
+Sweeps are batched runs whose step has a fixed cost (≈ SWEEP_STEP run-steps: the ~35 ufunc calls of a step) and
+a cost per cell (≈ 15–20 ns, SWEEP_CELL run-steps; relative Gaussian noise ≈ 2.5× that, for a norm per cell):
+
+    sweep work = steps × (SWEEP_STEP + cells × SWEEP_CELL × noise factor)
+
+The Sweeps section runs one or two maps (resolution² cells), a learning-rate curve per run of the race
+(len(SENSITIVITY_LRS) cells) and up to three basin maps (BASIN_SIDE² starts), so a 128² link at 5,000 steps
+(≈ 40 s of sweeps with noise) waits for the click like any other heavy view.
 """
 
 from __future__ import annotations

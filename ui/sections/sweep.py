@@ -28,7 +28,7 @@ from figures.sweep import (
 )
 from optimizers import OPTIMIZERS, OUTCOMES, GradientNoise, make_optimizer, sweep, sweeps
 from optimizers.outcomes import unbounded_step
-from optimizers.sweep import SweepResult, hyperparameter_axis
+from optimizers.sweep import SweepResult, hyperparameter_axis, offload_heavy_sweeps
 from surfaces import make_surface
 
 from .. import phone
@@ -41,6 +41,10 @@ from ..presets import preset_for
 from ..state import SWEEP_RESOLUTIONS, AppState, RunSpec, SweepSpec
 from ..summary import current_tolerance
 from ..url import numeric_hyperparameters
+
+# A server shared by a class: a sweep over ≈ 50 ms of work runs whole in the helper process, in turns with the
+# other sessions' sweeps, while this interpreter serves them (optimizers.sweep.offload_heavy_sweeps).
+offload_heavy_sweeps()
 
 SENSITIVITY_LRS = np.logspace(-4, 1, 41)   # five decades
 BASIN_SIDE = 48                            # starts per axis of a basin map
