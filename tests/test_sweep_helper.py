@@ -182,7 +182,7 @@ def long_job(cells: int = 16384, steps: int = 5000) -> tuple:
     """A request for the helper: a whole sweep of a few seconds (as another session's heavy map)."""
     optimizer = AdaMax(lr=np.logspace(-4, 0, cells)[:, None])
     params = np.broadcast_to(START, (cells, 2)).copy()
-    return optimizer, ROSENBROCK, params, steps, 1e-4, 100.0, 0.0, None
+    return optimizer, ROSENBROCK, params, steps, 1e-4, 100.0, 0.0, None, 1e-6, True
 
 
 class _FailsHere:
