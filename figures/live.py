@@ -63,7 +63,7 @@ class LiveRun:
     label: str
     color: str
     width: float
-    batch: LiveBatch
+    batch: LiveBatch | None = None   # not needed once encoded (`assemble`)
 
 
 def quantise(points: np.ndarray, domain) -> np.ndarray:
@@ -134,20 +134,44 @@ def thinned_indices(count: int, current: int, stride: int) -> np.ndarray:
     return np.unique(np.concatenate([np.arange(0, count, stride), [current, count - 1]]))
 
 
+@dataclass(frozen=True, eq=False)
+class EncodedRun:
+    """One run's batch as the payload carries it, before it is joined to the others': its sliders, each member's
+    point count and the members' varint bytes (held deflated at a fast level, `offsets` into the inflated bytes) —
+    a run at 5,000 steps is megabytes as points, a few hundred kB here, so a cache can keep many."""
+
+    sliders: tuple
+    counts: tuple[int, ...]
+    offsets: tuple[int, ...]
+    body: bytes
+
+
+def encode_run(batch: LiveBatch, domain, steps: int) -> EncodedRun:
+    """Quantise, simplify (beyond FULL_STEPS) and write one run's paths."""
+    quanta = quantise(batch.points, domain)                       # (steps + 1, members, 2)
+    simplified = steps > FULL_STEPS
+    keep = (keep_mask(quanta, SIMPLIFY_PX * QUANTA / MAP_PX) if simplified
+            else np.ones(quanta.shape[:2], dtype=bool))
+    members = [_zigzag_varints(second_differences(quanta[keep[:, m], m]).T.reshape(-1))
+               for m in range(quanta.shape[1])]
+    offsets = np.concatenate([[0], np.cumsum([len(member) for member in members])])
+    return EncodedRun(batch.sliders, tuple(int(c) for c in keep.sum(axis=0)), tuple(int(o) for o in offsets),
+                      zlib.compress(b"".join(members), 1))
+
+
 def encode(runs: list[LiveRun], domain, steps: int, *, max_bytes: int = MAX_BYTES) -> bytes:
     """The payload for `runs` on a map of `domain` ((x0, x1), (y0, y1)) after `steps` steps, at most `max_bytes`
-    (values thinned until it fits; ValueError if even the current values alone do not)."""
-    simplified = steps > FULL_STEPS
-    tolerance = SIMPLIFY_PX * QUANTA / MAP_PX
-    encoded = []   # per run: per member, its varint bytes and point count
-    for live in runs:
-        quanta = quantise(live.batch.points, domain)                  # (steps + 1, members, 2)
-        keep = keep_mask(quanta, tolerance) if simplified else np.ones(quanta.shape[:2], dtype=bool)
-        encoded.append([(_zigzag_varints(second_differences(quanta[keep[:, m], m]).T.reshape(-1)),
-                         int(keep[:, m].sum())) for m in range(quanta.shape[1])])
+    (values thinned until it fits; ValueError if even a value a slider does not)."""
+    return assemble([(live, encode_run(live.batch, domain, steps)) for live in runs], domain, steps,
+                    max_bytes=max_bytes)
+
+
+def assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """The payload of runs already encoded (`encode_run`); `LiveRun.batch` is not read here."""
+    bodies = [zlib.decompress(encoded.body) for _, encoded in runs]
     stride = 1
     while True:
-        payload = _assemble(runs, encoded, domain, steps, simplified, stride)
+        payload = _assemble(runs, bodies, domain, steps, stride)
         if len(payload) <= max_bytes:
             return payload
         if stride > SLIDER_VALUES:
@@ -156,19 +180,21 @@ def encode(runs: list[LiveRun], domain, steps: int, *, max_bytes: int = MAX_BYTE
         stride *= 2
 
 
-def _assemble(runs: list[LiveRun], encoded: list, domain, steps: int, simplified: bool, stride: int) -> bytes:
+def _assemble(runs: list[tuple[LiveRun, EncodedRun]], bodies: list[bytes], domain, steps: int,
+              stride: int) -> bytes:
     (x0, x1), (y0, y1) = domain
+    simplified = steps > FULL_STEPS
     header_runs, body = [], []
-    for live, members in zip(runs, encoded, strict=True):
+    for (live, encoded), members in zip(runs, bodies, strict=True):
         sliders, first = [], 0
-        for slider in live.batch.sliders:
+        for slider in encoded.sliders:
             chosen = thinned_indices(len(slider.values), slider.current, stride)
             sliders.append({"name": slider.name, "scale": slider.scale,
                             "values": [float(slider.values[i]) for i in chosen],
                             "current": int(np.flatnonzero(chosen == slider.current)[0]),
                             "outcomes": [int(slider.outcomes[i]) for i in chosen],
-                            "points": [members[first + i][1] for i in chosen]})
-            body.extend(members[first + i][0] for i in chosen)
+                            "points": [encoded.counts[first + i] for i in chosen]})
+            body.extend(members[encoded.offsets[first + i]:encoded.offsets[first + i + 1]] for i in chosen)
             first += len(slider.values)
         header_runs.append({"index": live.index, "label": live.label, "color": live.color,
                             "width": round(float(live.width), 2), "sliders": sliders})

@@ -239,3 +239,16 @@ def test_a_payload_over_its_budget_ships_fewer_values_with_the_current_one():
     assert shipped["values"][0] == slider.values[0] and shipped["values"][-1] == slider.values[-1]
     member = int(np.flatnonzero(slider.values == shipped["values"][3])[0])
     np.testing.assert_allclose(paths[0][0][3], batch.paths(0)[:, member], atol=4.0 / QUANTA)
+
+
+@pytest.mark.parametrize("surface_key, optimizer", [("rosenbrock", "rmsprop"), ("rastrigin", "sgd")])
+def test_a_cached_run_stays_within_its_budget_at_the_longest_horizon(surface_key, optimizer):
+    """The largest encoded runs measured over the surfaces and optimizers, at MAX_STEPS (ui/cache.py's budget)."""
+    from figures.live import encode_run
+    from ui.cache import CACHE_BUDGETS, deep_size
+    from ui.state import MAX_STEPS
+
+    surface = SURFACES[surface_key]
+    batch = live_batch(optimizer, {}, live_names(optimizer), surface, surface.start, MAX_STEPS,
+                       bound=50 * float(np.abs(surface.domain).max()))
+    assert deep_size(encode_run(batch, surface.domain, MAX_STEPS)) <= CACHE_BUDGETS["live_run"][1]
