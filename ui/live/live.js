@@ -110,6 +110,7 @@ class Live {
     this.model = model;
     const { header } = model;
     const seen = new Set();
+    let at = this.grid.firstChild;
     header.runs.forEach((run, r) => run.sliders.forEach((slider, s) => {
       const id = `${run.index}:${slider.name}`;
       seen.add(id);
@@ -117,7 +118,8 @@ class Live {
       if (!cell) { cell = this.makeCell(); this.cells.set(id, cell); }
       cell.r = r; cell.s = s; cell.run = run; cell.slider = slider;
       cell.index = slider.current;
-      this.grid.appendChild(cell.element);                // keeps the payload's order; focus survives a move
+      // the payload's order, moving only what is out of place: a moved element would lose the keyboard's focus
+      if (cell.element === at) at = at.nextSibling; else this.grid.insertBefore(cell.element, at);
       this.fill(cell);
     }));
     for (const [id, cell] of this.cells) {
