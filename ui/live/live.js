@@ -300,7 +300,7 @@ class Live {
 
   draw() {
     const gd = this.chart();
-    if (!gd || !this.model) return;
+    if (!gd || !this.model || this.drawingOff) return;   // drawingOff: the benchmark's baseline
     const started = performance.now();
     const { header, paths } = this.model;
     const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
@@ -343,7 +343,7 @@ class Live {
       ctx.fillStyle = run.color; ctx.fill();
       ctx.lineWidth = 1.5; ctx.strokeStyle = "white"; ctx.stroke();
     });
-    this.dim(gd, true);
+    if (gd.dataset.liveDimmed !== "1") this.dim(gd, true);   // once a drag: a style change costs a relayout
     this.stats.frames.push(performance.now() - started);
   }
 
