@@ -267,6 +267,7 @@ class Live {
     const value = cell.slider.values[cell.index];
     if (cell.index !== cell.slider.current) {
       this.awaiting = { run: cell.run.index, since: performance.now() };
+      this.stats.releasedAt = this.awaiting.since;
       this.trigger("release", { run: cell.run.index, name: cell.slider.name, value });
     } else if (!this.awaiting) {
       this.clear();
@@ -292,7 +293,7 @@ class Live {
     if (!canvas) {
       canvas = document.createElement("canvas");
       canvas.className = "live-paths";
-      canvas.style.cssText = "position:absolute;pointer-events:none;z-index:5";
+      canvas.style.cssText = "position:absolute;pointer-events:none;z-index:5;will-change:transform";
       container.appendChild(canvas);
     }
     return canvas;
@@ -374,7 +375,10 @@ class Live {
       const names = new Set((gd.data || []).map((trace) => trace.name));
       const ready = this.model.header.runs.every((run) => names.has(run.label));
       const changed = [...this.cells.values()].some((cell) => cell.index !== cell.slider.current);
-      if (ready && !changed) { this.awaiting = null; this.clear(); this.box.dataset.settled = String(this.requested); }
+      if (ready && !changed) {
+        if (this.awaiting) this.stats.settles = [...(this.stats.settles || []), performance.now() - this.awaiting.since];
+        this.awaiting = null; this.clear(); this.box.dataset.settled = String(this.requested);
+      }
       else if (changed) { this.draw(); }
       else requestAnimationFrame(waiting);
     };
