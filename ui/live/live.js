@@ -115,7 +115,7 @@ class Live {
       const id = `${run.index}:${slider.name}`;
       seen.add(id);
       let cell = this.cells.get(id);
-      if (!cell) { cell = this.makeCell(); this.cells.set(id, cell); }
+      if (!cell) { cell = this.makeCell(); this.cells.set(id, cell); cell.element.dataset.id = id; }
       cell.r = r; cell.s = s; cell.run = run; cell.slider = slider;
       cell.index = slider.current;
       // the payload's order, moving only what is out of place: a moved element would lose the keyboard's focus
@@ -396,7 +396,16 @@ function sameBytes(a, b) {
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let live = parentElement.__adamaxLive;
-  if (!live || !live.box.isConnected) live = parentElement.__adamaxLive = new Live(parentElement);
+  if (!live || !live.box.isConnected) {
+    // a remount (an element above appeared): end the workers of instances no longer on the page
+    window.__adamaxLiveAll = (window.__adamaxLiveAll || []).filter((old) => {
+      if (old.box.isConnected) return true;
+      old.worker.terminate();
+      return false;
+    });
+    live = parentElement.__adamaxLive = new Live(parentElement);
+    window.__adamaxLiveAll.push(live);
+  }
   live.setTrigger = setTriggerValue;
   const config = parentElement.querySelector(".live-config");
   live.receive(data instanceof Uint8Array ? data : null, config ? config.dataset.chart : "explorer_chart");
