@@ -88,32 +88,34 @@ def payloads() -> None:
 
 
 def batch_cost(repeats: int = 15) -> None:
-    print(f"Batch against one run, rosenbrock, 500 steps, median of {repeats} ({load()})")
+    print(f"Batch against one run, rosenbrock, 500 steps, median of {repeats}, wall and CPU time ({load()})")
     surface = SURFACES["rosenbrock"]
     preset = preset_for("rosenbrock")
+    clocks = {"wall": time.perf_counter, "cpu": time.process_time}
     for index, spec in enumerate(preset.runs):
         names = live_names(spec.optimizer) if index == 0 else ("lr",)
         optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
-        timings = {"batch": [], "alone": [], "page": []}
-        for _ in range(repeats):
-            started = time.perf_counter()
-            live_batch(spec.optimizer, spec.kwargs(), names, surface, preset.start, 500,
-                       bound=divergence_bound(surface))
-            timings["batch"].append(time.perf_counter() - started)
-            started = time.perf_counter()
-            run(optimizer, surface, np.array(preset.start), 500, bound=divergence_bound(surface))
-            timings["alone"].append(time.perf_counter() - started)
-            started = time.perf_counter()
-            run(optimizer, surface, np.array(preset.start), 500, bound=divergence_bound(surface), record_state=True)
-            timings["page"].append(time.perf_counter() - started)
-        batch, alone, page = (statistics.median(timings[k]) for k in ("batch", "alone", "page"))
-        fastest = min(timings["batch"]) / min(timings["alone"])   # the least disturbed by other work
-        members = sum(len(live_batch(spec.optimizer, spec.kwargs(), (n,), surface, preset.start, 1,
-                                     bound=10.0).sliders[0].values) for n in names)
-        print(f"  {spec.optimizer}{spec.params}: {members} members ({', '.join(names)}) {batch * 1e3:.1f} ms; "
-              f"alone {alone * 1e3:.1f} ms → {batch / alone:.2f}× (fastest of each {fastest:.2f}×; budget ≤ 1.5×); "
-              f"the page's run (state recorded) "
-              f"{page * 1e3:.1f} ms → {batch / page:.2f}×")
+        jobs = {"batch": lambda spec=spec, names=names: live_batch(
+                    spec.optimizer, spec.kwargs(), names, surface, preset.start, 500, bound=divergence_bound(surface)),
+                "alone": lambda optimizer=optimizer: run(optimizer, surface, np.array(preset.start), 500,
+                                                         bound=divergence_bound(surface)),
+                "page": lambda optimizer=optimizer: run(optimizer, surface, np.array(preset.start), 500,
+                                                        bound=divergence_bound(surface), record_state=True)}
+        timings = {(job, clock): [] for job in jobs for clock in clocks}
+        for _ in range(repeats):   # interleaved: each sees the same machine
+            for job, work in jobs.items():
+                started = {clock: read() for clock, read in clocks.items()}
+                work()
+                for clock, read in clocks.items():
+                    timings[job, clock].append(read() - started[clock])
+        members = len(jobs["batch"]().points[0])
+        ratios = []
+        for clock in clocks:
+            batch, alone, page = (statistics.median(timings[job, clock]) for job in jobs)
+            ratios.append(f"{clock} {batch * 1e3:.1f} ms vs alone {alone * 1e3:.1f} → {batch / alone:.2f}× "
+                          f"(vs the page's run, state recorded, {page * 1e3:.1f} → {batch / page:.2f}×)")
+        print(f"  {spec.optimizer}{dict(spec.params)}: {members} members ({', '.join(names)}); " + "; ".join(ratios)
+              + " — budget ≤ 1.5× alone")
 
 
 SYNTHETIC_DRAG = """async ([cell, frames, off]) => {
