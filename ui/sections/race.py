@@ -15,6 +15,7 @@ from ..classroom import beside, fit_height, paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
 from ..handout import draw_handout
+from ..live import draw_live, is_live
 from ..state import AppState
 from ..summary import draw_summary
 
@@ -32,6 +33,8 @@ def draw(state: AppState, results: list[RunResult]) -> None:
     surface = surface_of(state)
     _legend(results, surface, state)
     hidden = paths_hidden()  # a lesson's question is waiting: no path, curve or outcome gives it away
+    if is_live(state, hidden):  # sliders that move the paths while dragged, above the map
+        draw_live(state, results)
     stride = presentation.frame_stride()
     figure = explorer_figure_for(state, stride)
     if stride:  # single steps: the scrubber stops at every frame too
