@@ -7,8 +7,11 @@ chart loads): no second copy of plotly.js, and the chart, its frames and the cli
 - Keys (ignored while typing in a widget): Space plays/pauses, ← / → step one frame, Home / End go to the first /
   last frame, F toggles fullscreen, PageUp / PageDown go to the previous / next scene of a lesson (clickers send
   these), which the component reports to Python as a trigger value.
-- Fullscreen: the chart's own element goes fullscreen (Plotly's modebar fullscreen in st.plotly_chart rebuilt the
-  chart without its frames, REFERENCE.md) and is re-laid out to the screen's size, then back.
+- Fullscreen: the chart's own element goes fullscreen and is re-laid out to the screen's size, then back; the
+  chart's toolbar icon does the same on an animated chart (Streamlit's own fullscreen rebuilt it without its
+  frames). Any re-layout — ours, or Streamlit's redraw when the chart's box changes size — waits for a still chart:
+  plotly.js re-laid out mid-animation keeps drawing the traces for the old size. Play resumes from the same frame,
+  and a chart still found misdrawn is redrawn.
 - Speed: choosing a speed in the chart's menu also rewrites the ▶ Play button's frame duration, so Pause then
   Play resumes at that speed (issue 7, point 18); the speed is kept for charts drawn later in the same page.
 """
@@ -39,6 +42,7 @@ CSS = """
 
 JS = """
 const FRAME_MS = __FRAME_MS__;
+const RESUME_AFTER_MS = 300;
 const KEYS = 'Keys: Space play/pause · ← → one frame · Home/End · F fullscreen';
 function charts() {
   return [...document.querySelectorAll('.js-plotly-plot')].filter(
@@ -95,7 +99,7 @@ function hook(gd) {
     const label = (event.button && event.button.label) || '';
     const match = label.match(/speed ([0-9.]+)/);
     if (match) { state().speed = parseFloat(match[1]); applySpeed(gd); }
-    if (label.includes('Play') || match) state().playing = true;
+    if (label.includes('Play') || match) { state().playing = true; state().playingChart = gd; }
     if (label.includes('Pause')) state().playing = false;
   });
   gd.on('plotly_animated', () => { state().playing = false; reportFrame(gd); });
@@ -112,12 +116,13 @@ function reportFrame(gd) {
     if (!player.playing && Number.isFinite(frame)) player.setState('frame', frame);
   }, 300);
 }
-function play(gd) {
-  const list = names(gd);
-  const start = currentIndex(gd) >= list.length - 1 ? 0 : currentIndex(gd);
+function play(gd, from) {
+  const list = names(gd), at = from === undefined ? currentIndex(gd) : from;
+  const start = at >= list.length - 1 ? 0 : at;
   window.Plotly.animate(gd, list.slice(start), {frame: {duration: FRAME_MS / state().speed, redraw: redraw(gd)},
                         transition: {duration: 0}, mode: 'immediate'});
-  state().playing = true;  // after animate: it interrupts (and so reports) any animation already running
+  state().playing = true;
+  state().playingChart = gd;  // after animate: it interrupts (and so reports) any animation already running
 }
 function pause(gd) {
   state().playing = false;
@@ -137,6 +142,65 @@ function toggleFullscreen(gd) {
   const box = gd.closest('[data-testid="stElementContainer"]') || gd.parentElement;
   box.requestFullscreen().catch(() => {});
 }
+function animating(gd) { return !!(gd._transitionData && gd._transitionData._animationRaf); }
+function still(gd, change) {
+  // A redraw while plotly.js animates leaves a broken chart that stays broken (the frames keep drawing the
+  // traces with the old size's clip paths and axes: the map in a corner, curves cut off). So the animation
+  // stops first, the chart is redrawn at rest, and Play resumes from the frame it stopped on.
+  const wasPlaying = animating(gd) || (state().playing && state().playingChart === gd);
+  if (!wasPlaying) return change();
+  pause(gd);
+  // The pause lands when plotly.js's loop next looks at its queue (up to a frame's duration later).
+  const started = performance.now();
+  return new Promise(resolve => {
+    const whenStill = () => {
+      if (animating(gd) && performance.now() - started < 1000) { requestAnimationFrame(whenStill); return; }
+      const index = currentIndex(gd);
+      // Play resumes a moment later: Streamlit answers a relayout with a redraw of its own (Plotly.react),
+      // which must land on a still chart too.
+      Promise.resolve(change()).catch(() => {}).then(() => setTimeout(() => { play(gd, index); resolve(gd); },
+                                                                      RESUME_AFTER_MS));
+    };
+    requestAnimationFrame(whenStill);
+  });
+}
+function relayoutStill(gd, update) { return still(gd, () => window.Plotly.relayout(gd, update)); }
+function guardRedraws() {
+  // Streamlit redraws its chart (Plotly.react) when the chart's box changes size — entering or leaving
+  // fullscreen, a window resized — which can fall in the middle of Play: it then waits for a still chart too.
+  const plotly = window.Plotly;
+  if (!plotly || plotly.__adamaxGuarded) return;
+  plotly.__adamaxGuarded = true;
+  const react = plotly.react;
+  plotly.react = function(gd, ...rest) {
+    const layout = (rest[0] && rest[0].layout) || rest[1] || {};
+    const full = (gd && gd._fullLayout) || {};
+    const resized = ['width', 'height'].some(key => layout[key] && Math.abs(layout[key] - full[key]) > 1);
+    if (resized && gd._transitionData && animating(gd)) return still(gd, () => react.call(plotly, gd, ...rest));
+    return react.call(plotly, gd, ...rest);
+  };
+}
+function misdrawn(gd) {
+  // A subplot whose clip rectangle is not its axes' size: the traces are drawn for another size than the axes.
+  const full = gd._fullLayout;
+  if (!full || !full._plots || !full._uid) return false;
+  return Object.entries(full._plots).some(([id, plot]) => {
+    const rect = gd.querySelector(`#clip${full._uid}${id}plot rect`);
+    if (!rect || !plot.xaxis || !plot.yaxis) return false;
+    return Math.abs(+rect.getAttribute('width') - plot.xaxis._length) > 1 ||
+           Math.abs(+rect.getAttribute('height') - plot.yaxis._length) > 1;
+  });
+}
+function repair(gd) {
+  // Found misdrawn twice in a row (a redraw in progress is misdrawn for a moment): redraw it at rest.
+  if (gd.__adamaxRepairing) return;
+  gd.__adamaxMisdrawn = misdrawn(gd) ? (gd.__adamaxMisdrawn || 0) + 1 : 0;
+  if (gd.__adamaxMisdrawn < 2) return;
+  gd.__adamaxRepairing = true;
+  Promise.resolve(still(gd, () => window.Plotly.redraw(gd))).finally(() => {
+    gd.__adamaxRepairing = false; gd.__adamaxMisdrawn = 0;
+  });
+}
 function onFullscreenChange() {
   const full = document.fullscreenElement;
   const gd = full ? full.querySelector('.js-plotly-plot') : [...document.querySelectorAll('.js-plotly-plot')].find(
@@ -149,11 +213,14 @@ function onFullscreenChange() {
     // resize handling); show Plotly's legend inside the chart, since the page's legend is not fullscreen.
     const fill = () => {
       if (document.fullscreenElement !== full) return;
-      window.Plotly.relayout(gd, {width: full.clientWidth || window.innerWidth,
-                                  height: full.clientHeight || window.innerHeight, showlegend: true,
-                                  legend: {orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom', font: {size: 18},
-                                           bgcolor: 'rgba(255,255,255,0.85)'},
-                                  'margin.t': 60});
+      // The legend gets a row of its own above the player's buttons (which sit on the plot's top edge).
+      const height = full.clientHeight || window.innerHeight;
+      const buttons = Math.round(((gd._fullLayout.font || {}).size || 15) * 2.4) + 8;
+      const top = buttons + 40, bottom = (gd._fullLayout.margin || {}).b || 10;
+      relayoutStill(gd, {width: full.clientWidth || window.innerWidth, height, showlegend: true,
+                         legend: {orientation: 'h', x: 0, y: 1 + buttons / Math.max(height - top - bottom, 100),
+                                  yanchor: 'bottom', font: {size: 18}, bgcolor: 'rgba(255,255,255,0.85)'},
+                         'margin.t': top});
     };
     // Streamlit may redraw the chart at its page size after a resize: keep it filled while fullscreen.
     const keep = () => {
@@ -167,9 +234,22 @@ function onFullscreenChange() {
     clearInterval(gd.__adamaxKeep);
     const [width, height, legend, top] = gd.__adamaxSize;
     gd.__adamaxSize = null;
-    window.Plotly.relayout(gd, {width: width === undefined ? null : width, height: height || null,
-                                showlegend: !!legend, 'margin.t': top === undefined ? null : top});
+    // The page's width once the browser has laid it out again (a width left unset means "the container's").
+    requestAnimationFrame(() => relayoutStill(gd, {
+      width: width === undefined ? (gd.parentElement.clientWidth || null) : width, height: height || null,
+      showlegend: !!legend, 'margin.t': top === undefined ? null : top}));
   }
+}
+function onToolbarFullscreen(event) {
+  // The chart's toolbar icon: Streamlit's own fullscreen redraws the chart without its frames (Play dead), so
+  // on an animated chart the icon does what F does.
+  const button = event.target && event.target.closest && event.target.closest('.modebar-btn');
+  if (!button || !/fullscreen/i.test(button.getAttribute('data-title') || '')) return;
+  const gd = button.closest('.js-plotly-plot');
+  if (!gd || !charts().includes(gd)) return;
+  event.stopImmediatePropagation();
+  event.preventDefault();
+  toggleFullscreen(gd);
 }
 function typing(target) {
   if (!target || !target.closest) return false;
@@ -217,7 +297,8 @@ export default function(component) {
     player.installed = true;
     document.addEventListener('keydown', onKey, true);
     document.addEventListener('fullscreenchange', onFullscreenChange);
-    setInterval(() => charts().forEach(hook), 500);
+    document.addEventListener('click', onToolbarFullscreen, true);
+    setInterval(() => { guardRedraws(); charts().forEach(gd => { hook(gd); repair(gd); }); }, 500);
     let resizing = null;
     window.addEventListener('resize', () => {
       clearTimeout(resizing);
