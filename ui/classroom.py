@@ -12,7 +12,7 @@ import html
 import numpy as np
 import streamlit as st
 
-from . import phone, presentation
+from . import phone, presentation, teacher
 from .controls import load_state
 from .lessons import LessonError, fill, lesson_names, load_lesson
 from .summary import run_outcomes
@@ -69,6 +69,7 @@ def go_to(name: str, number: int) -> None:
     _enter(name, number)
     state = lesson.scenes[number - 1].state
     load_state(state)
+    teacher.pin(state)  # a lesson in a teacher's link moves what the locks hold with its scenes
     st.session_state["link_state"] = state
     st.session_state["link_notices"] = []
 
@@ -237,7 +238,10 @@ def draw_lesson(results, surface) -> None:
 
 def draw_lesson_menu() -> None:
     """In the sidebar: every shipped lesson in one menu, choosing one starts it (one widget, not a button a
-    lesson: every element costs each rerun time on the server and in the browser)."""
+    lesson: every element costs each rerun time on the server and in the browser). Not on a student's page of a
+    teacher's link: a lesson would change what the link locks or open a section it does not offer."""
+    if teacher.restricts():
+        return
     lessons = {}
     for name in lesson_names():
         try:
@@ -252,5 +256,5 @@ def draw_lesson_menu() -> None:
 def _start_picked() -> None:
     name = st.session_state.get("lesson_pick")
     st.session_state["lesson_pick"] = None  # the menu is for starting: it shows its placeholder again
-    if name:
+    if name and not teacher.restricts():
         go_to(name, 1)

@@ -32,7 +32,7 @@ def main() -> None:
         st.session_state["link_notices"] = notices
         st.session_state["link_state"] = state
 
-    state = read_state()
+    state = teacher.enforce(read_state())  # the teacher's locks hold whatever tried to change them
     if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
         st.session_state["link_notices"] = []
     if not work_allowed(state):  # a heavy view waits for a click (ui/budget.py): one link cannot hold up a class

@@ -30,7 +30,7 @@ from optimizers import OPTIMIZERS, GradientNoise, make_optimizer, sweep, sweeps
 from optimizers.sweep import SweepResult, hyperparameter_axis
 from surfaces import make_surface
 
-from .. import phone
+from .. import phone, teacher
 from ..cache import SharedMemo, cache_key, read_only
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
 from ..controls import add_run
@@ -205,6 +205,9 @@ def _on_map_click(key: str, result: SweepResult, settings: RunSpec, x_axis: MapA
             i, j = cell
             spec = cell_spec(settings, x_axis.name, float(x_axis.values[i]), y_axis.name, float(y_axis.values[j]))
             label = make_optimizer(spec.optimizer, **spec.kwargs()).label()
+            if teacher.is_locked("runs"):
+                st.session_state["sweep_added"] = f"{label}: the teacher's link locks the race's runs."
+                return
             st.session_state["sweep_added"] = (f"Added {label} to the race." if add_run(spec)
                                                else "The race is full (8 runs): remove a run first.")
             return
