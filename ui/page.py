@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from figures import run_color
+from figures import run_colors
 from optimizers import make_optimizer
 
 from . import classroom, phone, presentation, teacher, url
@@ -40,7 +40,7 @@ def main() -> None:
         if st.session_state.get("link_notices"):
             show_link_notices(st.session_state["link_notices"])
         ask_to_compute(state)
-        draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))],
+        draw_sidebar(labels_for(state.runs), run_colors([spec.optimizer for spec in state.runs]),
                      locked=teacher.locked(), hidden=teacher.hidden())
         teacher.draw_hidden_style()
         _mirror_in_url(state)
