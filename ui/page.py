@@ -53,7 +53,10 @@ def main() -> None:
     side = classroom.columns()  # a lesson on a wide screen: (its column, the section's column) side by side
     with side[1] if side else nullcontext():
         caption = st.container()
-        SECTIONS[state.section].draw(state, results)
+        if classroom.section_hidden():  # a lesson's question waits: the section would answer it
+            classroom.draw_hidden_section()
+        else:
+            SECTIONS[state.section].draw(state, results)
         draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
                     report_viewport=presentation.on() or classroom.beside(),
                     frame_key="equation_step" if state.section == "inside" else None)
