@@ -49,6 +49,7 @@ def open_link(query: dict[str, list[str]], state, notices: list[str]):
         return state, notices
     number = _scene_number((query.get("scene") or [None])[0], len(lesson.scenes), lesson.path, notices)
     _enter(lesson.name, number)
+    st.session_state["frame_stride"] = lesson.scenes[number - 1].stride  # the link's own stride= comes after
     return lesson.scenes[number - 1].state, notices
 
 
@@ -68,6 +69,7 @@ def go_to(name: str, number: int) -> None:
     number = min(max(number, 1), len(lesson.scenes))
     _enter(name, number)
     state = lesson.scenes[number - 1].state
+    st.session_state["frame_stride"] = lesson.scenes[number - 1].stride
     load_state(state)
     teacher.pin(state)  # a lesson in a teacher's link moves what the locks hold with its scenes
     st.session_state["link_state"] = state

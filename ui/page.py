@@ -27,7 +27,7 @@ def main() -> None:
         query = {key: st.query_params.get_all(key) for key in st.query_params}
         state, notices = classroom.open_link(query, *url.decode(query))  # a lesson's scene sets the view
         state, notices = teacher.open_link(query, state, notices)  # sections offered, controls locked
-        presentation.open_link(query)
+        notices = [*notices, *presentation.open_link(query)]  # presentation mode, the animation's stride
         load_state(state)
         st.session_state["link_notices"] = notices
         st.session_state["link_state"] = state

@@ -28,22 +28,33 @@ from . import phone
 
 FRAME_MS = 60  # figures/explorer.py's frame duration at 1× (the speed menu's labels carry the multiplier)
 
-HTML = """<div class="player"><button type="button" class="fullscreen" title="Fullscreen (F); Esc to leave">
-⛶ Fullscreen</button><button type="button" class="copy" title="Copy this page's link: it opens exactly this view">
-🔗 Copy link</button><span class="keys">Keys: Space play/pause · ← → one frame · Home/End · F fullscreen</span></div>"""
+# Icons are inline SVG: the fullscreen and link symbols (U+26F6, U+1F517) are boxes in fonts that lack them.
+FULLSCREEN_ICON = ('<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M1 6V1h5M10 1h5v5M15 '
+                   '10v5h-5M6 15H1v-5" fill="none" stroke="currentColor" stroke-width="2"/></svg>')
+LINK_ICON = ('<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M7 9l2-2M6 5l1.5-1.5a2.5 '
+             '2.5 0 013.5 3.5L9.5 8.5M10 11l-1.5 1.5a2.5 2.5 0 01-3.5-3.5L6.5 7.5" fill="none" '
+             'stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/></svg>')
+HTML = f"""<div class="player"><button type="button" class="step-back" title="One iteration back (Shift+←)"
+aria-label="One iteration back">◀ 1 step</button><button type="button" class="step-forward"
+title="One iteration forward (Shift+→)" aria-label="One iteration forward">1 step ▶</button>
+<button type="button" class="fullscreen" title="Fullscreen (F); Esc to leave">{FULLSCREEN_ICON} Fullscreen</button>
+<button type="button" class="copy" title="Copy this page's link: it opens exactly this view">{LINK_ICON}
+<span>Copy link</span></button><span class="keys">Keys: Space play/pause · ← → one frame · Shift+← → one iteration
+· Home/End · F fullscreen</span></div>"""
 
 CSS = """
 .player {display: flex; flex-wrap: wrap; gap: 0.6rem 1rem; align-items: center; font-family: sans-serif;
          font-size: 0.85rem; color: #555}
 .player button {font-size: 0.9rem; padding: 0.25rem 0.8rem; border: 1px solid #bbb; border-radius: 0.4rem;
-                background: #f6f6f6; cursor: pointer}
+                background: #f6f6f6; cursor: pointer; color: #222; display: inline-flex; align-items: center;
+                gap: 0.35rem}
 .player button:hover {background: #eaeaea}
 """
 
 JS = """
 const FRAME_MS = __FRAME_MS__;
 const RESUME_AFTER_MS = 300;
-const KEYS = 'Keys: Space play/pause · ← → one frame · Home/End · F fullscreen';
+const KEYS = 'Keys: Space play/pause · ← → one frame · Shift+← → one iteration · Home/End · F fullscreen';
 function charts() {
   return [...document.querySelectorAll('.js-plotly-plot')].filter(
     gd => gd._transitionData && (gd._transitionData._frames || []).length > 1);
@@ -251,6 +262,27 @@ function onToolbarFullscreen(event) {
   event.preventDefault();
   toggleFullscreen(gd);
 }
+function everyStep(gd) {
+  const list = names(gd).map(Number);
+  return list.length > 1 && list.every((step, i) => i === 0 || step - list[i - 1] === 1);
+}
+function stepOne(gd, direction) {
+  // One iteration: one frame when there is a frame every iteration; else Python redraws the chart with a frame
+  // every iteration (stride 1, kept in the link) and the step is taken on the new chart.
+  const list = names(gd).map(Number), index = currentIndex(gd);
+  if (everyStep(gd)) { show(gd, index + direction); return; }
+  const player = state();
+  if (!player.trigger || !player.strideAware) { show(gd, index + direction); return; }  // a chart of fixed frames
+  player.pendingStep = Math.max(list[index] + direction, 0);
+  player.trigger('stride', 1);
+}
+function takePendingStep() {
+  const player = state(), gd = chart();
+  if (player.pendingStep === undefined || !gd || !everyStep(gd)) return;
+  const index = names(gd).map(Number).indexOf(player.pendingStep);
+  player.pendingStep = undefined;
+  if (index >= 0) show(gd, index);
+}
 function typing(target) {
   if (!target || !target.closest) return false;
   return !!target.closest('input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"]');
@@ -275,6 +307,11 @@ function onKey(event) {
   if (!gd) return;
   hook(gd);
   const index = currentIndex(gd), last = names(gd).length - 1;
+  if (event.shiftKey && (event.key === 'ArrowRight' || event.key === 'ArrowLeft')) {
+    stepOne(gd, event.key === 'ArrowRight' ? 1 : -1);
+    event.preventDefault();
+    return;
+  }
   switch (event.key) {
     case ' ': player.playing ? pause(gd) : play(gd); break;
     case 'ArrowRight': show(gd, index + 1); break;
@@ -293,12 +330,13 @@ export default function(component) {
   player.setState = setStateValue;
   player.reportsFrame = !!(data && data.frame);
   player.lesson = !!(data && data.lesson);
+  player.strideAware = !!(data && data.stride);
   if (!player.installed) {
     player.installed = true;
     document.addEventListener('keydown', onKey, true);
     document.addEventListener('fullscreenchange', onFullscreenChange);
     document.addEventListener('click', onToolbarFullscreen, true);
-    setInterval(() => { guardRedraws(); charts().forEach(gd => { hook(gd); repair(gd); }); }, 500);
+    setInterval(() => { guardRedraws(); charts().forEach(gd => { hook(gd); repair(gd); }); takePendingStep(); }, 300);
     let resizing = null;
     window.addEventListener('resize', () => {
       clearTimeout(resizing);
@@ -320,7 +358,8 @@ export default function(component) {
   player.report();
   const copy = parentElement.querySelector('.copy');
   if (copy) copy.onclick = () => {
-    const done = text => { copy.textContent = text; setTimeout(() => { copy.textContent = '🔗 Copy link'; }, 2000); };
+    const label = copy.querySelector('span') || copy;
+    const done = text => { label.textContent = text; setTimeout(() => { label.textContent = 'Copy link'; }, 2000); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(window.location.href).then(() => done('✓ Link copied'),
                                                                () => window.prompt('Copy this link:', location.href));
@@ -328,6 +367,10 @@ export default function(component) {
       window.prompt('Copy this link:', window.location.href);  // no clipboard API outside https or localhost
     }
   };
+  for (const [selector, direction] of [['.step-back', -1], ['.step-forward', 1]]) {
+    const step = parentElement.querySelector(selector);
+    if (step) step.onclick = () => { const gd = chart(); if (gd) stepOne(gd, direction); };
+  }
   const button = parentElement.querySelector('.fullscreen');
   if (button) button.onclick = () => { const gd = anyChart(); if (gd) toggleFullscreen(gd); };
 }
@@ -343,11 +386,21 @@ def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, rep
     st.session_state["viewport_height"] (one rerun when it changes by more than 40 px). With `frame_key`, the step
     where the chart's scrubber comes to rest is written to st.session_state[frame_key] (issue 7, point 21: the
     Inside AdaMax equations follow the scrubber)."""
-    _player(key="player", data={"lesson": lesson, "viewport": st.session_state.get("viewport_height") or 0,
+    _player(key="player", data={"lesson": lesson, "stride": frame_key is None,  # Inside AdaMax: fixed frames
+                                "viewport": st.session_state.get("viewport_height") or 0,
                                 "report": report_viewport, "frame": bool(frame_key),
                                 "narrowBelow": NARROW_BELOW, "narrow": phone.narrow()},
             on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,
-            on_frame_change=lambda: _store_frame(frame_key), on_width_change=_store_width)
+            on_frame_change=lambda: _store_frame(frame_key), on_width_change=_store_width,
+            on_stride_change=_store_stride)
+
+
+def _store_stride() -> None:
+    """The one-iteration step asked for a frame every iteration (the sidebar's stride, kept in the link)."""
+    value = st.session_state.get("player")
+    stride = value.get("stride") if hasattr(value, "get") else getattr(value, "stride", None)
+    if stride == 1:
+        st.session_state["frame_stride"] = 1
 
 
 def _store_frame(key: str | None) -> None:

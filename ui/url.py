@@ -52,7 +52,7 @@ MAX_NOTICES = 12
 LOG_SCALE_FLOOR = 1e-12  # a log-scale slider cannot show 0, so its range starts here
 VIEWS = ("contour", "3d")
 KEYS = ("surface", "start", "steps", "view", "run", "section", "formula", "domain", "minimum", "noise", "sweep",
-        "lesson", "scene", "present",  # these three are read by ui/classroom.py and ui/presentation.py
+        "lesson", "scene", "present", "stride",  # read by ui/classroom.py and ui/presentation.py
         "sections", "lock", "hide")  # and these by ui/teacher.py
 MAX_FORMULA_VALUE_CHARS = 500  # = surfaces.formula.MAX_FORMULA_CHARS (not imported: it would import SymPy)
 # The Sweeps section's settings as a call: sweep=adamax(x=lr,y=beta2,vs=adam,color=gap,cells=64), only the
