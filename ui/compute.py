@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from figures import ExplorerRun, explorer_figure, run_color
+from figures import ExplorerRun, explorer_figure, run_colors
 from optimizers import GradientNoise, Trajectory, make_optimizer, run
 from optimizers.explain import AdaMaxInternals, adamax_internals
 from surfaces import make_surface
@@ -90,11 +90,12 @@ def labels_for(runs: tuple[RunSpec, ...]) -> list[str]:
 
 
 def results_for(state: AppState) -> list[RunResult]:
+    colors = run_colors([spec.optimizer for spec in state.runs])  # by optimizer, not by place in the list
     return [
-        RunResult(label, run_color(index),
+        RunResult(label, color,
                   trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise),
                   float(make_optimizer(spec.optimizer, **spec.kwargs()).lr))
-        for index, (label, spec) in enumerate(zip(labels_for(state.runs), state.runs, strict=True))
+        for label, color, spec in zip(labels_for(state.runs), colors, state.runs, strict=True)
     ]
 
 

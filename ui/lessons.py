@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from .presentation import read_stride
 from .state import AppState
 from .url import decode
 
@@ -65,6 +66,7 @@ class Scene:
     question: str | None
     state: AppState
     answer: str | None = None
+    stride: int = 0   # the animation's stride its link asks for (0: auto), ui/presentation.py
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,11 @@ def _scene(raw: object, where: str) -> Scene:
     question = raw.get("question")
     if question is not None and (not isinstance(question, str) or not question.strip()):
         raise LessonError(f"{where}: `question` must be a sentence (or left out).")
+    stride, stride_notices = read_stride(query_of(link))
+    if stride_notices:
+        raise LessonError(f"{where}: its link needs correcting — " + " ".join(stride_notices))
     return Scene(_text(raw, "title", where), link, text, question.strip() if question else None, state,
-                 answer.strip() if answer else None)
+                 answer.strip() if answer else None, stride or 0)
 
 
 def query_of(link: str) -> dict[str, list[str]]:

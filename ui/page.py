@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from figures import run_color
+from figures import run_colors
 from optimizers import make_optimizer
 
 from . import classroom, phone, presentation, teacher, url
@@ -27,12 +27,12 @@ def main() -> None:
         query = {key: st.query_params.get_all(key) for key in st.query_params}
         state, notices = classroom.open_link(query, *url.decode(query))  # a lesson's scene sets the view
         state, notices = teacher.open_link(query, state, notices)  # sections offered, controls locked
-        presentation.open_link(query)
+        notices = [*notices, *presentation.open_link(query)]  # presentation mode, the animation's stride
         load_state(state)
         st.session_state["link_notices"] = notices
         st.session_state["link_state"] = state
 
-    state = read_state()
+    state = teacher.enforce(read_state())  # the teacher's locks hold whatever tried to change them
     if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
         st.session_state["link_notices"] = []
     if not work_allowed(state):  # a heavy view waits for a click (ui/budget.py): one link cannot hold up a class
@@ -40,7 +40,7 @@ def main() -> None:
         if st.session_state.get("link_notices"):
             show_link_notices(st.session_state["link_notices"])
         ask_to_compute(state)
-        draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))],
+        draw_sidebar(labels_for(state.runs), run_colors([spec.optimizer for spec in state.runs]),
                      locked=teacher.locked(), hidden=teacher.hidden())
         teacher.draw_hidden_style()
         _mirror_in_url(state)
@@ -54,7 +54,10 @@ def main() -> None:
     with side[1] if side else nullcontext():
         caption = st.container()
         section = section_module(state.section)
-        section.draw(state, results)
+        if classroom.section_hidden():  # a lesson's question waits: the section would answer it
+            classroom.draw_hidden_section()
+        else:
+            section.draw(state, results)
         draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
                     report_viewport=presentation.on() or classroom.beside(), frame_key=section.FRAME_KEY)
     with above:

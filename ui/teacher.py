@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
+from .controls import load_state
 from .sections import TITLES
 
 LOCKABLE = {"surface": "Surface", "start": "Start", "steps": "Steps", "view": "View", "runs": "Runs"}
@@ -73,7 +74,51 @@ def open_link(query, state, notices: list[str]):
     if sections is not None and state.section not in sections:
         notices.append(f"The section {state.section!r} is not among the link's sections; showing {sections[0]!r}.")
         state = replace(state, section=sections[0])
+    pin(state)
     return state, notices
+
+
+# What each lock holds still: the AppState fields it covers.
+LOCKED_FIELDS = {"surface": ("surface", "surface_params"), "start": ("start",), "steps": ("steps",),
+                 "view": ("view",), "runs": ("runs",)}
+PIN_KEY = "teacher_pin"
+
+
+def pin(state) -> None:
+    """The state the locks hold the page to: the link's, or the scene a lesson in the link has moved to."""
+    st.session_state[PIN_KEY] = state
+
+
+def restricts() -> bool:
+    """True on a student's page: the link offers some sections only, or locks or hides controls."""
+    return bool(locked() or st.session_state.get("teacher_sections"))
+
+
+def enforce(state):
+    """The state with every locked setting put back to the pinned one, and the section back into the offered ones.
+
+    Every change of the page's state — a widget, a click on a map or a Sweeps cell, a section's preset button, a
+    lesson — is a change of the widgets' values, read back once per rerun (ui/controls.read_state). Checking here,
+    where the state is read, holds the locks whatever the path that tried to change them; the widgets are written
+    back, and the student is told what was kept.
+    """
+    held = st.session_state.get(PIN_KEY)
+    if held is None or not restricts():
+        return state
+    changes = {name: getattr(held, name) for key in locked() for name in LOCKED_FIELDS[key]
+               if getattr(state, name) != getattr(held, name)}
+    sections = st.session_state.get("teacher_sections")
+    if sections and state.section not in sections and state.section != held.section:
+        changes["section"] = held.section
+    if not changes:
+        return state
+    state = replace(state, **changes)
+    load_state(state)
+    kept = [title for key, title in LOCKABLE.items() if key in locked() and LOCKED_FIELDS[key][0] in changes]
+    if "section" in changes:
+        kept.append("the sections offered")
+    st.toast("The teacher's link keeps " + ", ".join(kept) + " as they are.", icon=":material/lock:")
+    return state
 
 
 def offered(current: str) -> list[str]:

@@ -64,6 +64,7 @@ PARAMETERS = {
     "model": "the real-model section's call (ui/model_spec.py)",
     "lesson": "a lesson (ui/classroom.py)", "scene": "its scene (ui/classroom.py)",
     "present": "presentation mode (ui/presentation.py)",
+    "stride": "steps between animation frames (ui/presentation.py)",
     "sections": "the sections offered (ui/teacher.py)", "lock": "locked controls (ui/teacher.py)",
     "hide": "hidden controls (ui/teacher.py)",
 }

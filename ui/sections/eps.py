@@ -9,7 +9,7 @@ import streamlit as st
 from figures.eps import eps_figure
 from optimizers.limits import EPS_MODE_ORDER, eps_modes, undefined_steps
 
-from .. import phone
+from .. import phone, teacher
 from ..compute import adamax_settings, divergence_bound, surface_of
 from ..controls import load_state
 from ..figure import show_figure
@@ -66,8 +66,10 @@ def _load_saddle_axis() -> None:
 def draw(state: AppState, results=None) -> None:
     settings = adamax_settings(state)
     st.markdown(EPS_TEXT)
+    # It sets the surface, start, steps, view and runs: not on a page whose link locks any of them.
     st.button("Start on the saddle's axis (y = 0 exactly)", on_click=_load_saddle_axis, key="eps_preset",
-              icon=":material/swap_calls:")
+              icon=":material/swap_calls:", disabled=bool(teacher.locked()),
+              help="The teacher's link locks the settings this changes." if teacher.locked() else None)
     st.caption(f"AdaMax with α = {settings['lr']:g}, β₁ = {settings['beta1']:g}, β₂ = {settings['beta2']:g}, "
                f"ε = {settings['eps']:g} (the race's first AdaMax run), from ({state.start[0]:g}, "
                f"{state.start[1]:g}).")

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from figures import optimizer_color
 from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
 from optimizers.explain import equations_at, step_table
@@ -58,7 +59,7 @@ def draw(state: AppState, results: list[RunResult]) -> None:
     left, right = st.columns([2, 3])
     chosen = left.selectbox("AdaMax run to look inside", options, key="inspect", format_func=labels.get)
     spec = dict(choices)[chosen]
-    color = results[chosen].color if chosen is not None else "#D55E00"
+    color = results[chosen].color if chosen is not None else optimizer_color("adamax")
     if chosen is None:
         right.info("The race has no AdaMax run, so this shows AdaMax with this surface's preset settings.")
     st.markdown(f"<div style='font-size:0.95rem;color:#333'>{LEGEND}</div>", unsafe_allow_html=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from figures import run_color
 from figures.model import ModelRun, Shadow, curves_figure, landscape_figure, step_ratio_figure, weights_figure
+from figures.palette import optimizer_color
 from figures.sweep import lr_sensitivity_figure
 from models import MODELS, LossSlice, load_digits, random_slice, shadow_gaps, trajectory_slice
 from optimizers import TrainResult, adamax_step_bound, train
@@ -103,7 +103,7 @@ def draw(state: AppState, results: list) -> None:
     _controls(spec)
     view = compute_view(spec)
     labels = {key: TITLES[key] for key in MODEL_OPTIMIZERS}
-    colors = {key: run_color(index) for index, key in enumerate(MODEL_OPTIMIZERS)}
+    colors = {key: optimizer_color(key) for key in MODEL_OPTIMIZERS}  # the race's colour of each optimizer
     model = MODELS[spec.network]
     st.caption(f"{model.title}: {model.size:,} weights, trained on 1,347 of the 1,797 digit images (minibatches of "
                f"{spec.batch}, seed {spec.seed}), scored on the other 450. Every optimizer starts from the same "

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from figures import run_color
+from figures import run_colors
 from figures.sweep import (
     METRICS,
     MapAxis,
@@ -31,7 +31,7 @@ from optimizers.outcomes import unbounded_step
 from optimizers.sweep import SweepResult, hyperparameter_axis, offload_heavy_sweeps
 from surfaces import make_surface
 
-from .. import phone
+from .. import phone, teacher
 from ..budget import sweep_work
 from ..cache import SharedMemo, cache_key, read_only
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
@@ -195,7 +195,8 @@ def _draw_map(state: AppState, optimizer: str, result: SweepResult, *, colorbar:
     surface = surface_of(state)
     labels = labels_for(state.runs)
     defaults = make_optimizer(optimizer).hyperparameters()
-    marks = [MapMark(labels[i], run_color(i), float(run.kwargs().get(spec.x, defaults[spec.x])),
+    colors = run_colors([run.optimizer for run in state.runs])
+    marks = [MapMark(labels[i], colors[i], float(run.kwargs().get(spec.x, defaults[spec.x])),
                      float(run.kwargs().get(spec.y, defaults[spec.y])))
              for i, run in enumerate(state.runs) if run.optimizer == optimizer]
     fixed = ", ".join(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}"
@@ -227,6 +228,9 @@ def _on_map_click(key: str, result: SweepResult, settings: RunSpec, x_axis: MapA
             i, j = cell
             spec = cell_spec(settings, x_axis.name, float(x_axis.values[i]), y_axis.name, float(y_axis.values[j]))
             label = make_optimizer(spec.optimizer, **spec.kwargs()).label()
+            if teacher.is_locked("runs"):
+                st.session_state["sweep_added"] = f"{label}: the teacher's link locks the race's runs."
+                return
             st.session_state["sweep_added"] = (f"Added {label} to the race." if add_run(spec)
                                                else "The race is full (8 runs): remove a run first.")
             return
@@ -279,11 +283,12 @@ def _sensitivity(state: AppState, results: list[RunResult]) -> None:
     # A curve is its run over every lr: named by the run's other settings ("AdaMax", "SGD(momentum=0.9)"), so
     # moving a run's own lr leaves this figure as it was (and the browser does not redraw it).
     specs = [without(spec, "lr") for spec in state.runs]
-    for index, (spec, label) in enumerate(zip(specs, labels_for(tuple(specs)), strict=True)):
+    colors = run_colors([spec.optimizer for spec in specs])
+    for spec, label, color in zip(specs, labels_for(tuple(specs)), colors, strict=True):
         result = lr_curve(state.surface, state.surface_params, state.start, state.steps, spec,
                           current_tolerance(), state.noise)
         values, log, title = cell_metric(result, metric, surface.minima)
-        curves.append({"label": label.replace("()", ""), "color": run_color(index), "lr": SENSITIVITY_LRS,
+        curves.append({"label": label.replace("()", ""), "color": color, "lr": SENSITIVITY_LRS,
                        "value": values, "diverged": result.outcome_names == "diverged"})
     st.caption(f"{title} against the learning rate over five decades, one curve per run of the race with its "
                "other settings kept; ✖ marks a learning rate at which the run blew up. A flat, wide valley is a "
