@@ -66,13 +66,13 @@ from .trajectory import (
     DEFAULT_BOUND,
     MAX_BATCH,
     SurfaceLike,
-    _all_healthy,
-    _check_steps,
-    _evaluate,
-    _expand_hyperparameters,
-    _healthy,
-    _initial_params,
-    _points_shape,
+    all_healthy,
+    check_steps,
+    evaluate,
+    expand_hyperparameters,
+    healthy_mask,
+    initial_params,
+    points_shape,
 )
 
 MAX_SWEEP_POINT_STEPS = 500_000_000   # cells × steps: about a minute of work on one core, never unbounded
@@ -140,6 +140,9 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
     read the true f.
 
     Limits (ValueError beyond): 0 ≤ steps ≤ MAX_STEPS; batch ≤ MAX_BATCH; steps × batch ≤ MAX_SWEEP_POINT_STEPS.
+
+    Side effects: as `run`'s on the allocator (optimizers/_heap.py); a large sweep starts the helper process
+    (optimizers/_helper.py; ADAMAX_LAB_SWEEP_HELPER=0 never starts it).
     """
     plan = _plan(optimizer, surface, start, steps, tolerance=tolerance, bound=bound, minimum_value=minimum_value,
                  noise=noise)
@@ -287,8 +290,8 @@ def _plan(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
           bound: float = DEFAULT_BOUND, minimum_value: float | EllipsisType | None = ...,
           noise: GradientNoise | None = None) -> _Plan:
     """`sweep`'s arguments checked (ValueError naming the bad one) and the batch laid out."""
-    steps = _check_steps(steps)
-    start, shape = _points_shape(optimizer, start)
+    steps = check_steps(steps)
+    start, shape = points_shape(optimizer, start)
     batch = int(np.prod(shape[:-1]))
     if batch > MAX_BATCH:
         raise ValueError(f"batch size must be at most {MAX_BATCH:,}, got {batch:,}")
@@ -305,7 +308,7 @@ def _plan(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
         if not np.isfinite(minimum_value):
             raise ValueError(f"minimum_value must be finite or None, got {minimum_value!r}")
         minimum_value = float(minimum_value)
-    params = _initial_params(start, shape)
+    params = initial_params(start, shape)
     arguments = (steps, float(tolerance), float(bound), minimum_value, noise, stationary_tolerance(surface),
                  surface_bounded_below(surface, minimum_value))
     return _Plan(optimizer, surface, params, batch, steps, float(tolerance), minimum_value, arguments)
@@ -323,7 +326,7 @@ def _sweep_piece_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array
                        bound: float, minimum_value: float | None, noise: GradientNoise | None,
                        gradient_tolerance: float, bounded_below: bool | None) -> Generator[None, None, RunMetrics]:
     """`_sweep_piece` one step at a time (what the helper process runs)."""
-    return _sweep_steps(_expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
+    return _sweep_steps(expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
                         minimum_value, noise, gradient_tolerance, bounded_below)
 
 
@@ -403,8 +406,8 @@ def _sweep_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array, step
         scratch = np.empty_like(params)
         noisy = np.empty_like(params) if noise is not None else None
         previous, current = params, np.empty_like(params)
-        loss, grad = _evaluate(surface, params)
-        healthy = _healthy(params, loss, grad, bound)
+        loss, grad = evaluate(surface, params)
+        healthy = healthy_mask(params, loss, grad, bound)
         diverged_at[~healthy] = 0
         loss = np.where(healthy, loss, 0.0)     # as in run: an invalid start shows f = 0 and ∇f = 0, never NaN
         grad = np.where(healthy[..., None], grad, 0.0)
@@ -447,9 +450,9 @@ def _sweep_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array, step
             np.add(previous, updates, out=current)
             if any_dead:  # members that diverged earlier stay at their last finite point
                 np.copyto(current, previous, where=dead)
-            new_loss, new_grad = _evaluate(surface, current)
-            if not _all_healthy(current, new_loss, new_grad, bound):
-                healthy = _healthy(current, new_loss, new_grad, bound)
+            new_loss, new_grad = evaluate(surface, current)
+            if not all_healthy(current, new_loss, new_grad, bound):
+                healthy = healthy_mask(current, new_loss, new_grad, bound)
                 diverged_at[~healthy & (diverged_at < 0)] = t
                 failing = np.repeat(~healthy[..., None], 2, axis=-1)
                 np.copyto(current, previous, where=failing)

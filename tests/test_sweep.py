@@ -107,9 +107,9 @@ def test_the_loss_block_does_not_change_the_metrics(block, monkeypatch):
 def test_batch_buffers_are_c_ordered():
     """One start broadcast over a grid: astype would keep the broadcast's memory order, putting every x before
     every y, and each step mixing that order with the surface's C-ordered gradient ran ~7× slower."""
-    from optimizers.trajectory import _initial_params
+    from optimizers.trajectory import initial_params
 
-    params = _initial_params(np.array([-1.2, 1.0]), (64, 64, 2))
+    params = initial_params(np.array([-1.2, 1.0]), (64, 64, 2))
     assert params.flags.c_contiguous and params.strides == (1024, 16, 8)
 
 
