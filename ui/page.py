@@ -148,6 +148,7 @@ def _notices(results, surface) -> None:
     if classroom.paths_hidden():  # the notices would give the answer away
         return
     bound = divergence_bound(surface)
+    off_map = []  # runs that left the map without blowing up or escaping: one notice for all of them
     for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),
                                                  strict=True):
         step = int(metrics.diverged_at)
@@ -161,12 +162,15 @@ def _notices(results, surface) -> None:
                     f"(to {float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
                     f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
         elif outcome != "escaped" and (left := _first_step_off_map(result.trajectory.points, surface.domain)):
-            st.info(f"**{escape_markdown(result.label)} left the map at step {left}**: the map shows the plot window "
-                    f"only. Its last point is {where}.", icon=":material/open_in_full:")
+            off_map.append(f"**{escape_markdown(result.label)} left the map at step {left}**; its last point is "
+                           f"{where.split(' (an arrow')[0]}")
         elif outcome == "escaped":  # f is bounded below, or not known to be unbounded: say only what was seen
             st.info(f"**{escape_markdown(result.label)} left the window going downhill at step {step}**: f was "
                     f"{float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}. Its last point is {where}.",
                     icon=":material/south_east:")
+    if off_map:
+        st.info("; ".join(off_map) + ". The map shows the plot window only (an arrow at its edge points to a run "
+                "that ended outside it).", icon=":material/open_in_full:")
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
