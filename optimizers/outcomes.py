@@ -15,8 +15,9 @@ A run ends in exactly one of eight outcomes, decided in this order (docs/OUTCOME
                  box its points stayed in: it goes back and forth (a 3-cycle, a zigzag) instead of settling
     moving       none of the above: still on its way
 
-Where f* is known (a minimum the surface attains), a departure while falling is a blow-up: f cannot fall past f*,
-so a run that leaps out from its best point so far (Adam with β2 = 0 does) "diverged".
+Where f* is known and f is proven bounded below (a minimum the surface attains), a departure while falling is a
+blow-up: f cannot fall past f*, so a run that leaps out from its best point so far (Adam with β2 = 0 does)
+"diverged".
 
 Everything here is a function of running metrics (`RunMetrics`): values a run keeps as it goes (final and best
 loss, first and settling steps within tolerance, divergence step, final point and gradient, the path length and
@@ -167,8 +168,9 @@ def classify(metrics: RunMetrics) -> Array:
     """
     diverged = metrics.diverged_at >= 0
     # Falling when it left: its last finite f is its best so far and below where it started.
+    # A known f* bounds f only where boundedness is proven too (a formula's f* is the lowest value on its window).
     downhill = ((metrics.final_loss <= metrics.best_loss) & (metrics.final_loss < metrics.start_loss)
-                & (not metrics.has_minimum))
+                & (not (metrics.has_minimum and metrics.bounded_below is True)))
     stationary = metrics.final_gradient_norm <= metrics.gradient_tolerance
     oscillating = ((metrics.recent_path_length > 0)
                    & (metrics.recent_path_length >= OSCILLATION_RATIO * metrics.recent_extent))

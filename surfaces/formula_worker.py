@@ -45,6 +45,10 @@ MAX_WORKERS = 2           # this project's machines have 2 cores
 MAX_IDLE = 1
 QUEUE_SECONDS = 2 * WALL_LIMIT_SECONDS
 POLL_SECONDS = 0.05
+STAGES = {  # the stages of surfaces/formula_build.py → what each does, in "this formula takes too long to …"
+    "read": "read", "differentiate": "differentiate", "code": "turn into code",
+    "check": "evaluate on the domain", "minima": "search for its minima", "bounds": "analyse",
+}
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from surfaces.formula_worker import serve; serve()"
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -239,8 +243,6 @@ atexit.register(_POOL.close)
 
 def process_formula(formula: str, domain, minimum) -> tuple[str, Any]:
     """("done", description) or ("refused", message) from a worker; FormulaTimeout or FormulaBusy otherwise."""
-    from .formula_build import STAGES
-
     if not _POOL.slots.acquire(timeout=QUEUE_SECONDS):
         raise FormulaBusy("the server is busy with other formulas: try again in a few seconds")
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -40,7 +42,7 @@ def test_the_default_follows_minimum_value_and_a_given_value_is_kept():
 
 # ---------------------------------------------------------------- user formulas: only what is proven
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from surfaces.formula import FormulaError, custom_surface  # noqa: E402
@@ -104,6 +106,18 @@ formulas = st.lists(terms, min_size=1, max_size=4).map(
     lambda ts: " + ".join(f"({c})*{a}" + (f"*{b}" if b else "") for c, a, b in ts))
 
 
+def claimed_path(reason: str) -> np.ndarray:
+    """Points far out along the ray or line that a "f → −∞" reason names (t = 10^0.5 … 10⁶)."""
+    t = np.logspace(0.5, 6, 23)
+    ray = re.search(r"t·\((-?[\d.]+), (-?[\d.]+)\)", reason)
+    if ray:
+        return t[:, None] * np.array([float(ray[1]), float(ray[2])])
+    line = re.search(r"f → −∞ as ([xy]) → ([+−])∞", reason)
+    assert line, reason
+    sign = 1.0 if line[2] == "+" else -1.0
+    return np.stack([sign * t, 0 * t], axis=-1) if line[1] == "x" else np.stack([0 * t, sign * t], axis=-1)
+
+
 def far_values(surface) -> np.ndarray:
     angles = np.linspace(0, 2 * np.pi, 72, endpoint=False)
     radii = np.logspace(0, 6, 61)
@@ -117,6 +131,12 @@ def far_values(surface) -> np.ndarray:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(formulas)
+@example("(-3)*y**2*y + (0.5)*exp(y/2)")  # bounded below, though far down: min ≈ −13,897 near y = 19
+@example("(-3)*log(1+y**2) + (1)*x**2")  # unbounded below, slowly: −3·log(1 + y²)
+@example("(-3)*exp(-x)")  # unbounded below, past float64's range
+@example("(-3)*x*exp(-x) + (-3)*exp(-x)*exp(-x)")  # unbounded below, where float64 gives inf − inf
+@example("(-3)*1/(1+x**2+y**2)*y**4 + (2)*cos(y)*y**2")  # → −∞ along the y axis, waving on the way
+@example("(-3)*x*y**2 + (-1)*log(1+y**2)")  # → −∞ along the y axis as slowly as a log
 def test_boundedness_words_agree_with_an_independent_look(formula):
     try:
         surface = custom_surface(formula, DOMAIN)
@@ -127,12 +147,20 @@ def test_boundedness_words_agree_with_an_independent_look(formula):
     assert not any(words in note for words in FALSE_WORDS)
     if surface.bounded_below is False:
         assert "unbounded below (proven)" in note
-        assert values.min() < -1e5, (formula, values.min())  # it does fall far
+        falling = claimed_path(surface.bound_reason)  # the path the words name: f keeps falling along it
+        with np.errstate(all="ignore"):
+            along = surface.f(falling)
+        along = along[~np.isnan(along)]  # far out float64 overflows: inf − inf is NaN there
+        along = np.maximum(along, -np.finfo(float).max)
+        # → −∞ is a statement about far out (f may rise first, wave, or fall as slowly as a log): along the
+        # path, the farthest third lies wholly below the nearest third
+        third = len(along) // 3
+        assert third >= 2 and along[-third:].max() < along[:third].min(), (formula, along)
     else:
         assert "unbounded" not in note
     if surface.bounded_below is True:
         assert surface.bound_reason in note or surface.minima_source != "none"
-        floor = surface.lower_bound if surface.lower_bound is not None else -1e4
+        floor = surface.lower_bound if surface.lower_bound is not None else -1e9
         assert values.min() >= floor - 1e-9 * max(1.0, abs(floor)), (formula, values.min(), floor)
     if surface.bounded_below is None and surface.minima_source == "none":
         assert "is not known" in note

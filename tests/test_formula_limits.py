@@ -149,3 +149,15 @@ def test_generated_code_pickles_as_its_source():
     copy = pickle.loads(pickle.dumps(surface))  # the sweep helper receives formula surfaces this way
     points = np.random.default_rng(0).uniform(-2, 2, (50, 2))
     np.testing.assert_array_equal(copy.f(points), surface.f(points))
+
+
+def test_the_server_never_imports_sympy():
+    """SymPy lives in the worker: the server compiles checked code only (and saves SymPy's import and memory)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from surfaces import make_surface; "
+            "s = make_surface('custom', formula='x**2 + y', domain=((-1, 1), (-1, 1))); "
+            "import ui.custom; print(s.bounded_below, 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["False", "False"]

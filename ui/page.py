@@ -155,6 +155,7 @@ def _notices(results, surface, layout: Layout) -> None:
     if layout.paths_hidden or layout.section_hidden:  # the notices would give the answer away
         return
     bound = divergence_bound(surface)
+    off_map = []  # runs that left the map without blowing up or escaping: one notice for all of them
     for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),
                                                  strict=True):
         step = int(metrics.diverged_at)
@@ -174,9 +175,11 @@ def _notices(results, surface, layout: Layout) -> None:
                     f"Whether f falls without bound that way is not known. Its last point is {where}.",
                     icon=":material/south_east:")
         elif left := _first_step_off_map(result.trajectory.points, surface.domain):
-            st.info(f"**{escape_markdown(result.label)} left the map at step {left}**: the map shows the plot window "
-                    f"only. Its last point is {where}.",
-                    icon=":material/south_east:")
+            off_map.append(f"**{escape_markdown(result.label)} left the map at step {left}**; its last point is "
+                           f"{where.split(' (an arrow')[0]}")
+    if off_map:
+        st.info("; ".join(off_map) + ". The map shows the plot window only (an arrow at its edge points to a run "
+                "that ended outside it).", icon=":material/open_in_full:")
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")

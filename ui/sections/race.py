@@ -7,6 +7,7 @@ import html
 import streamlit as st
 
 from figures.explorer import CLICK_GRID_TRACE
+from figures.landscape import minimum_name
 
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
@@ -45,7 +46,7 @@ def _legend(results: list[RunResult], surface, state: AppState, layout: Layout) 
         f"<span style='margin-right:1.4em;white-space:nowrap'><span style='display:inline-block;width:0.9em;"
         f"height:0.9em;border-radius:0.2em;background:{result.color};vertical-align:-0.1em'></span>"
         f"&nbsp;{html.escape(result.label)}</span>" for result in results)
-    marks = "○ start" + ("&emsp;★ global minimum" if len(surface.minima) else "") + "&emsp;✖ blew up"
+    marks = "○ start" + (f"&emsp;★ {minimum_name(surface)}" if len(surface.minima) else "") + "&emsp;✖ blew up"
     if surface.minimum_value is None:  # where a run may go downhill out of the window
         marks += ("&emsp;➜ escaped downhill" if surface.bounded_below is False else "&emsp;➜ left the window downhill")
     scale = "log₁₀(f − f*)" if surface.log_scale else "f"
