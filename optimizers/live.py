@@ -7,7 +7,7 @@ the "nines" −log10(1 − β) of a β, linear otherwise), as a sweep's axes are
 and `live_batch` runs all of them, for all live hyperparameters, as ONE batched `run`: member i varies one
 hyperparameter and keeps the others at the run's settings. A step's cost is mostly fixed overhead (Python calls,
 small-array NumPy calls), so 200 members cost little more than one. Each member's path is, bit for bit, the path
-of `run` for that configuration alone (element-wise kernels; tests/test_live.py checks it) — but for Adam-Lp,
+of `run` for that configuration alone (element-wise kernels; tests/optimizers/test_live.py checks it) — but for Adam-Lp,
 whose β2^p and (·)^(1/p) with an array p round some values one ulp away from a scalar p's (paths within 1e-12).
 
 Offered values are short decimals (3 significant digits of α, of 1 − β, 4 of a linear value): the value a

@@ -223,7 +223,7 @@ def trajectory_metrics(trajectory: Trajectory, surface: Any, *, minimum_value: f
 def describe(code: int, metrics: RunMetrics, index: tuple = (), *, tolerance: float) -> str:
     """One member's outcome in words, with its numbers: the label the race's table and notices show.
 
-    Every clause is a fact of the metrics it is given (tests/test_outcomes.py recomputes each from the run).
+    Every clause is a fact of the metrics it is given (tests/optimizers/test_outcomes.py recomputes each from the run).
     """
     outcome = OUTCOMES[int(code)]
     final_loss = float(metrics.final_loss[index])

@@ -23,7 +23,7 @@ loop is single-threaded NumPy, and threads measured slower than one (each ufunc 
 helper's share follows its measured speed (half on a quiet machine, less or nothing when its core is busy), and
 a sweep never waits for another session's: with the helper busy it runs whole in its caller, as before. Cells
 are independent and every operation is elementwise, so the result is bit for bit the one-process one
-(tests/test_sweep_helper.py).
+(tests/optimizers/test_sweep_helper.py).
 
 >>> import numpy as np
 >>> from optimizers import AdaMax

@@ -10,7 +10,7 @@ Streamlit not to hash them). The price: a cached object is shared, so it must ne
 
 Bytes: an entry's size has a worst case that the app's limits fix (MAX_RUNS runs × MAX_STEPS steps, state
 recorded); max_entries × that worst case is each cache's bound in bytes, listed in CACHE_BUDGETS (checked by
-tests/test_cache.py against real worst-case entries). Entries idle for TTL_SECONDS are dropped.
+tests/ui/test_cache.py against real worst-case entries). Entries idle for TTL_SECONDS are dropped.
 """
 
 from __future__ import annotations
