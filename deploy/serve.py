@@ -1,13 +1,15 @@
-"""AdaMax Lab for a class: several Streamlit processes behind nginx with sticky sessions, one command.
+"""AdaMax Lab for a class: several Streamlit processes behind nginx, one command.
 
     bash deploy/serve                       # one process per core, the class opens http://<this machine>:8080/
     bash deploy/serve --processes 4 --port 80 --server-name lab.example.org
 
 One Streamlit process runs every session's script on one Python interpreter, so one core; a class needs more
-(Streamlit docs, "architecture"). This starts N processes of the unchanged `streamlit run app.py` on
-127.0.0.1 (with the repository's .streamlit/config.toml: no tracebacks to users, no file watcher), and nginx
-on the public address, from deploy/nginx.conf: websocket upgrade, sticky sessions by cookie, Streamlit's
-static files from disk. A process that exits is restarted. Ctrl-C stops everything.
+(Streamlit docs, "architecture"). This starts N processes of `streamlit run app.py` on 127.0.0.1 (deploy/backend.py: the
+app's modules imported before it listens; the repository's .streamlit/config.toml: no tracebacks to users, no
+file watcher), and nginx
+on the public address, from deploy/nginx.conf: websocket upgrade, sessions spread without a cookie, Streamlit's
+static files from disk. A process that exits is restarted (and, with --max-memory-mb, one that holds more).
+Ctrl-C stops everything.
 
 The processes share nothing but the cookie secret (generated here for the run): the view lives in the link,
 the cached results in each process (bounded, ui/compute.py). More machines: run this on each, or point one
@@ -142,8 +144,25 @@ def start(processes: int, port: int, *, address: str = "0.0.0.0", server_name: s
     return deployment
 
 
-def supervise(deployment: Deployment) -> None:
-    """Restart a backend that exits, until interrupted; nginx exiting ends the deployment."""
+def rss_megabytes(pid: int) -> float:
+    """A process's resident memory (Linux /proc; 0 where unknown)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def log(message: str) -> None:
+    print(time.strftime("%H:%M:%S ") + message, file=sys.stderr, flush=True)
+
+
+def supervise(deployment: Deployment, max_memory_mb: float = 0.0) -> None:
+    """Restart a backend that exits, or whose memory passed `max_memory_mb` (0: no limit), until interrupted;
+    nginx exiting ends the deployment. A restarted backend's students reconnect to the others at once (nginx
+    passes a refused connection on), and new students reach it again once it listens."""
     stopping = False
 
     def stop(*_: object) -> None:
@@ -154,13 +173,23 @@ def supervise(deployment: Deployment) -> None:
     signal.signal(signal.SIGINT, stop)
     while not stopping:
         if deployment.nginx is not None and deployment.nginx.poll() is not None:
-            print("nginx exited: " + deployment.nginx.stderr.read().decode()[-500:], file=sys.stderr)
+            log("nginx exited: " + deployment.nginx.stderr.read().decode()[-500:])
             break
         for port, process in list(deployment.backends.items()):
             if process.poll() is not None:
-                print(f"Streamlit on port {port} exited ({process.returncode}); restarting it", file=sys.stderr)
+                log(f"Streamlit on port {port} exited ({process.returncode}); restarting it")
                 deployment.start_backend(port)
-        time.sleep(1.0)
+            elif max_memory_mb and (size := rss_megabytes(process.pid)) > max_memory_mb:
+                log(f"Streamlit on port {port} holds {size:.0f} MB (limit {max_memory_mb:.0f} MB); restarting it: "
+                    "its students reconnect to the other processes")
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                deployment.start_backend(port)
+        time.sleep(0.5)
     deployment.stop()
 
 
@@ -173,13 +202,15 @@ def main() -> None:
     parser.add_argument("--server-name", default="_", help="nginx server_name: the host name(s) to answer")
     parser.add_argument("--first-backend-port", type=int, default=8601,
                         help="Streamlit processes listen on 127.0.0.1 from this port up (default 8601)")
+    parser.add_argument("--max-memory-mb", type=float, default=0.0,
+                        help="restart a Streamlit process whose resident memory passes this (default: no limit)")
     arguments = parser.parse_args()
     deployment = start(max(arguments.processes, 1), arguments.port, address=arguments.address,
                        server_name=arguments.server_name, first_backend_port=arguments.first_backend_port)
     print(f"AdaMax Lab for a class: http://{arguments.address}:{arguments.port}/ → {len(deployment.backends)} "
           f"Streamlit processes on 127.0.0.1:{deployment.backend_ports} (logs in {deployment.run_dir}). "
           "Ctrl-C stops it.", flush=True)
-    supervise(deployment)
+    supervise(deployment, arguments.max_memory_mb)
 
 
 if __name__ == "__main__":

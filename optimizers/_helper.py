@@ -53,6 +53,7 @@ READY_SECONDS = 20.0      # a queued job waits this long at most for a helper th
 BACKOFF_FIRST = 0.5       # seconds before restarting a helper that exited …
 BACKOFF_MAX = 30.0        # … doubling with each exit in a row, up to this
 BACKOFF_FORGET = 60.0     # a helper that lived this long before exiting starts the count again
+NICENESS = 5              # the helper's scheduling priority below its parent's (os.nice)
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
 LOG = logging.getLogger("adamax_lab.sweep_helper")
@@ -362,6 +363,8 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the parent; it ends us by closing stdin
+    # Sweeps are batch work: where cores are short, the processes answering students' clicks come first.
+    os.nice(NICENESS)
     np.seterr(all="ignore")  # jobs pause inside np.errstate blocks and resume in another order: one state for all
     if work is None:
         from optimizers.sweep import _sweep_piece_steps as work
