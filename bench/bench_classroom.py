@@ -367,7 +367,7 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=0, help="also open and close this many sessions (memory)")
     parser.add_argument("--hold", type=int, default=0, help="also open this many sessions and keep them open (memory)")
     parser.add_argument("--targets", nargs="+", default=["single", "deploy"], choices=["single", "deploy"])
-    parser.add_argument("--scenarios", nargs="+", default=["same", "different"],
+    parser.add_argument("--scenarios", nargs="*", default=["same", "different"],
                         choices=["same", "different", "worst", "sweeps", "kill"])
     parser.add_argument("--worst", nargs="+", default=list(WORST), choices=list(WORST))
     parser.add_argument("--sweepers", type=int, default=5, help="students on Sweeps in the sweeps scenario")

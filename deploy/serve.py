@@ -24,6 +24,7 @@ import os
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -39,20 +40,23 @@ ROOT = DEPLOY.parent
 STREAMLIT_STATIC = Path(streamlit.__file__).parent / "static"
 
 
-def healthy(port: int) -> bool:
+def healthy(port: int, scheme: str = "http") -> bool:
+    # Our own certificate on 127.0.0.1: not verified (the name would not match it anyway).
+    context = ssl._create_unverified_context() if scheme == "https" else None
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as reply:
+        with urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/_stcore/health", timeout=2,
+                                    context=context) as reply:
             return reply.read().decode().strip() == "ok"
     except OSError:
         return False
 
 
-def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 90.0) -> None:
+def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 90.0, scheme: str = "http") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"process on port {port} exited with {process.returncode}")
-        if healthy(port):
+        if healthy(port, scheme):
             return
         time.sleep(0.3)
     raise RuntimeError(f"nothing healthy on port {port} after {timeout:.0f} s")
@@ -93,7 +97,8 @@ class Deployment:
                     process.kill()
 
 
-def nginx_config(deployment: Deployment, listen: str, server_name: str) -> str:
+def nginx_config(deployment: Deployment, listen: str, server_name: str, *, certificate: str = "",
+                 certificate_key: str = "", frame_ancestors: str = "") -> str:
     backends = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;"
                          for port in deployment.backend_ports)
     text = (DEPLOY / "nginx.conf").read_text()
@@ -108,7 +113,16 @@ def nginx_config(deployment: Deployment, listen: str, server_name: str) -> str:
         for folder in (deployment.run_dir, static):
             folder.chmod(folder.stat().st_mode | 0o755)
     shutil.copy(DEPLOY / "link-too-long.html", deployment.run_dir / "link-too-long.html")
-    for name, value in {"RUN_DIR": str(deployment.run_dir), "BACKENDS": backends, "LISTEN": listen,
+    tls = ""
+    if certificate:  # HTTPS: what a course page served over HTTPS needs to frame the lab (no mixed content)
+        listen += " ssl"
+        tls = (f"        ssl_certificate {Path(certificate).resolve()};\n"
+               f"        ssl_certificate_key {Path(certificate_key).resolve()};")
+    # Which sites may show the lab in a frame (CSP frame-ancestors); without it, any site may, as Streamlit allows.
+    frame_policy = (f'        add_header Content-Security-Policy "frame-ancestors \'self\' {frame_ancestors}" always;'
+                    if frame_ancestors else "")
+    for name, value in {"TLS": tls, "FRAME_POLICY": frame_policy,
+                        "RUN_DIR": str(deployment.run_dir), "BACKENDS": backends, "LISTEN": listen,
                         "SERVER_NAME": server_name, "DEPLOY_DIR": str(deployment.run_dir), "USER": user,
                         "STATIC_DIR": str(static)}.items():
         text = text.replace(f"@{name}@", value)
@@ -116,7 +130,8 @@ def nginx_config(deployment: Deployment, listen: str, server_name: str) -> str:
 
 
 def start(processes: int, port: int, *, address: str = "0.0.0.0", server_name: str = "_",
-          first_backend_port: int = 8601, backend_ports: list[int] | None = None) -> Deployment:
+          first_backend_port: int = 8601, backend_ports: list[int] | None = None, certificate: str = "",
+          certificate_key: str = "", frame_ancestors: str = "") -> Deployment:
     """Start `processes` Streamlit backends and nginx on address:port; returns once all answer."""
     nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if nginx is None:
@@ -133,11 +148,12 @@ def start(processes: int, port: int, *, address: str = "0.0.0.0", server_name: s
             wait_healthy(backend_port, process)
         listen = f"{address}:{port}" if address not in ("", "*") else str(port)
         config = run_dir / "nginx.conf"
-        config.write_text(nginx_config(deployment, listen, server_name))
+        config.write_text(nginx_config(deployment, listen, server_name, certificate=certificate,
+                                       certificate_key=certificate_key, frame_ancestors=frame_ancestors))
         deployment.nginx = subprocess.Popen([nginx, "-p", str(run_dir), "-e", str(run_dir / "error.log"),
                                              "-c", str(config)], stdout=subprocess.DEVNULL,
                                             stderr=subprocess.PIPE)
-        wait_healthy(port, deployment.nginx, timeout=20)
+        wait_healthy(port, deployment.nginx, timeout=20, scheme="https" if certificate else "http")
     except BaseException:
         deployment.stop()
         raise
@@ -202,12 +218,23 @@ def main() -> None:
     parser.add_argument("--server-name", default="_", help="nginx server_name: the host name(s) to answer")
     parser.add_argument("--first-backend-port", type=int, default=8601,
                         help="Streamlit processes listen on 127.0.0.1 from this port up (default 8601)")
+    parser.add_argument("--certificate", default="", help="TLS certificate (PEM): serve HTTPS, as a course page "
+                        "served over HTTPS needs to frame the lab")
+    parser.add_argument("--certificate-key", default="", help="the certificate's private key (PEM)")
+    parser.add_argument("--frame-ancestors", default="",
+                        help="the sites allowed to show the lab in a frame, e.g. 'https://moodle.example.org' "
+                        "(default: any site)")
     parser.add_argument("--max-memory-mb", type=float, default=0.0,
                         help="restart a Streamlit process whose resident memory passes this (default: no limit)")
     arguments = parser.parse_args()
+    if bool(arguments.certificate) != bool(arguments.certificate_key):
+        parser.error("--certificate and --certificate-key go together")
     deployment = start(max(arguments.processes, 1), arguments.port, address=arguments.address,
-                       server_name=arguments.server_name, first_backend_port=arguments.first_backend_port)
-    print(f"AdaMax Lab for a class: http://{arguments.address}:{arguments.port}/ → {len(deployment.backends)} "
+                       server_name=arguments.server_name, first_backend_port=arguments.first_backend_port,
+                       certificate=arguments.certificate, certificate_key=arguments.certificate_key,
+                       frame_ancestors=arguments.frame_ancestors)
+    scheme = "https" if arguments.certificate else "http"
+    print(f"AdaMax Lab for a class: {scheme}://{arguments.address}:{arguments.port}/ → {len(deployment.backends)} "
           f"Streamlit processes on 127.0.0.1:{deployment.backend_ports} (logs in {deployment.run_dir}). "
           "Ctrl-C stops it.", flush=True)
     supervise(deployment, arguments.max_memory_mb)

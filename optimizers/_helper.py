@@ -53,7 +53,7 @@ READY_SECONDS = 20.0      # a queued job waits this long at most for a helper th
 BACKOFF_FIRST = 0.5       # seconds before restarting a helper that exited …
 BACKOFF_MAX = 30.0        # … doubling with each exit in a row, up to this
 BACKOFF_FORGET = 60.0     # a helper that lived this long before exiting starts the count again
-NICENESS = 5              # the helper's scheduling priority below its parent's (os.nice)
+NICENESS = 10             # the helper's scheduling priority below its parent's (os.nice)
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
 LOG = logging.getLogger("adamax_lab.sweep_helper")
