@@ -16,6 +16,8 @@ so they drift apart like a real class), in two scenarios:
   click, and clicks "Compute this view"; the class's p95 is compared with the quiet class's (`same`);
 - sweeps: 25 students on the race (`same`) and 5 on Sweeps, each from their own start, moving run 1's β1 (its map,
   lr curve and basins computed afresh every move);
+- drop: every student sends a move and closes the connection mid-rerun (a tab closed, a network lost), then
+  the `same` class runs: errors and the server's log show what that left behind;
 - kill (deploy only): the `same` class, and one Streamlit process killed (SIGKILL) after `--kill-after` s; its
   students reconnect as the browser does (health pings from 0.1 s, doubling up to 4 s, then a new session on
   the link) and the time from the kill to their chart on a live process is reported.
@@ -46,6 +48,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 from bench.st_client import StreamlitSession  # noqa: E402
 from deploy import serve  # noqa: E402
@@ -217,6 +222,28 @@ async def race_and_sweeps(base: str, students: int, sweepers: int, moves: int, t
     return records[:students - sweepers], records[students - sweepers:]
 
 
+async def drop_mid_rerun(base: str, students: int) -> int:
+    """Each student opens a link of their own, sends a move (a fresh computation) and closes the connection at
+    once, mid-rerun, as a browser tab closed or a network lost does; returns how many did."""
+    async def one(number: int) -> int:
+        session = StreamlitSession(base, link_for(3000 + number, "different"), timeout=60.0)
+        opened = await session.open()
+        if opened.to_chart is None:
+            return 0
+        await session.set_bool(PANEL, True)
+        state = WidgetState(id=session.widget_id(SLIDER))
+        state.string_array_value.data[:] = [session.select_slider_options(SLIDER)[-1]]
+        message = BackMsg()
+        message.rerun_script.query_string = session.query
+        message.rerun_script.page_script_hash = session.page_script_hash
+        message.rerun_script.widget_states.widgets.extend([state])
+        await session._socket.send(message.SerializeToString())
+        await session.close()
+        return 1
+
+    return sum(await asyncio.gather(*(one(number) for number in range(students))))
+
+
 async def class_with_a_kill(base: str, students: int, moves: int, think: float, seed: int, after: float,
                             victim: int) -> tuple[list[dict], dict]:
     reconnect = {"killed_at": float("inf")}
@@ -324,6 +351,11 @@ def run_target(target: str, arguments) -> None:
                 if figures["finished"]:
                     print(f"      Sweeps: β1 → whole page p50 {statistics.median(figures['finished']):.2f} s, p95 "
                           f"{percentile(figures['finished'], 95):.2f} s", flush=True)
+            elif scenario == "drop":
+                dropped = asyncio.run(drop_mid_rerun(base, arguments.students))
+                print(f"  drop      {dropped} students closed their connection mid-rerun  [{load()}]", flush=True)
+                report(title, "after it", asyncio.run(classroom(base, arguments.students, "same", arguments.moves,
+                                                                arguments.think, arguments.seed)))
             elif scenario == "kill" and target == "deploy":
                 victim = pids[0]
                 records, _ = asyncio.run(class_with_a_kill(base, arguments.students, arguments.moves,
@@ -368,7 +400,7 @@ def main() -> None:
     parser.add_argument("--hold", type=int, default=0, help="also open this many sessions and keep them open (memory)")
     parser.add_argument("--targets", nargs="+", default=["single", "deploy"], choices=["single", "deploy"])
     parser.add_argument("--scenarios", nargs="*", default=["same", "different"],
-                        choices=["same", "different", "worst", "sweeps", "kill"])
+                        choices=["same", "different", "worst", "sweeps", "kill", "drop"])
     parser.add_argument("--worst", nargs="+", default=list(WORST), choices=list(WORST))
     parser.add_argument("--sweepers", type=int, default=5, help="students on Sweeps in the sweeps scenario")
     parser.add_argument("--kill-after", type=float, default=4.0, help="seconds into the class the kill comes")

@@ -27,13 +27,19 @@ pytestmark = pytest.mark.skipif(not _helper.ENABLED, reason="the sweep helper is
                                 "ADAMAX_LAB_SWEEP_HELPER=0)")
 
 
+@pytest.fixture(autouse=True)
+def as_a_script(monkeypatch):
+    """Sweeps as a script or a notebook makes them (split with the helper), whatever a test before this module
+    imported (the page switches offloading on for its process): the offloading tests switch it on themselves."""
+    monkeypatch.setattr(sweep_module, "_offload", False)
+
+
 @pytest.fixture
 def split_everything(monkeypatch):
     """Split every sweep of at least two cells in halves, with the helper started and ready (its speed, which
     sets its share, taken as the caller's whatever these tiny sweeps measure)."""
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELLS", 2)
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELL_STEPS", 1)
-    monkeypatch.setattr(sweep_module, "_offload", False)   # split, not sent whole (as a script's sweeps)
     monkeypatch.setattr(HELPER, "speed", 1.0)
     monkeypatch.setattr(HELPER, "paused_until", -np.inf)
     monkeypatch.setattr(HELPER, "observe", lambda *args, **kwargs: None)
@@ -401,6 +407,9 @@ def test_a_helper_killed_twice_comes_back_each_time_and_says_so(offload_everythi
 
 
 def test_the_page_sends_its_heavy_sweeps_to_the_helper():
-    import ui.sections.sweep  # noqa: F401 (importing the page's Sweeps section switches offloading on)
-
-    assert sweep_module._offload
+    code = ("import importlib; module = importlib.import_module('optimizers.sweep'); before = module._offload; "
+            "import ui.sections.sweep; print(before, module._offload)")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
+                         check=True)
+    assert out.stdout.split() == ["False", "True"]   # a script's default, and the page's
