@@ -160,6 +160,9 @@ def start(processes: int, port: int, *, address: str = "0.0.0.0", server_name: s
     return deployment
 
 
+MEMORY_GRACE_SECONDS = 60.0   # a process is not restarted for its memory in its first minute, nor two in a minute
+
+
 def rss_megabytes(pid: int) -> float:
     """A process's resident memory (Linux /proc; 0 where unknown)."""
     try:
@@ -187,6 +190,8 @@ def supervise(deployment: Deployment, max_memory_mb: float = 0.0) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    started = {port: time.monotonic() for port in deployment.backends}
+    last_memory_restart = -float("inf")
     while not stopping:
         if deployment.nginx is not None and deployment.nginx.poll() is not None:
             log("nginx exited: " + deployment.nginx.stderr.read().decode()[-500:])
@@ -195,9 +200,14 @@ def supervise(deployment: Deployment, max_memory_mb: float = 0.0) -> None:
             if process.poll() is not None:
                 log(f"Streamlit on port {port} exited ({process.returncode}); restarting it")
                 deployment.start_backend(port)
-            elif max_memory_mb and (size := rss_megabytes(process.pid)) > max_memory_mb:
+                started[port] = time.monotonic()
+            elif (max_memory_mb and time.monotonic() - started[port] > MEMORY_GRACE_SECONDS
+                  and time.monotonic() - last_memory_restart > MEMORY_GRACE_SECONDS
+                  and (size := rss_megabytes(process.pid)) > max_memory_mb):
+                # One process at a time, none in its first minute: the others take its students meanwhile.
                 log(f"Streamlit on port {port} holds {size:.0f} MB (limit {max_memory_mb:.0f} MB); restarting it: "
                     "its students reconnect to the other processes")
+                last_memory_restart = started[port] = time.monotonic()
                 process.terminate()
                 try:
                     process.wait(timeout=10)

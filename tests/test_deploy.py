@@ -67,3 +67,53 @@ def test_nginx_accepts_the_configuration(deployment, tmp_path, tls):
     result = subprocess.run([nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(config)],
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
+
+
+class _Process:
+    """A stand-in for a backend's Popen: alive until terminated."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.returncode, self.terminated = pid, None, False
+
+    def poll(self):
+        return self.returncode
+
+    def terminate(self):
+        self.terminated, self.returncode = True, -15
+
+    def wait(self, timeout=None):
+        return self.returncode
+
+
+def test_the_supervisor_restarts_a_process_over_its_memory_one_at_a_time(deployment, monkeypatch, capsys):
+    processes = {8601: _Process(101), 8602: _Process(102)}
+    deployment.backends = dict(processes)
+    deployment.nginx = None
+    started = []
+
+    def start_backend(port):
+        started.append(port)
+        deployment.backends[port] = _Process(200 + len(started))
+        return deployment.backends[port]
+
+    monkeypatch.setattr(deployment, "start_backend", start_backend)
+    monkeypatch.setattr(serve, "rss_megabytes", lambda pid: 900.0 if pid < 200 else 100.0)  # both old ones over
+    monkeypatch.setattr(serve.signal, "signal", lambda *args: None)
+    clock = [0.0]
+    monkeypatch.setattr(serve.time, "monotonic", lambda: clock[0])
+    restarted = []
+
+    def sleep(seconds):   # a minute and more passes between two rounds
+        restarted.append(list(started))
+        clock[0] += 100.0
+        if len(restarted) == 4:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve.time, "sleep", sleep)
+    with pytest.raises(KeyboardInterrupt):
+        serve.supervise(deployment, max_memory_mb=500)
+    # Not in their first minute; then one, and the other a round (a minute) later, never both at once.
+    assert restarted == [[], [8601], [8601, 8602], [8601, 8602]]
+    assert processes[8601].terminated and processes[8602].terminated
+    log = capsys.readouterr().err
+    assert "port 8601 holds 900 MB (limit 500 MB); restarting it" in log
