@@ -12,7 +12,8 @@ The design:
   number, so several sessions' jobs are in the helper at once. The helper runs each job (a generator that yields
   after every step of its loop, `optimizers.sweep._sweep_piece_steps`) for at most SLICE_SECONDS at a time, in
   turn: a long sweep cannot keep another session's short one waiting behind it. A thread of the parent reads
-  the replies and wakes the caller waiting for each; the caller waits without holding the GIL;
+  the replies and wakes the caller waiting for each; the caller waits without holding the GIL. The helper runs
+  at a lower priority (NICENESS): where cores are short, the processes answering clicks come first;
 - `submit(…, queue=False)` (the split of a large sweep, for speed) only takes an idle helper: nobody waits for
   another session's sweep. `submit(…, queue=True)` (a heavy sweep sent whole) joins the helper's turns;
 - the helper's share of a split follows its speed relative to the caller's (`share`); when the two processes had
