@@ -20,7 +20,8 @@ The design:
   to take turns on one core, splits pause for PAUSE_SECONDS;
 - anything that cannot go (an object pickle refuses, a class the helper cannot import) or a helper that died
   mid-job: the caller computes that piece itself. A helper that exits is restarted after a back-off (BACKOFF_FIRST
-  seconds, doubling with each death in a row up to BACKOFF_MAX), with a line in the log;
+  seconds, doubling with each death in a row up to BACKOFF_MAX), with a line in the log; a heavy sweep sent
+  meanwhile waits for it rather than hold its caller's interpreter;
 - the helper exits when its stdin closes: at the parent's exit (atexit), or when the parent dies.
 
 Set the environment variable ADAMAX_LAB_SWEEP_HELPER=0 to never start it (every sweep then runs in its caller).
@@ -50,7 +51,8 @@ SPEED_MEMORY_SECONDS = 5.0   # a speed measured longer ago than this is forgotte
 MIN_PARALLELISM = 1.3     # CPU time / wall time of a split sweep below this: it did not get two cores …
 PAUSE_SECONDS = 2.0       # … and splits pause this long (a busy machine's load comes and goes within seconds)
 SLICE_SECONDS = 0.02      # the helper runs one job this long before turning to the next
-READY_SECONDS = 20.0      # a queued job waits this long at most for a helper that is starting (imports ≈ 0.3–2 s)
+READY_SECONDS = 40.0      # a queued job waits this long at most for a helper to start (imports ≈ 0.3–2 s) or
+                          # to come back after its back-off (≤ BACKOFF_MAX), rather than hold its caller's interpreter
 BACKOFF_FIRST = 0.5       # seconds before restarting a helper that exited …
 BACKOFF_MAX = 30.0        # … doubling with each exit in a row, up to this
 BACKOFF_FORGET = 60.0     # a helper that lived this long before exiting starts the count again
@@ -244,17 +246,22 @@ class _Helper:
 
         queue=False: only to an idle, ready helper (a split: nobody waits for another session's sweep; the first
         such request starts the helper and runs here). queue=True: to the helper whatever it is doing, its turns
-        shared with the jobs it holds; waits up to READY_SECONDS for a helper that is starting.
+        shared with the jobs it holds; waits up to READY_SECONDS for a helper that is starting or restarting.
         """
         if not ENABLED:
             return None
-        with self.lock:
-            if not self._running(start=True):
-                return None
-            ready = self.ready
-            if not queue and (self.jobs or not ready.is_set()):
-                return None
-        if queue and not ready.wait(READY_SECONDS):
+        deadline = time.monotonic() + READY_SECONDS
+        while True:
+            with self.lock:
+                running = self._running(start=True)
+                ready = self.ready
+                waiting_restart = self.process is None and self.restart_at > time.monotonic() and not self.closing
+            if running or not queue or not waiting_restart or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)   # a helper restarting after its back-off: a heavy sweep waits for it, not here
+        if not running or (not queue and (self.jobs or not ready.is_set())):
+            return None
+        if queue and not ready.wait(max(deadline - time.monotonic(), 0.0)):
             return None
         try:
             request = pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL)

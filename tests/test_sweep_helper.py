@@ -324,7 +324,8 @@ def offloaded_and_whole(*args, **kwargs):
     result = sweep(*args, **kwargs)
     used = time.thread_time() - cpu
     assert HELPER.served == served + 1, "the helper did not compute the sweep"
-    expected, cpu = one_process(*args, **kwargs), time.thread_time()
+    cpu = time.thread_time()
+    expected = one_process(*args, **kwargs)
     assert used < 0.25 * (time.thread_time() - cpu) + 0.02, "the caller computed the sweep itself"
     return result, expected
 
@@ -413,3 +414,15 @@ def test_the_page_sends_its_heavy_sweeps_to_the_helper():
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
                          check=True)
     assert out.stdout.split() == ["False", "True"]   # a script's default, and the page's
+
+
+def test_a_heavy_sweep_sent_while_the_helper_restarts_waits_for_it(offload_everything, monkeypatch):
+    """The caller's interpreter is not the fallback while a helper is merely restarting after its back-off."""
+    monkeypatch.setattr(_helper, "BACKOFF_FIRST", 1.0)
+    HELPER.process.kill()
+    deadline = time.monotonic() + 10
+    while HELPER.process is not None and time.monotonic() < deadline:   # the exit is seen: back-off begins
+        time.sleep(0.01)
+    assert HELPER.process is None and HELPER.restart_at > time.monotonic()
+    lr = np.logspace(-4, 0, 4096)[:, None]                  # ≈ 0.1 s of a core: worth noticing here
+    assert_same(*offloaded_and_whole(Adam(lr=lr), SURFACES["booth"], [-8.0, 8.0], 800))
