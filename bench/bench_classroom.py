@@ -26,7 +26,7 @@ slider → chart is the time from sending the move to the chart element arriving
 then on); errors count exception elements, timeouts and dropped connections. Memory is the resident size of
 the server processes (sum over the deployment's Streamlit processes), before and after, and along
 `--sessions` sessions opened and closed in turn, ten at a time (over 50 starts: the caches fill, then stay
-bounded). Streamlit keeps a closed session for server.disconnectedSessionTTL (120 s) in case it reconnects.
+bounded). Streamlit keeps a closed session for server.disconnectedSessionTTL (30 s here) in case it reconnects.
 
 Targets: `single` is one `streamlit run app.py`; `deploy` is deploy/serve.py's nginx in front of one process
 per core. Every line carries the load average of the machine when it was printed (other work on it counts).
