@@ -12,8 +12,9 @@ The design:
   number, so several sessions' jobs are in the helper at once. The helper runs each job (a generator that yields
   after every step of its loop, `optimizers.sweep._sweep_piece_steps`) for at most SLICE_SECONDS at a time, in
   turn: a long sweep cannot keep another session's short one waiting behind it. A thread of the parent reads
-  the replies and wakes the caller waiting for each; the caller waits without holding the GIL. The helper runs
-  at a lower priority (NICENESS): where cores are short, the processes answering clicks come first;
+  the replies and wakes the caller waiting for each; the caller waits without holding the GIL. For a server
+  (`niceness` set, by optimizers.sweep.offload_heavy_sweeps) the helper runs at a lower priority: where cores are
+  short, the processes answering clicks come first;
 - `submit(…, queue=False)` (the split of a large sweep, for speed) only takes an idle helper: nobody waits for
   another session's sweep. `submit(…, queue=True)` (a heavy sweep sent whole) joins the helper's turns;
 - the helper's share of a split follows its speed relative to the caller's (`share`); when the two processes had
@@ -56,7 +57,8 @@ READY_SECONDS = 40.0      # a queued job waits this long at most for a helper to
 BACKOFF_FIRST = 0.5       # seconds before restarting a helper that exited …
 BACKOFF_MAX = 30.0        # … doubling with each exit in a row, up to this
 BACKOFF_FORGET = 60.0     # a helper that lived this long before exiting starts the count again
-NICENESS = 10             # the helper's scheduling priority below its parent's (os.nice)
+NICENESS = 10             # a server's helper: its scheduling priority below its parent's (os.nice)
+_NICENESS_VARIABLE = "ADAMAX_LAB_SWEEP_HELPER_NICENESS"
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
 LOG = logging.getLogger("adamax_lab.sweep_helper")
@@ -120,6 +122,7 @@ class _Helper:
         self.speed = 1.0               # its speed over the caller's, as last measured (1: as fast; 0.5: half)
         self.measured_at = -np.inf     # when (time.monotonic())
         self.paused_until = -np.inf    # no split before this time (time.monotonic())
+        self.niceness = 0              # added to the helper's niceness when it starts (a server's: NICENESS)
 
     def share(self, cells: int) -> float:
         """The fraction of a batch of `cells` to send the helper, so that both finish together.
@@ -166,7 +169,8 @@ class _Helper:
         paths = [path for path in sys.path if isinstance(path, str) and path]
         try:
             process = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP, *paths],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       env={**os.environ, _NICENESS_VARIABLE: str(self.niceness)})
         except OSError:  # no interpreter to start (an embedded Python): sweeps run in their caller
             self.process = None
             return
@@ -371,8 +375,8 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the parent; it ends us by closing stdin
-    # Sweeps are batch work: where cores are short, the processes answering students' clicks come first.
-    os.nice(NICENESS)
+    # A server's sweeps are batch work: where cores are short, the processes answering students' clicks come first.
+    os.nice(int(os.environ.get(_NICENESS_VARIABLE, "0")))
     np.seterr(all="ignore")  # jobs pause inside np.errstate blocks and resume in another order: one state for all
     if work is None:
         from optimizers.sweep import _sweep_piece_steps as work

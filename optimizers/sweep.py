@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from ._heap import keep_heap_warm
-from ._helper import HELPER, STEP_OVERHEAD_CELLS
+from ._helper import HELPER, NICENESS, STEP_OVERHEAD_CELLS
 from .base import Array, Hyperparameter, Optimizer
 from .noise import GradientNoise
 from .outcomes import OUTCOMES, RunMetrics, classify, recent_window_start
@@ -215,12 +215,14 @@ def offload_heavy_sweeps(on: bool = True) -> None:
 
     For a server shared by many sessions (the page switches it on): its interpreter then spends at most ≈ 12 ms
     of a core on any one sweep, and waits for the rest without holding the GIL, while the helper runs every
-    session's heavy sweeps in turns (optimizers/_helper.py). Off (the default, for a script or a notebook), a
-    large sweep is split between the caller and the helper, which finishes sooner on an idle machine. Where the
-    helper is unavailable (off, one core, or restarting after it died) the sweep runs in its caller as before.
-    The result is the same either way, bit for bit."""
+    session's heavy sweeps in turns (optimizers/_helper.py), at a lower priority than the server's processes.
+    Off (the default, for a script or a notebook), a large sweep is split between the caller and the helper,
+    which finishes sooner on an idle machine. Where there is no helper (switched off, or one core) a sweep runs in
+    its caller; while a helper restarts after it died, a heavy sweep waits for it. The result is the same either
+    way, bit for bit."""
     global _offload
     _offload = bool(on)
+    HELPER.niceness = NICENESS if _offload else 0   # from the helper's next start (the page's first sweep)
 
 
 def _heavy(plan: _Plan) -> bool:

@@ -408,12 +408,20 @@ def test_a_helper_killed_twice_comes_back_each_time_and_says_so(offload_everythi
 
 
 def test_the_page_sends_its_heavy_sweeps_to_the_helper():
-    code = ("import importlib; module = importlib.import_module('optimizers.sweep'); before = module._offload; "
-            "import ui.sections.sweep; print(before, module._offload)")
+    """The page's process sends its heavy sweeps to a helper that yields to it for the CPU (a script's does not)."""
+    code = ("import importlib, os; module = importlib.import_module('optimizers.sweep'); before = module._offload; "
+            "import ui.sections.sweep; from optimizers._helper import HELPER; HELPER.warm_up(); "
+            "print(before, module._offload, os.getpriority(os.PRIO_PROCESS, HELPER.process.pid) - os.getpriority("
+            "os.PRIO_PROCESS, 0))")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
                          check=True)
-    assert out.stdout.split() == ["False", "True"]   # a script's default, and the page's
+    assert out.stdout.split() == ["False", "True", str(_helper.NICENESS)]   # a script's default, and the page's
+    script = subprocess.run([sys.executable, "-c", "import os; from optimizers._helper import HELPER; "
+                             "HELPER.warm_up(); print(os.getpriority(os.PRIO_PROCESS, HELPER.process.pid) - "
+                             "os.getpriority(os.PRIO_PROCESS, 0))"],
+                            cwd=root, capture_output=True, text=True, timeout=120, check=True)
+    assert script.stdout.split() == ["0"]
 
 
 def test_a_heavy_sweep_sent_while_the_helper_restarts_waits_for_it(offload_everything, monkeypatch):
