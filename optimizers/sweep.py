@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from ._heap import keep_heap_warm
-from ._helper import HELPER, STEP_OVERHEAD_CELLS
+from ._helper import HELPER, NICENESS, STEP_OVERHEAD_CELLS
 from .base import Array, Hyperparameter, Optimizer
 from .noise import GradientNoise
 from .outcomes import (
@@ -81,8 +81,8 @@ LOSS_BLOCK = 32                       # steps whose losses are buffered between 
 LOSS_BLOCK_VALUES = 1 << 19           # … at most this many values (4 MB) in all: a huge batch folds more often
 SPLIT_MIN_CELLS = 2048                # a batch of at least this many cells …
 SPLIT_MIN_CELL_STEPS = 1_000_000      # … and this much work (≈ 10 ms) is split in two, a share to the helper process
-OFFLOAD_CELL_STEPS = 4_000_000        # with offload_heavy_sweeps on, a sweep with more work (steps × (cells + a
-                                      # step's fixed cost), ≈ 50 ms of a core) runs whole in the helper process
+OFFLOAD_CELL_STEPS = 1_000_000        # with offload_heavy_sweeps on, a sweep with more work (steps × (cells + a
+                                      # step's fixed cost), ≈ 12 ms of a core) runs whole in the helper process
 LOG_AXIS_DECADES = 8                  # a log axis whose range starts at 0 (ε) starts this many decades below its top
 
 
@@ -224,14 +224,16 @@ _offload = False
 def offload_heavy_sweeps(on: bool = True) -> None:
     """Whether a sweep over OFFLOAD_CELL_STEPS runs whole in the helper process instead of in its caller.
 
-    For a server shared by many sessions (the page switches it on): its interpreter then spends at most ≈ 50 ms
+    For a server shared by many sessions (the page switches it on): its interpreter then spends at most ≈ 12 ms
     of a core on any one sweep, and waits for the rest without holding the GIL, while the helper runs every
-    session's heavy sweeps in turns (optimizers/_helper.py). Off (the default, for a script or a notebook), a
-    large sweep is split between the caller and the helper, which finishes sooner on an idle machine. Where the
-    helper is unavailable (off, one core, or restarting after it died) the sweep runs in its caller as before.
-    The result is the same either way, bit for bit."""
+    session's heavy sweeps in turns (optimizers/_helper.py), at a lower priority than the server's processes.
+    Off (the default, for a script or a notebook), a large sweep is split between the caller and the helper,
+    which finishes sooner on an idle machine. Where there is no helper (switched off, or one core) a sweep runs in
+    its caller; while a helper restarts after it died, a heavy sweep waits for it. The result is the same either
+    way, bit for bit."""
     global _offload
     _offload = bool(on)
+    HELPER.niceness = NICENESS if _offload else 0   # from the helper's next start (the page's first sweep)
 
 
 def _heavy(plan: _Plan) -> bool:

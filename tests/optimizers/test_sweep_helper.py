@@ -28,13 +28,19 @@ pytestmark = pytest.mark.skipif(not _helper.ENABLED, reason="the sweep helper is
                                 "ADAMAX_LAB_SWEEP_HELPER=0)")
 
 
+@pytest.fixture(autouse=True)
+def as_a_script(monkeypatch):
+    """Sweeps as a script or a notebook makes them (split with the helper), whatever a test before this module
+    imported (the page switches offloading on for its process): the offloading tests switch it on themselves."""
+    monkeypatch.setattr(sweep_module, "_offload", False)
+
+
 @pytest.fixture
 def split_everything(monkeypatch):
     """Split every sweep of at least two cells in halves, with the helper started and ready (its speed, which
     sets its share, taken as the caller's whatever these tiny sweeps measure)."""
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELLS", 2)
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELL_STEPS", 1)
-    monkeypatch.setattr(sweep_module, "_offload", False)   # split, not sent whole (as a script's sweeps)
     monkeypatch.setattr(HELPER, "speed", 1.0)
     monkeypatch.setattr(HELPER, "paused_until", -np.inf)
     monkeypatch.setattr(HELPER, "observe", lambda *args, **kwargs: None)
@@ -319,7 +325,8 @@ def offloaded_and_whole(*args, **kwargs):
     result = sweep(*args, **kwargs)
     used = time.thread_time() - cpu
     assert HELPER.served == served + 1, "the helper did not compute the sweep"
-    expected, cpu = one_process(*args, **kwargs), time.thread_time()
+    cpu = time.thread_time()
+    expected = one_process(*args, **kwargs)
     assert used < 0.25 * (time.thread_time() - cpu) + 0.02, "the caller computed the sweep itself"
     return result, expected
 
@@ -402,6 +409,29 @@ def test_a_helper_killed_twice_comes_back_each_time_and_says_so(offload_everythi
 
 
 def test_the_page_sends_its_heavy_sweeps_to_the_helper():
-    import ui.sections.sweep  # noqa: F401 (importing the page's Sweeps section switches offloading on)
+    """The page's process sends its heavy sweeps to a helper that yields to it for the CPU (a script's does not)."""
+    code = ("import importlib, os; module = importlib.import_module('optimizers.sweep'); before = module._offload; "
+            "import ui.sections.sweep; from optimizers._helper import HELPER; HELPER.warm_up(); "
+            "print(before, module._offload, os.getpriority(os.PRIO_PROCESS, HELPER.process.pid) - os.getpriority("
+            "os.PRIO_PROCESS, 0))")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
+                         check=True)
+    assert out.stdout.split() == ["False", "True", str(_helper.NICENESS)]   # a script's default, and the page's
+    script = subprocess.run([sys.executable, "-c", "import os; from optimizers._helper import HELPER; "
+                             "HELPER.warm_up(); print(os.getpriority(os.PRIO_PROCESS, HELPER.process.pid) - "
+                             "os.getpriority(os.PRIO_PROCESS, 0))"],
+                            cwd=root, capture_output=True, text=True, timeout=120, check=True)
+    assert script.stdout.split() == ["0"]
 
-    assert sweep_module._offload
+
+def test_a_heavy_sweep_sent_while_the_helper_restarts_waits_for_it(offload_everything, monkeypatch):
+    """The caller's interpreter is not the fallback while a helper is merely restarting after its back-off."""
+    monkeypatch.setattr(_helper, "BACKOFF_FIRST", 1.0)
+    HELPER.process.kill()
+    deadline = time.monotonic() + 10
+    while HELPER.process is not None and time.monotonic() < deadline:   # the exit is seen: back-off begins
+        time.sleep(0.01)
+    assert HELPER.process is None and HELPER.restart_at > time.monotonic()
+    lr = np.logspace(-4, 0, 4096)[:, None]                  # ≈ 0.1 s of a core: worth noticing here
+    assert_same(*offloaded_and_whole(Adam(lr=lr), SURFACES["booth"], [-8.0, 8.0], 800))
