@@ -23,7 +23,8 @@ The design:
   mid-job: the caller computes that piece itself. A helper that exits is restarted after a back-off (BACKOFF_FIRST
   seconds, doubling with each death in a row up to BACKOFF_MAX), with a line in the log; a heavy sweep sent
   meanwhile waits for it rather than hold its caller's interpreter;
-- the helper exits when its stdin closes: at the parent's exit (atexit), or when the parent dies.
+- the helper exits when its stdin closes: at the parent's exit (an atexit hook, registered when the first helper
+  starts, not on import), or when the parent dies.
 
 Set the environment variable ADAMAX_LAB_SWEEP_HELPER=0 to never start it (every sweep then runs in its caller).
 """
@@ -31,6 +32,7 @@ Set the environment variable ADAMAX_LAB_SWEEP_HELPER=0 to never start it (every 
 from __future__ import annotations
 
 import atexit
+import importlib
 import logging
 import os
 import pickle
@@ -60,7 +62,11 @@ BACKOFF_FORGET = 60.0     # a helper that lived this long before exiting starts 
 NICENESS = 10             # a server's helper: its scheduling priority below its parent's (os.nice)
 _NICENESS_VARIABLE = "ADAMAX_LAB_SWEEP_HELPER_NICENESS"
 _HEADER = struct.Struct("<Q")
-_BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
+# The helper's command: argv[1] names the work ("module:function"), imported in the helper's own process (this module
+# imports nothing of the package: no import circle with optimizers/sweep.py, which uses it); the rest is sys.path.
+_BOOTSTRAP = ("import importlib, sys; sys.path[:0] = sys.argv[2:]; module, name = sys.argv[1].split(':'); "
+              "from optimizers._helper import serve; serve(work=getattr(importlib.import_module(module), name))")
+WORK = "optimizers.sweep:_sweep_piece_steps"   # what a job runs: a sweep's piece, one step at a time
 LOG = logging.getLogger("adamax_lab.sweep_helper")
 
 
@@ -123,6 +129,7 @@ class _Helper:
         self.measured_at = -np.inf     # when (time.monotonic())
         self.paused_until = -np.inf    # no split before this time (time.monotonic())
         self.niceness = 0              # added to the helper's niceness when it starts (a server's: NICENESS)
+        self.exit_hook = False         # atexit closes the helper; registered when the first helper starts
 
     def share(self, cells: int) -> float:
         """The fraction of a batch of `cells` to send the helper, so that both finish together.
@@ -168,13 +175,16 @@ class _Helper:
         self.ready = threading.Event()
         paths = [path for path in sys.path if isinstance(path, str) and path]
         try:
-            process = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP, *paths],
+            process = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP, WORK, *paths],
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                        env={**os.environ, _NICENESS_VARIABLE: str(self.niceness)})
         except OSError:  # no interpreter to start (an embedded Python): sweeps run in their caller
             self.process = None
             return
         self.process, self.started_at = process, time.monotonic()
+        if not self.exit_hook:  # the helper ends with this process: registered once, when the first one starts
+            atexit.register(self.close)
+            self.exit_hook = True
         threading.Thread(target=self._read_replies, args=(process, self.ready), daemon=True,
                          name="sweep-helper-replies").start()
 
@@ -355,7 +365,6 @@ class _Pending:
 
 
 HELPER = _Helper()
-atexit.register(HELPER.close)
 
 
 # --- the helper's side -------------------------------------------------------------------------------------------
@@ -379,7 +388,8 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
     os.nice(int(os.environ.get(_NICENESS_VARIABLE, "0")))
     np.seterr(all="ignore")  # jobs pause inside np.errstate blocks and resume in another order: one state for all
     if work is None:
-        from optimizers.sweep import _sweep_piece_steps as work
+        module, name = WORK.split(":")
+        work = getattr(importlib.import_module(module), name)
     inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
 
     def receive() -> None:

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -414,7 +415,7 @@ def test_the_page_sends_its_heavy_sweeps_to_the_helper():
             "import ui.sections.sweep; from optimizers._helper import HELPER; HELPER.warm_up(); "
             "print(before, module._offload, os.getpriority(os.PRIO_PROCESS, HELPER.process.pid) - os.getpriority("
             "os.PRIO_PROCESS, 0))")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # the repository
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120,
                          check=True)
     assert out.stdout.split() == ["False", "True", str(_helper.NICENESS)]   # a script's default, and the page's
@@ -435,3 +436,19 @@ def test_a_heavy_sweep_sent_while_the_helper_restarts_waits_for_it(offload_every
     assert HELPER.process is None and HELPER.restart_at > time.monotonic()
     lr = np.logspace(-4, 0, 4096)[:, None]                  # ≈ 0.1 s of a core: worth noticing here
     assert_same(*offloaded_and_whole(Adam(lr=lr), SURFACES["booth"], [-8.0, 8.0], 800))
+
+
+def test_the_helper_module_imports_nothing_of_the_package_and_registers_nothing_on_import():
+    """No import circle with optimizers/sweep.py (the helper imports its work by name in its own process), and
+    importing `optimizers` leaves the interpreter's exit alone until a helper is started."""
+    import ast
+    source = Path(_helper.__file__).read_text()
+    imported = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Import)
+                 for alias in node.names}
+    assert not {name for name in imported if name and name.startswith("optimizers")}, imported
+    code = ("import atexit, optimizers; from optimizers._helper import HELPER; "
+            "print(HELPER.exit_hook, HELPER.process is None)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert out.stdout.split() == ["False", "True"]
