@@ -16,7 +16,7 @@ from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
 from ..handout import draw_handout
 from ..state import AppState
-from ..summary import draw_summary
+from ..summary import current_tolerance, draw_summary, run_outcomes
 
 CHART_KEY = "explorer_chart"
 
@@ -36,10 +36,24 @@ def draw(state: AppState, results: list[RunResult]) -> None:
     elif beside():  # a lesson's words beside the chart: the chart as tall as keeps ▶ Play on screen
         figure = fit_height(figure, "race")
     show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
-                clickable=state.view == "contour")
+                clickable=state.view == "contour", description=describe_race(results, surface, state, hidden))
     if not hidden:
         draw_summary(results, surface)
         draw_handout(state, results)
+
+
+def describe_race(results: list[RunResult], surface, state: AppState, hidden: bool) -> str:
+    """The race chart in words (its text alternative): the map, the runs and what happened to each."""
+    x, y = state.start
+    head = (f"Animated race on the {surface.name} surface ({state.view} view), {len(results)} runs from "
+            f"({x:g}, {y:g}) over {state.steps} steps; beside the map, f − f* and the distance to the nearest "
+            "minimum against the step.")
+    if hidden:
+        return head + " Runs: " + "; ".join(result.label for result in results) + (
+            ". Their paths are drawn as ▶ Play runs them; what happens to each is shown at Reveal.")
+    outcomes = run_outcomes(results, surface, current_tolerance())
+    return head + " " + " ".join(f"{result.label}: {words}." for result, (_, words, _) in
+                                 zip(results, outcomes, strict=True))
 
 
 def _legend(results: list[RunResult], surface, state: AppState) -> None:
