@@ -357,6 +357,14 @@ export default function(component) {
   player.reportsFrame = !!(data && data.frame);
   player.lesson = !!(data && data.lesson);
   player.strideAware = !!(data && data.stride);
+  if (data && data.present && !player.presenting) {  // presentation mode just began: from the page's top
+    for (const box of document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"], '
+                                                + '[data-testid="stMainBlockContainer"], section.main')) {
+      box.scrollTop = 0;
+    }
+    window.scrollTo(0, 0);
+  }
+  player.presenting = !!(data && data.present);
   if (!player.installed) {
     player.installed = true;
     document.addEventListener('keydown', onKey, true);
@@ -427,6 +435,7 @@ def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, rep
     Inside AdaMax equations follow the scrubber)."""
     _player(key="player", data={"lesson": lesson, "stride": frame_key is None,  # Inside AdaMax: fixed frames
                                 "viewport": st.session_state.get("viewport_height") or 0,
+                                "present": bool(st.session_state.get("present")),
                                 "report": report_viewport, "frame": bool(frame_key),
                                 "narrowBelow": NARROW_BELOW, "narrow": phone.narrow()},
             on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,

@@ -11,6 +11,7 @@ import streamlit as st
 
 DEFAULT_HEIGHT = 600        # before the browser has told its window size
 CHROME = 150                # px above the chart: section bar and legend, and a margin
+QUESTION_ROW = 70          # px: a lesson's question and Reveal, in a row above the chart
 MIN_HEIGHT, MAX_HEIGHT = 420, 1000
 
 HIDE_CHROME = """<style>
@@ -64,7 +65,8 @@ def chart_height() -> int:
     viewport = st.session_state.get("viewport_height")
     if not viewport:
         return DEFAULT_HEIGHT
-    return int(min(max(int(viewport) - CHROME, MIN_HEIGHT), MAX_HEIGHT))
+    chrome = CHROME + (QUESTION_ROW if st.session_state.get("lesson") else 0)
+    return int(min(max(int(viewport) - chrome, MIN_HEIGHT), MAX_HEIGHT))
 
 
 def _leave() -> None:

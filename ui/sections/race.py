@@ -11,7 +11,7 @@ from figures.explorer import CLICK_GRID_TRACE
 from figures.narrow import for_narrow
 
 from .. import phone, presentation, teacher
-from ..classroom import beside, fit_height, paths_hidden
+from ..classroom import fit_height, paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
 from ..handout import draw_handout
@@ -33,7 +33,7 @@ def draw(state: AppState, results: list[RunResult]) -> None:
         figure = for_presentation(figure, presentation.chart_height())
     elif phone.narrow():  # a phone: the map full width on top, the curves stacked below it
         figure = for_narrow(figure, phone.chart_width())
-    elif beside():  # a lesson's words beside the chart: the chart as tall as keeps ▶ Play on screen
+    else:  # as tall as keeps ▶ Play and the scrubber on screen (a lesson's words beside it, or the header above)
         figure = fit_height(figure, "race")
     show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
                 clickable=state.view == "contour", description=describe_race(results, surface, state, hidden))
