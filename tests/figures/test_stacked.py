@@ -78,11 +78,12 @@ def test_the_legend_goes_two_entries_a_row_only_when_they_fit(figures):
     assert 5 * LEGEND_ROW <= lp["margin"]["t"] < 7 * LEGEND_ROW  # ten entries in five rows
 
 
-def test_play_sits_above_the_scrubber_under_the_panels(figures):
+def test_play_and_the_scrubber_sit_right_under_the_map_above_the_panels(figures):
+    """A phone shows the map and ▶ Play on one screen: the controls come before the panels, not after them."""
     layout = stack(figures["inside"], WIDTH)["layout"]
     play, slider = layout["updatemenus"][0], layout["sliders"][0]
-    lowest_panel = min(domain[0] for domain in _panels(layout))
-    assert slider["y"] < play["y"] < lowest_panel
+    highest_panel = max(layout[name]["domain"][1] for name in layout if name.startswith("yaxis") and name != "yaxis")
+    assert highest_panel < slider["y"] < play["y"] <= layout["yaxis"]["domain"][0]
     assert slider["x"] == 0.0 and slider["len"] == 1.0
 
 
