@@ -19,7 +19,7 @@ self.onmessage = async (event) => {
     if (String.fromCharCode(...bytes.subarray(0, 4)) !== "LIVE") throw new Error("not a live payload");
     const length = view.getUint32(4, true);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
-    const stream = new Blob([bytes.subarray(8 + length)]).stream().pipeThrough(new DecompressionStream("deflate"));
+    const stream = new Blob([bytes.subarray(8 + length)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     const raw = new Uint8Array(await new Response(stream).arrayBuffer());
     let at = 0;
     const next = () => {            // one zigzag varint
