@@ -344,7 +344,12 @@ class Live {
       ctx.fillStyle = run.color; ctx.fill();
       ctx.lineWidth = 1.5; ctx.strokeStyle = "white"; ctx.stroke();
     });
-    if (gd.dataset.liveDimmed !== "1") this.dim(gd, true);   // once a drag: a style change costs a relayout
+    if (gd.dataset.liveDimmed !== "1") {
+      // once a drag, and a frame later: restyling the chart's SVG re-rasters it (tens of ms on a busy machine),
+      // which must not delay the first live picture
+      gd.dataset.liveDimmed = "1";
+      requestAnimationFrame(() => { if (gd.dataset.liveDimmed === "1") this.dim(gd, true); });
+    }
     this.stats.frames.push(performance.now() - started);
   }
 
