@@ -2,7 +2,7 @@
 
 One figure, one Plotly animation: a frame moves every run's head and short trail on the map and a cursor
 through the curves, so the play button and the step scrubber drive everything together. Following
-REFERENCE.md's recipe, the landscape, the full (thinned) paths and the curves are static traces drawn once;
+the recipe of docs/REFERENCE.md §6, the landscape, the full (thinned) paths and the curves are static traces drawn once;
 frames update only small traces (heads, each run's path so far at a fixed GROWN_POINTS points, cursors) with
 `redraw: False`, and axis ranges are fixed. Where runs coincide each stays visible: widths and head sizes
 shrink with the run's rank, and the start and the star are outlines drawn over everything.
@@ -144,7 +144,7 @@ def _curves(surface: Any, runs: list[ExplorerRun]) -> dict[str, Any]:
         "gap": gaps, "gap_log": known is not None,
         "gap_label": "f − f*" if known is not None else "f",
         "distance": distances,
-        "distance_label": "distance to nearest global min." if len(minima) else "|∇f| (no minimum: f is unbounded)",
+        "distance_label": "distance to nearest global min." if len(minima) else "|∇f| (no minimum on the map)",
     }
 
 
@@ -220,7 +220,8 @@ def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str,
 
 
 def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str) -> dict | None:
-    """Where a run stopped by leaving the bound: ✖ where it blew up, ➜ where it escaped downhill (f → −∞).
+    """Where a run stopped by leaving the bound: ✖ where it blew up, ➜ where it went downhill out of the window
+    (escaped to f → −∞ on a surface proven unbounded below; left the window where that is not known).
 
     A last finite point off the map is drawn at the map's edge as an arrow pointing toward it, with its
     coordinates in the label, so the mark the page promises is always on screen.
@@ -230,11 +231,12 @@ def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view
         return None
     metrics = trajectory_metrics(run.trajectory, surface, minimum_value=getattr(surface, "minimum_value", None),
                                  tolerance=0.0)
-    escaped = OUTCOMES[int(classify(metrics))] == "escaped"
+    outcome = OUTCOMES[int(classify(metrics))]
+    escaped = outcome in ("escaped", "departed")
     last = run.trajectory.points[-1]
     (x0, x1), (y0, y1) = surface.domain
     inside = x0 <= last[0] <= x1 and y0 <= last[1] <= y1
-    what = "escaped downhill" if escaped else "blew up"
+    what = {"escaped": "escaped downhill", "departed": "left the window downhill"}.get(outcome, "blew up")
     color = run.color if escaped else DIVERGED_COLOR
     marker: dict[str, Any] = {"symbol": "x", "size": 16 if view == "contour" else 8, "color": color,
                               "line": {"width": 2, "color": "white"}}
@@ -286,7 +288,7 @@ def _moving_coordinates(runs: list[ExplorerRun], landscape: Landscape, surface: 
     """At one step: the heads, each run's path so far, and the heads on both curves — coordinates only,
     since a frame's trace data merges into the trace it updates.
 
-    The path so far has at most GROWN_POINTS points whatever the step (REFERENCE.md: a frame must not carry
+    The path so far has at most GROWN_POINTS points whatever the step (docs/REFERENCE.md §6: a frame must not carry
     the growing path): the last TRAIL_POINTS span the latest steps, the others are the earlier steps chosen
     as path_steps chooses the full path's (evenly in step and in arc length), so fast early moves keep
     their corners.

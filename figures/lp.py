@@ -2,7 +2,7 @@
 
 Left, the landscape with one path per p, a sequential ramp from light (small p) to dark (large p), and
 AdaMax's path in black on top. Right, the largest distance between each p's path and AdaMax's, against p on
-log–log axes, with the power law c·p^k fitted to them over p ≥ 4, dotted (../shared/REFERENCE.md, "The Lp
+log–log axes, with the power law c·p^k fitted to them over p ≥ 4, dotted (docs/REFERENCE.md §3,
 family and its limit": faster than 1/p, so the rate is measured, never assumed).
 Static: no frames.
 """
@@ -24,7 +24,7 @@ RAMP = ("#FDBE85", "#FD8D3C", "#E6550D", "#A63603", "#5A1E02")
 ADAMAX_COLOR = "#000000"
 DISTANCE_FLOOR = 1e-12  # a log axis cannot show 0 (a run that never moved from the start)
 HEIGHT = 560
-FIT_FROM = 4.0          # the power law sets in once p is a few (ui/limits.py fits over the same p)
+FIT_FROM = 4.0          # the power law sets in once p is a few (ui/sections/lp.py fits over the same p)
 
 
 def ramp_colors(count: int) -> list[str]:

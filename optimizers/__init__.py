@@ -24,11 +24,13 @@ from .registry import OPTIMIZERS, make_optimizer
 from .rmsprop import RMSProp
 from .sgd import SGD
 from .sweep import SweepResult, sweep, sweeps
+from .train import TrainResult, train
 from .trajectory import MAX_BATCH, MAX_STEPS, Trajectory, run
 
 __all__ = [
     "MAX_BATCH", "MAX_STEPS", "OPTIMIZERS", "OUTCOMES", "SGD", "AdaGrad", "AdaMax", "AdaMaxInternals", "Adam",
-    "AdamLp", "GradientNoise", "Hyperparameter", "Optimizer", "RMSProp", "RunMetrics", "SweepResult",
+    "AdamLp", "GradientNoise", "Hyperparameter", "Optimizer", "RMSProp", "RunMetrics", "SweepResult", "TrainResult",
     "Trajectory", "adam_step_bound", "adamax_internals", "adamax_step_bound", "classify", "equations_at",
-    "latex_number", "latex_vector", "make_optimizer", "run", "step_table", "sweep", "sweeps", "trajectory_metrics",
+    "latex_number", "latex_vector", "make_optimizer", "run", "step_table", "sweep", "sweeps", "train",
+    "trajectory_metrics",
 ]

@@ -123,6 +123,23 @@ def check_nonnegative(name: str, value: Any) -> Array | float:
     return check_range(name, value, low=0.0)
 
 
+def no_move_where_undefined(grad: Array, updates: Array, new_state: Any) -> None:
+    """Take a 0/0 step as no move, in place: NaN in `updates` where the gradient is 0 and so far every state is 0
+    (or the NaN just computed from 0/0, as RMSProp's step buffer) becomes 0, and that state goes back to 0.
+
+    With ε = 0 a coordinate whose gradient has been 0 since the start has m = u = 0 (v = 0, s = 0): its step is
+    0/0, and no move is what every rule means there. Any other non-finite step is left for the caller to judge.
+    """
+    arrays = [np.broadcast_to(array, grad.shape) for array in new_state[1:]]
+    undefined = np.isnan(updates) & (grad == 0)
+    for array in arrays:
+        undefined &= (array == 0) | np.isnan(array)
+    updates[undefined] = 0.0
+    for array in new_state[1:]:
+        if isinstance(array, np.ndarray) and array.shape == grad.shape and array.flags.writeable:
+            array[undefined & np.isnan(array)] = 0.0
+
+
 class Optimizer:
     """Base of the optimizers: subclasses are frozen dataclasses with `init`, `update` and class metadata.
 
@@ -172,16 +189,7 @@ class Optimizer:
         with np.errstate(all="ignore"):  # a non-finite result is reported below, not warned about
             updates, new_state = self.update_into(grad, state, buffers, np.empty_like(grad))
         if not np.isfinite(updates).all():
-            # 0/0: NaN where the gradient is 0 and so far every state is 0 (or the NaN just computed from 0/0,
-            # as RMSProp's step buffer) — no move, and that state back to 0
-            arrays = [np.broadcast_to(array, grad.shape) for array in new_state[1:]]
-            undefined = np.isnan(updates) & (grad == 0)
-            for array in arrays:
-                undefined &= (array == 0) | np.isnan(array)
-            updates[undefined] = 0.0
-            for array in new_state[1:]:
-                if isinstance(array, np.ndarray) and array.shape == grad.shape and array.flags.writeable:
-                    array[undefined & np.isnan(array)] = 0.0
+            no_move_where_undefined(grad, updates, new_state)
             if not np.isfinite(updates).all():
                 raise ValueError(f"{self.label()}: the update at step {new_state.t} overflows (a gradient or state "
                                  "beyond float64's range)")
@@ -239,7 +247,7 @@ def lerp_into(out: Array, previous: Array, new: Array, weight: Any) -> Array:
     """out = lerp(previous, new, weight) = (1 − weight)·previous + weight·new, in place, as PyTorch computes it.
 
     The exponential moving average of the first moment, m_t = β1·m_{t−1} + (1 − β1)·g_t, is PyTorch's
-    `exp_avg.lerp_(g, 1 − β1)`, and its CPU lerp picks one of two forms by the weight (REFERENCE.md):
+    `exp_avg.lerp_(g, 1 − β1)`, and its CPU lerp picks one of two forms by the weight (docs/REFERENCE.md §4):
 
         weight < 0.5:   previous + weight·(new − previous)
         weight ≥ 0.5:   new − (new − previous)·(1 − weight)

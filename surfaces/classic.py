@@ -2,7 +2,7 @@
 
 Every function takes points of shape (..., 2) and returns float64 values of shape (...) (`f`) or
 (..., 2) (`*_grad`). Formulas: Wikipedia "Test functions for optimization" and the SFU Virtual
-Library of Simulation Experiments (see /work/shared/REFERENCE.md). Residuals shared by f and ∇f
+Library of Simulation Experiments (docs/REFERENCE.md §5). Residuals shared by f and ∇f
 live in one private helper per surface, so the two can never disagree about the formula.
 """
 
@@ -97,6 +97,9 @@ def saddle(xy: Array) -> Array:
     """
     x, y = split_xy(xy)
     return x * x - y * y
+
+
+saddle_bounded_below = False  # f(0, y) = −y² → −∞ as |y| → ∞
 
 
 def saddle_grad(xy: Array) -> Array:
@@ -231,6 +234,9 @@ def monkey_saddle(xy: Array) -> Array:
     """
     x, y = split_xy(xy)
     return x * (x * x - 3.0 * y * y)
+
+
+monkey_saddle_bounded_below = False  # f(x, 0) = x³ → −∞ as x → −∞
 
 
 def monkey_saddle_grad(xy: Array) -> Array:

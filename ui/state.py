@@ -7,15 +7,10 @@ from typing import Literal
 
 from optimizers.noise import GradientNoise
 
+from .model_spec import ModelSpec
+
 View = Literal["contour", "3d"]
-Section = Literal["race", "inside", "lp", "eps", "sweep"]
-SECTIONS: dict[str, str] = {          # key in the URL → title on the page
-    "race": "The race",
-    "inside": "Inside AdaMax",
-    "lp": "From Adam to AdaMax",
-    "eps": "Where ε goes",
-    "sweep": "Sweeps",
-}
+Section = str  # a key of ui.sections.SECTIONS
 MAX_RUNS = 8
 MIN_STEPS, MAX_STEPS = 10, 5000
 
@@ -72,3 +67,4 @@ class AppState:
     section: Section = "race"
     noise: GradientNoise | None = None   # the page's gradient noise (every run sees the same draws); None: off
     sweep: SweepSpec = field(default_factory=SweepSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)   # the section "On a real model" (ui/model_spec.py)

@@ -1,4 +1,4 @@
-"""Phones (issue 10): at 390×844 every section and the lessons are laid out for the width, nothing overlapping.
+"""Phones: at 390×844 every section and the lessons are laid out for the width, nothing overlapping.
 
 One checklist, measured on bounding boxes in Chromium, for each section and for lesson scenes:
 - the page does not scroll sideways, and every element (charts included) fits the window's width;
@@ -100,7 +100,7 @@ def open_on_phone(browser, app_url, query: str):
     page.set_default_timeout(90_000)
     page.goto(f"{app_url}/?{query}")
     wait_for_app(page)
-    # The player reports the narrow width, the page reruns and draws the phone layout (ui/phone.py).
+    # The player reports the narrow width, the page reruns and draws the phone layout (ui/modes/phone.py).
     page.wait_for_selector(".phone-layout", state="attached")
     wait_for_app(page)
     page.wait_for_selector(IDLE, state="attached")

@@ -1,0 +1,134 @@
+"""Loss-landscape slices: the plane's loss and gradient against the network's own, the two kinds of directions
+(Li et al. 2018), the slice as a Surface the race can run on, and the numbers behind 'what the projection hides'."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from models import MODELS, load_digits
+from models.landscape import (
+    LossSlice,
+    filter_normalized_directions,
+    principal_directions,
+    random_slice,
+    shadow_gaps,
+    trajectory_slice,
+)
+from models.plane import plane_loss
+from optimizers import AdaMax, run, train
+from surfaces.base import Surface
+
+DATA = load_digits()
+
+
+@pytest.fixture(scope="module")
+def trained():
+    model = MODELS["mlp"]
+    return model, train(AdaMax(lr=0.01), model, DATA, epochs=6, seed=0)
+
+
+@pytest.mark.parametrize("key", list(MODELS))
+def test_plane_loss_and_gradient_are_the_networks(key):
+    model = MODELS[key]
+    rng = np.random.default_rng(3)
+    center = model.init(1) + rng.normal(0, 0.1, model.size)
+    directions = rng.normal(0, 0.1, (2, model.size))
+    points = rng.normal(0, 1.0, (3, 2, 2))
+    loss, grad = plane_loss(model, center, directions, points, DATA.x_train, DATA.y_train)
+    alone, _ = plane_loss(model, center, directions, points, DATA.x_train, DATA.y_train, with_grad=False)
+    weights = center + points[..., :1] * directions[0] + points[..., 1:] * directions[1]
+    expected_loss, full_grad = model.loss_and_grad(weights, DATA.x_train, DATA.y_train)
+    np.testing.assert_allclose(loss, expected_loss, rtol=1e-13)
+    np.testing.assert_allclose(alone, expected_loss, rtol=1e-13)
+    np.testing.assert_allclose(grad, full_grad @ directions.T, rtol=1e-10, atol=1e-15)   # ∂f/∂a = ∇L·δ
+    h = 1e-6
+    for axis in range(2):
+        step = np.zeros(2)
+        step[axis] = h
+        up = plane_loss(model, center, directions, points[0, 0] + step, DATA.x_train, DATA.y_train)[0]
+        down = plane_loss(model, center, directions, points[0, 0] - step, DATA.x_train, DATA.y_train)[0]
+        assert (up - down) / (2 * h) == pytest.approx(grad[0, 0, axis], abs=1e-7)
+
+
+def test_filter_normalised_directions_match_each_neurons_norm():
+    model = MODELS["mlp2"]
+    center = model.init(4)
+    directions = filter_normalized_directions(model, center, seed=2)
+    for block in model.blocks:
+        part = directions[:, block.start:block.stop]
+        if block.kind == "bias":
+            assert not part.any()
+            continue
+        rows = center[block.start:block.stop].reshape(block.shape)
+        for direction in part:
+            np.testing.assert_allclose(np.linalg.norm(direction.reshape(block.shape), axis=1),
+                                       np.linalg.norm(rows, axis=1), rtol=1e-12)
+    assert not np.allclose(directions[0], directions[1])
+
+
+def test_principal_directions_are_orthonormal_and_hold_most_of_the_path(trained):
+    _, result = trained
+    directions, explained = principal_directions(result.params)
+    np.testing.assert_allclose(directions @ directions.T, np.eye(2), atol=1e-12)
+    assert explained[0] >= explained[1] > 0 and sum(explained) <= 1 + 1e-12
+    first = (result.params[0] - result.params[-1]) @ directions.T
+    assert (first <= 0).all()
+    with pytest.raises(ValueError, match="plane"):
+        principal_directions(np.stack([np.zeros(5), np.ones(5), 2 * np.ones(5)]))
+
+
+def test_a_slice_is_a_surface_the_race_can_run_on(trained):
+    model, result = trained
+    landscape = trajectory_slice(model, DATA, result.params, resolution=11)
+    assert isinstance(landscape, Surface) and isinstance(landscape, LossSlice)
+    values = landscape.grid[2]
+    assert values.shape == (11, 11) and landscape.minimum_value == pytest.approx(values.min())
+    assert landscape.f(landscape.minima[0]) == pytest.approx(landscape.minimum_value, rel=1e-12)
+    assert landscape.f(np.zeros(2)) == pytest.approx(model.loss(result.params[-1], DATA.x_train, DATA.y_train))
+    (x0, x1), (y0, y1) = landscape.domain
+    assert x0 <= landscape.start[0] <= x1 and y0 <= landscape.start[1] <= y1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trajectory = run(AdaMax(lr=0.05), landscape, landscape.start, 30)
+    assert trajectory.losses[-1] < trajectory.losses[0] and not trajectory.diverged.any()
+    with pytest.raises(ValueError, match="finite"):
+        landscape.f(np.array([np.nan, 0.0]))
+
+
+def test_projection_is_the_inverse_of_the_plane(trained):
+    model, result = trained
+    landscape = random_slice(model, DATA, result.params[-1], resolution=5)
+    points = np.array([[0.3, -0.2], [1.0, 0.5]])
+    np.testing.assert_allclose(landscape.project(landscape.weights(points)), points, atol=1e-12)
+    np.testing.assert_allclose(landscape.distance_from_plane(landscape.weights(points)), 0.0, atol=1e-10)
+
+
+def test_what_the_projection_hides(trained):
+    """On the PCA plane the end is on the plane and the map is right there; along random directions the whole path
+    collapses near the centre (nearly orthogonal to both directions) and the map misreports its losses."""
+    model, result = trained
+    pca = shadow_gaps(trajectory_slice(model, DATA, result.params, resolution=5), DATA, result.params)
+    assert pca["distance"][-1] == pytest.approx(0.0, abs=1e-9)
+    assert pca["map_loss"][-1] == pytest.approx(pca["true_loss"][-1], rel=1e-12)
+    assert (pca["distance"] < 0.5 * pca["path_length"]).all()
+    scattered = shadow_gaps(random_slice(model, DATA, result.params[-1], resolution=5), DATA, result.params)
+    spread = np.abs(scattered["coordinates"]).max()
+    start_distance = np.linalg.norm(result.params[0] - result.params[-1])
+    assert scattered["distance"][0] > 0.9 * start_distance and spread < 0.2
+    assert scattered["true_loss"][0] - scattered["map_loss"][0] > 0.5
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda m, r: random_slice(m, DATA, r.params[-1], span=0), "span"),
+    (lambda m, r: random_slice(m, DATA, r.params[-1], resolution=3), "resolution"),
+    (lambda m, r: random_slice(m, DATA, r.params[-1][:10]), "center"),
+    (lambda m, r: trajectory_slice(m, DATA, r.params[:2]), "at least 3"),
+    (lambda m, r: trajectory_slice(m, DATA, r.params[-1]), "checkpoints"),
+])
+def test_bad_slice_arguments_are_named(trained, call, match):
+    model, result = trained
+    with pytest.raises(ValueError, match=match):
+        call(model, result)
