@@ -14,6 +14,7 @@ Facts about the v2 component this relies on: docs/LIVE.md.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -50,8 +51,10 @@ _mount = None
 
 
 def is_live(state: AppState, hidden: bool) -> bool:
-    """Whether the race's sliders are live: a contour map, paths shown, runs not locked by a teacher."""
-    return state.view == "contour" and not hidden and bool(state.runs) and not teacher.is_locked("runs")
+    """Whether the race's sliders are live: a contour map, paths shown, runs not locked by a teacher, and not
+    switched off for the process (ADAMAX_LAB_LIVE=0: a server that would rather not compute the batches)."""
+    return (state.view == "contour" and not hidden and bool(state.runs) and not teacher.is_locked("runs")
+            and os.environ.get("ADAMAX_LAB_LIVE", "1") != "0")
 
 
 def draw_live(state: AppState, results: list[RunResult]) -> None:
