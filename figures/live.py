@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -155,19 +155,58 @@ class EncodedRun:
         return zlib.decompressobj(-15).decompress(self.deflated)
 
 
-def encode_run(batch: LiveBatch, domain, steps: int) -> EncodedRun:
-    """Quantise, simplify (beyond FULL_STEPS) and write one run's paths."""
-    quanta = quantise(batch.points, domain)                       # (steps + 1, members, 2)
-    simplified = steps > FULL_STEPS
-    keep = (keep_mask(quanta, SIMPLIFY_PX * QUANTA / MAP_PX) if simplified
+def encode_members(points: np.ndarray, domain, steps: int) -> tuple[list[bytes], list[int]]:
+    """Each path of `points` (steps + 1, members, 2) quantised, simplified (beyond FULL_STEPS) and written as
+    varints: (bytes per member, points kept per member)."""
+    quanta = quantise(points, domain)
+    keep = (keep_mask(quanta, SIMPLIFY_PX * QUANTA / MAP_PX) if steps > FULL_STEPS
             else np.ones(quanta.shape[:2], dtype=bool))
     members = [_zigzag_varints(second_differences(quanta[keep[:, m], m]).T.reshape(-1))
                for m in range(quanta.shape[1])]
+    return members, [int(c) for c in keep.sum(axis=0)]
+
+
+def _encoded(sliders: tuple, members: list[bytes], counts) -> EncodedRun:
     offsets = np.concatenate([[0], np.cumsum([len(member) for member in members])])
     compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
     deflated = compressor.compress(b"".join(members)) + compressor.flush(zlib.Z_SYNC_FLUSH)
-    return EncodedRun(batch.sliders, tuple(int(c) for c in keep.sum(axis=0)), tuple(int(o) for o in offsets),
-                      deflated)
+    return EncodedRun(sliders, tuple(int(c) for c in counts), tuple(int(o) for o in offsets), deflated)
+
+
+def encode_run(batch: LiveBatch, domain, steps: int) -> EncodedRun:
+    """Quantise, simplify (beyond FULL_STEPS) and write one run's paths."""
+    members, counts = encode_members(batch.points, domain, steps)
+    return _encoded(batch.sliders, members, counts)
+
+
+def with_current(grid: EncodedRun, value: float, points: np.ndarray, outcome: int, domain, steps: int) -> EncodedRun:
+    """One slider's grid (`encode_run` of a `live_batch(grid_only=True)` of one slider) with the run's current
+    value: where the value is on the grid, only the slider's `current` moves there (nothing is re-encoded);
+    otherwise the run's own path `points` (steps + 1, 2) and `outcome` are inserted at the value's place."""
+    (slider,) = grid.sliders
+    found = np.flatnonzero(slider.values == value)
+    if len(found):
+        return EncodedRun((replace(slider, current=int(found[0])),), grid.counts, grid.offsets, grid.deflated)
+    at = int(np.searchsorted(slider.values, value))
+    raw = grid.inflated()
+    members = [raw[grid.offsets[i]:grid.offsets[i + 1]] for i in range(len(grid.counts))]
+    (member,), (count,) = encode_members(np.asarray(points, dtype=np.float64)[:, None, :], domain, steps)
+    members.insert(at, member)
+    counts = [*grid.counts[:at], count, *grid.counts[at:]]
+    inserted = replace(slider, values=np.insert(slider.values, at, value), current=at,
+                       outcomes=np.insert(slider.outcomes, at, outcome).astype(np.int8))
+    return _encoded((inserted,), members, counts)
+
+
+def merge(parts: list[EncodedRun]) -> EncodedRun:
+    """One run's sliders encoded apart, as one (their sync-flushed deflate blocks simply follow each other)."""
+    offsets, shift = [0], 0
+    for part in parts:
+        offsets += [shift + o for o in part.offsets[1:]]
+        shift += part.offsets[-1]
+    return EncodedRun(tuple(slider for part in parts for slider in part.sliders),
+                      tuple(c for part in parts for c in part.counts), tuple(offsets),
+                      b"".join(part.deflated for part in parts))
 
 
 def encode(runs: list[LiveRun], domain, steps: int, *, max_bytes: int = MAX_BYTES) -> bytes:
