@@ -267,7 +267,13 @@ class Live {
     const value = cell.slider.values[cell.index];
     if (cell.index !== cell.slider.current) {
       this.awaiting = { run: cell.run.index, since: performance.now() };
-      this.stats.releasedAt = this.awaiting.since;
+      const gd = this.chart(), before = gd && gd.data, since = this.awaiting.since;
+      const redrawn = () => {   // the rest of the page: the chart drawn anew by the release's rerun
+        const now = this.chart();
+        if (now && now.data && now.data !== before) (this.stats.charts ||= []).push(performance.now() - since);
+        else if (performance.now() - since < 60000) requestAnimationFrame(redrawn);
+      };
+      requestAnimationFrame(redrawn);
       this.trigger("release", { run: cell.run.index, name: cell.slider.name, value });
     } else if (!this.awaiting) {
       this.clear();
