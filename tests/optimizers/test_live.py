@@ -242,13 +242,43 @@ def test_a_payload_over_its_budget_ships_fewer_values_with_the_current_one():
 
 
 @pytest.mark.parametrize("surface_key, optimizer", [("rosenbrock", "rmsprop"), ("rastrigin", "sgd")])
-def test_a_cached_run_stays_within_its_budget_at_the_longest_horizon(surface_key, optimizer):
-    """The largest encoded runs measured over the surfaces and optimizers, at MAX_STEPS (ui/cache.py's budget)."""
+def test_a_cached_grid_stays_within_its_budget_at_the_longest_horizon(surface_key, optimizer):
+    """The largest encoded runs measured over the surfaces and optimizers, at MAX_STEPS, slider by slider (a
+    page caches each slider's grid: ui/cache.py's budget)."""
     from figures.live import encode_run
     from ui.cache import CACHE_BUDGETS, deep_size
     from ui.state import MAX_STEPS
 
     surface = SURFACES[surface_key]
-    batch = live_batch(optimizer, {}, live_names(optimizer), surface, surface.start, MAX_STEPS,
-                       bound=50 * float(np.abs(surface.domain).max()))
-    assert deep_size(encode_run(batch, surface.domain, MAX_STEPS)) <= CACHE_BUDGETS["live_run"][1]
+    for name in live_names(optimizer):
+        batch = live_batch(optimizer, {}, (name,), surface, surface.start, MAX_STEPS,
+                           bound=50 * float(np.abs(surface.domain).max()), grid_only=True)
+        assert deep_size(encode_run(batch, surface.domain, MAX_STEPS)) <= CACHE_BUDGETS["live_grid"][1]
+
+
+@pytest.mark.parametrize("lr", [0.0123456, None])
+def test_a_grid_plus_the_runs_own_path_is_the_batch_with_the_current_value(lr):
+    """What the page ships (each slider's grid, kept while its value moves, and the run's own path inserted)
+    decodes to exactly what one batch with the current value gives."""
+    from figures.live import assemble, encode_run, merge, with_current
+    from optimizers.live import grid_values
+
+    specs = _specs("adamax")
+    lr = float(grid_values(specs["lr"])[40]) if lr is None else lr    # on the grid, or off it
+    settings = {"lr": lr, "beta2": 0.99}
+    names = ("lr", "beta1")
+    whole = live_batch("adamax", settings, names, ROSENBROCK, START, 200, bound=BOUND)
+    alone = run(make_optimizer("adamax", **settings), ROSENBROCK, np.array(START), 200, bound=BOUND)
+    outcome = int(classify(trajectory_metrics(alone, ROSENBROCK, minimum_value=0.0, tolerance=1e-4)))
+    parts = []
+    for name in names:
+        grid = live_batch("adamax", settings, (name,), ROSENBROCK, START, 200, bound=BOUND, grid_only=True)
+        parts.append(with_current(encode_run(grid, ROSENBROCK.domain, 200), settings.get(name, 0.9),
+                                  alone.points, outcome, ROSENBROCK.domain, 200))
+    live = LiveRun(0, "AdaMax", "#D55E00", 8.0)
+    shipped = decode(assemble([(live, merge(parts))], ROSENBROCK.domain, 200))
+    expected = decode(assemble([(live, encode_run(whole, ROSENBROCK.domain, 200))], ROSENBROCK.domain, 200))
+    assert shipped[0]["runs"] == expected[0]["runs"]
+    for got, want in zip(shipped[1][0], expected[1][0], strict=True):
+        for a, b in zip(got, want, strict=True):
+            np.testing.assert_array_equal(a, b)

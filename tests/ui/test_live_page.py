@@ -36,6 +36,12 @@ def test_a_rerun_that_changes_nothing_sends_the_same_bytes():
     assert _live(app)[0].proto.bytes == first   # Streamlit's message cache then resends a reference only
 
 
+def test_not_live_when_switched_off_for_the_process(monkeypatch):
+    monkeypatch.setenv("ADAMAX_LAB_LIVE", "0")
+    app = open_app()
+    assert not app.exception and not _live(app)
+
+
 def test_not_live_in_3d_nor_under_a_teachers_lock():
     assert not _live(open_app({"view": "3d"}))
     assert not _live(open_app({"lock": "runs"}))
