@@ -211,7 +211,7 @@ def _weights(spec: ModelSpec, view: ModelView, labels: dict) -> None:
     index = epochs.index(epoch)
     size = 10 * 64
     rows = [(labels[key], np.asarray(r.params[index][:size]).reshape(10, 64)) for key, r in view.results.items()]
-    show_figure(weights_figure(rows), key="model_weights")
+    show_figure(weights_figure(rows, height=60 + 48 * len(rows) if phone.narrow() else None), key="model_weights")
     data = load_digits()
     lit = (data.x_train > 0).mean(axis=0)
     rare = (lit > 0) & (lit < RARE)
@@ -220,7 +220,7 @@ def _weights(spec: ModelSpec, view: ModelView, labels: dict) -> None:
              for key, r in view.results.items() if _diverged_epoch(r) is None}
     ratios = {label: float(w[:, rare].mean() / max(w[:, common].mean(), 1e-300)) for label, w in final.items()}
     st.caption("Each digit's row of weights W (10 × 64) drawn as its 8×8 image: red pushes towards that digit, "
-               "blue away; each optimizer's row is scaled to its own largest weight.")
+               "blue away; each optimizer's row is scaled to its own largest weights (the 99th percentile of |w|).")
     if ratios:
         st.markdown(pixels_sentence(ratios, int(rare.sum())))
 
