@@ -132,3 +132,28 @@ def test_bad_slice_arguments_are_named(trained, call, match):
     model, result = trained
     with pytest.raises(ValueError, match=match):
         call(model, result)
+
+
+def test_the_race_surface_is_the_networks_loss_as_shipped():
+    """surfaces/data/ holds what models/race.py computes today, and the smooth surface built on it is within
+    1e-4 of the network's exact loss on the plane (its gradient within 5 %) at random points of the map."""
+    from models.race import DATA_FILE, SHIPPED, race_landscape, with_minimum
+    from surfaces import SURFACES
+
+    fresh = with_minimum(race_landscape())
+    with np.load(DATA_FILE) as stored:
+        assert set(stored.files) == set(SHIPPED)
+        for name in SHIPPED:
+            np.testing.assert_allclose(stored[name], fresh[name], rtol=1e-9, atol=1e-12, err_msg=name)
+    surface = SURFACES["digits"]
+    rng = np.random.default_rng(0)
+    (x0, x1), (y0, y1) = surface.domain
+    points = np.stack([rng.uniform(x0, x1, 100), rng.uniform(y0, y1, 100)], axis=-1)
+    exact, slope = plane_loss(MODELS["mlp"], fresh["center"], fresh["directions"], points, DATA.x_train,
+                              DATA.y_train)
+    assert np.abs(surface.f(points) - exact).max() < 1e-4
+    error = np.linalg.norm(surface.grad(points) - slope, axis=-1) / np.linalg.norm(slope, axis=-1)
+    assert error.max() < 0.05 and np.median(error) < 0.005
+    np.testing.assert_allclose(surface.start, fresh["path"][0])
+    beyond = np.array([x1 + 5.0, y0 - 3.0])   # off the sampled box: the tangent plane, finite
+    assert np.isfinite(surface.f(beyond)) and np.isfinite(surface.grad(beyond)).all()

@@ -84,6 +84,11 @@ PRESETS: dict[str, AppState] = {
     "quadratic": AppState("quadratic", (("angle", 30.0), ("condition", 30.0)), (-1.8, 1.2), 300, "contour", _runs(
         ("adamax", {"lr": 0.1}), ("adam", {"lr": 0.1}), ("sgd", {"lr": 0.02, "momentum": 0.9}),
         ("sgd", {"lr": 0.06}))),
+    # A real network's loss on the plane of an AdaMax run (surfaces/digits.py), from where that run started:
+    # all three come down the long slope the 20 training epochs took; SGD with momentum, its step α·|g| on a
+    # gentle slope, goes farthest and reaches the plane's minimum; AdaMax and Adam, ≈ α a step, are still on the way.
+    "digits": AppState("digits", (), (-12.36, -4.589), 300, "contour", _runs(
+        ("adamax", {"lr": 0.2}), ("adam", {"lr": 0.2}), ("sgd", {"lr": 5.0, "momentum": 0.9}))),
 }
 
 DEFAULT_SURFACE = "rosenbrock"
