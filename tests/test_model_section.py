@@ -242,3 +242,12 @@ def test_what_the_real_model_lesson_says_is_what_the_default_views_show():
                         batch_size=64).params[-1][:640].reshape(10, 64)
         ratio = np.abs(weights[:, rare]).mean() / np.abs(weights[:, common]).mean()
         assert bound[0] < ratio < bound[1], (key, ratio)
+
+
+def test_race_on_this_landscape_opens_the_race_on_the_digits_surface():
+    app = open_app({"section": "model", "model": "mlp(epochs=2)"})
+    app.button(key="model_race").click().run()
+    assert not app.exception
+    link = query(app)
+    assert link["surface"] == ["digits"] and "section" not in link and link["model"] == ["mlp(epochs=2)"]
+    assert any("A real network's loss (digits)" in m.value for m in app.markdown)

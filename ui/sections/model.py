@@ -10,7 +10,7 @@ Everything is computed once per setting in this process and shared by every sess
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -23,8 +23,9 @@ from optimizers import TrainResult, adamax_step_bound, train
 
 from .. import phone
 from ..cache import read_only
+from ..controls import load_state
 from ..figure import show_figure
-from ..model_controls import load_model, lr_key
+from ..model_controls import load_model, lr_key, read_model
 from ..model_spec import (
     BATCHES,
     DEFAULT_LRS,
@@ -40,6 +41,7 @@ from ..model_spec import (
     make_model_optimizer,
     paper_preset,
 )
+from ..presets import preset_for
 from ..state import AppState
 from ..widgets import format_value, log_grid
 from .model_words import bound_sentence, paper_sentence, pixels_sentence, ranking_sentence, shadow_sentence
@@ -197,8 +199,15 @@ def _landscape(spec: ModelSpec, view: ModelView, labels: dict, colors: dict) -> 
         {labels[k]: g["map_loss"] for k, g in view.gaps.items()},
         {labels[k]: g["coordinates"] for k, g in view.gaps.items()}))
     st.caption(f"f(a, b) = L(θc + a·δ + b·η) on the training set, {RESOLUTION} × {RESOLUTION} points, centred on "
-               "the AdaMax run's last weights θc. Race on it: the same optimizers, two coordinates instead of "
-               f"{MODELS[spec.network].size:,}.")
+               "the AdaMax run's last weights θc. The race's surface “A real network's loss (digits)” is this "
+               "plane for the page's choice (the 32-unit network, principal plane, seed 0): the same optimizers "
+               f"race on it with two coordinates instead of {MODELS[spec.network].size:,}.")
+    st.button("Race on this landscape", key="model_race", on_click=_race_on_digits, icon=":material/sports_score:")
+
+
+def _race_on_digits() -> None:
+    """Open the race on the digits surface (its preset), keeping this section's settings in the link."""
+    load_state(replace(preset_for("digits"), model=read_model()))
 
 
 def _weights(spec: ModelSpec, view: ModelView, labels: dict) -> None:
