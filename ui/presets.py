@@ -85,10 +85,11 @@ PRESETS: dict[str, AppState] = {
         ("adamax", {"lr": 0.1}), ("adam", {"lr": 0.1}), ("sgd", {"lr": 0.02, "momentum": 0.9}),
         ("sgd", {"lr": 0.06}))),
     # A real network's loss on the plane of an AdaMax run (surfaces/digits.py), from where that run started:
-    # all three come down the long slope the 20 training epochs took; SGD with momentum, its step α·|g| on a
-    # gentle slope, goes farthest and reaches the plane's minimum; AdaMax and Adam, ≈ α a step, are still on the way.
+    # all three come down the long slope the 20 training epochs took. SGD at lr = 20 (its step is lr·|g|, and the
+    # slope is gentle) is within 1e-4 of the plane's minimum by step 121; AdaMax and Adam, ≈ lr a step, are still
+    # on the way at step 300 (f = 0.075 and 0.052, f* = 0.0485). Every path stays on the sampled square.
     "digits": AppState("digits", (), (-12.36, -4.589), 300, "contour", _runs(
-        ("adamax", {"lr": 0.2}), ("adam", {"lr": 0.2}), ("sgd", {"lr": 5.0, "momentum": 0.9}))),
+        ("adamax", {"lr": 0.2}), ("adam", {"lr": 0.2}), ("sgd", {"lr": 20.0}))),
 }
 
 DEFAULT_SURFACE = "rosenbrock"
