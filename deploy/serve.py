@@ -70,7 +70,7 @@ class Deployment:
     def start_backend(self, port: int) -> subprocess.Popen:
         log = open(self.run_dir / f"streamlit-{port}.log", "ab")  # noqa: SIM115 (the child keeps it)
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, str(DEPLOY / "backend.py"), "run", "app.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port)],
             cwd=ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT)
         self.backends[port] = process
@@ -92,7 +92,7 @@ class Deployment:
 
 
 def nginx_config(deployment: Deployment, listen: str, server_name: str) -> str:
-    backends = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;"
+    backends = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;"
                          for port in deployment.backend_ports)
     text = (DEPLOY / "nginx.conf").read_text()
     # nginx started by root runs its workers as nobody, who may not read root's site-packages: they then

@@ -6,6 +6,6 @@ validate each figure once through `go.Figure`, where time does not matter.
 """
 
 from .explorer import ExplorerRun, explorer_figure
-from .palette import RUN_COLORS, run_color
+from .palette import RUN_COLORS, optimizer_color, run_color, run_colors
 
-__all__ = ["RUN_COLORS", "ExplorerRun", "explorer_figure", "run_color"]
+__all__ = ["RUN_COLORS", "ExplorerRun", "explorer_figure", "optimizer_color", "run_color", "run_colors"]

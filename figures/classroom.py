@@ -12,12 +12,16 @@ import copy
 import math
 from typing import Any
 
-SPOILER_SUFFIXES = (" blew up", " escaped downhill")
+SPOILER_SUFFIXES = (" blew up", " escaped downhill", " left the window downhill")
 TRAIL_OVERLAP = 4  # figures/explorer.py: a trail spans the last TRAIL_FRAMES frames
 
 
 def hide_paths(figure: dict) -> dict:
-    """A copy of `figure` whose paths are drawn only as far as the animation has gone."""
+    """A copy of `figure` whose paths and curves are drawn only as far as the animation has gone.
+
+    The curve panels' value axes lose their tick labels meanwhile: their ranges are the whole runs' (how low f
+    goes), which would give the answer away before a single step is drawn.
+    """
     figure = copy.deepcopy(figure)
     data = figure["data"]
     frames = figure.get("frames") or []
@@ -26,13 +30,65 @@ def hide_paths(figure: dict) -> dict:
         if index in moving:
             continue
         is_path = trace.get("showlegend") and trace.get("mode") == "lines"
-        is_curve = trace.get("xaxis") in ("x2", "x3") and trace.get("mode") == "lines"
+        is_curve = trace.get("xaxis") in CURVE_AXES and trace.get("mode") == "lines"
         is_mark = str(trace.get("name", "")).endswith(SPOILER_SUFFIXES)
-        if is_path or is_curve or is_mark:
+        if (is_path and not is_curve) or is_mark or (is_curve and not frames):
             trace["visible"] = False
+    layout = figure["layout"]
+    for axis in ("yaxis2", "yaxis3"):
+        if isinstance(layout.get(axis), dict):
+            layout[axis] = {**layout[axis], "showticklabels": False}
     if frames:
         _growing_trails(data, frames)
+        _growing_curves(data, frames)
     return figure
+
+
+CURVE_AXES = ("x2", "x3")    # figures/explorer.py: f − f* against the step, and the distance to a minimum
+GROWN_CURVE_POINTS = 30      # a growing curve's points in one frame (the frames' steps so far, thinned)
+CURVE_UPDATES = 40           # frames that carry the curves (every other one of 80; every 26th of 1,001)
+
+
+def _growing_curves(data: list[dict], frames: list[dict]) -> None:
+    """Each run's curves drawn through the frames so far: the curve panels' moving dots (one a run, at each
+    frame's step) leave their history behind, so the curves appear as the runs go and never ahead of them."""
+    first = frames[0]
+    heads = next((data[index] for index in first["traces"] if data[index].get("name") == "current point"), None)
+    labels = list((heads or {}).get("text") or [])
+    dots = {data[index].get("xaxis"): slot for slot, index in enumerate(first["traces"])
+            if data[index].get("name") == "now" and data[index].get("xaxis") in CURVE_AXES}
+    curves = {}  # (axis, run) → index of the run's full curve in data
+    for index, trace in enumerate(data):
+        if trace.get("xaxis") in CURVE_AXES and trace.get("mode") == "lines" and trace.get("name") in labels:
+            curves[(trace["xaxis"], labels.index(trace["name"]))] = index
+    if not curves or len(dots) != len(CURVE_AXES):
+        for index in curves.values():
+            data[index]["visible"] = False
+        return
+    every = max(math.ceil(len(frames) / CURVE_UPDATES), 1)
+    history: dict[tuple[str, int], tuple[list, list]] = {key: ([], []) for key in curves}
+    for number, frame in enumerate(frames):
+        for (axis, run) in curves:
+            dot = frame["data"][dots[axis]]
+            if run < len(dot.get("y", [])):
+                history[(axis, run)][0].append(dot["x"][run])
+                history[(axis, run)][1].append(dot["y"][run])
+        if number % every and number != len(frames) - 1:
+            continue  # a frame that does not carry the curves keeps those of the last one that did
+        for key, index in curves.items():
+            xs, ys = history[key]
+            keep = sorted({*(round(i) for i in _spaced(len(xs), GROWN_CURVE_POINTS)), len(xs) - 1}) if xs else []
+            frame["traces"] = [*frame["traces"], index]
+            frame["data"] = [*frame["data"], {"x": [xs[i] for i in keep], "y": [ys[i] for i in keep]}]
+    for index in curves.values():  # before Play: nothing drawn yet
+        data[index]["x"], data[index]["y"] = [], []
+
+
+def _spaced(count: int, most: int) -> list[float]:
+    """`most` evenly spaced positions in 0 … count − 1 (all of them when there are fewer)."""
+    if count <= most:
+        return list(range(count))
+    return [i * (count - 1) / (most - 1) for i in range(most)]
 
 
 def _growing_trails(data: list[dict], frames: list[dict]) -> None:

@@ -144,7 +144,7 @@ def _curves(surface: Any, runs: list[ExplorerRun]) -> dict[str, Any]:
         "gap": gaps, "gap_log": known is not None,
         "gap_label": "f − f*" if known is not None else "f",
         "distance": distances,
-        "distance_label": "distance to nearest global min." if len(minima) else "|∇f| (no minimum: f is unbounded)",
+        "distance_label": "distance to nearest global min." if len(minima) else "|∇f| (no minimum on the map)",
     }
 
 
@@ -220,7 +220,8 @@ def _path_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str,
 
 
 def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view: str) -> dict | None:
-    """Where a run stopped by leaving the bound: ✖ where it blew up, ➜ where it escaped downhill (f → −∞).
+    """Where a run stopped by leaving the bound: ✖ where it blew up, ➜ where it went downhill out of the window
+    (escaped to f → −∞ on a surface proven unbounded below; left the window where that is not known).
 
     A last finite point off the map is drawn at the map's edge as an arrow pointing toward it, with its
     coordinates in the label, so the mark the page promises is always on screen.
@@ -230,11 +231,12 @@ def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view
         return None
     metrics = trajectory_metrics(run.trajectory, surface, minimum_value=getattr(surface, "minimum_value", None),
                                  tolerance=0.0)
-    escaped = OUTCOMES[int(classify(metrics))] == "escaped"
+    outcome = OUTCOMES[int(classify(metrics))]
+    escaped = outcome in ("escaped", "departed")
     last = run.trajectory.points[-1]
     (x0, x1), (y0, y1) = surface.domain
     inside = x0 <= last[0] <= x1 and y0 <= last[1] <= y1
-    what = "escaped downhill" if escaped else "blew up"
+    what = {"escaped": "escaped downhill", "departed": "left the window downhill"}.get(outcome, "blew up")
     color = run.color if escaped else DIVERGED_COLOR
     marker: dict[str, Any] = {"symbol": "x", "size": 16 if view == "contour" else 8, "color": color,
                               "line": {"width": 2, "color": "white"}}

@@ -24,7 +24,7 @@ RAMP = ("#FDBE85", "#FD8D3C", "#E6550D", "#A63603", "#5A1E02")
 ADAMAX_COLOR = "#000000"
 DISTANCE_FLOOR = 1e-12  # a log axis cannot show 0 (a run that never moved from the start)
 HEIGHT = 560
-FIT_FROM = 4.0          # the power law sets in once p is a few (ui/limits.py fits over the same p)
+FIT_FROM = 4.0          # the power law sets in once p is a few (ui/sections/lp.py fits over the same p)
 
 
 def ramp_colors(count: int) -> list[str]:

@@ -1,19 +1,55 @@
-"""Colours: the Okabe–Ito palette (distinct under the common colour-vision deficiencies), one per run.
+"""Colours: the Okabe–Ito palette (distinct under the common colour-vision deficiencies), one per optimizer.
 
-Run i has colour RUN_COLORS[i] on every chart and table of the page. AdaMax, the first run of every preset,
-gets vermillion; yellow comes last because it is hard to see on a light background.
+An optimizer keeps its colour on every chart, table, lesson and export: AdaMax is vermillion wherever it is, Adam
+blue, SGD bluish green. Two runs of one optimizer are shades of its colour (the second darker, the third lighter,
+…), so a glance still says which optimizer a path is. Yellow is left out: it is hard to see on a light background.
 """
 
-RUN_COLORS = (
-    "#D55E00",  # vermillion
-    "#0072B2",  # blue
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#E69F00",  # orange
-    "#56B4E9",  # sky blue
-    "#000000",  # black
-    "#F0E442",  # yellow
-)
+from collections.abc import Sequence
+
+OPTIMIZER_COLORS = {
+    "adamax": "#D55E00",   # vermillion
+    "adam": "#0072B2",     # blue
+    "sgd": "#009E73",      # bluish green
+    "rmsprop": "#CC79A7",  # reddish purple
+    "adagrad": "#E69F00",  # orange
+    "adamlp": "#56B4E9",   # sky blue
+}
+OTHER_COLOR = "#000000"    # an optimizer with no colour of its own
+# The n-th run of one optimizer: its colour mixed towards black (< 0) or white (> 0) by this share. Dark and light
+# alternate, each further from the colour, so shades of one family stay apart in lightness.
+SHADES = (0.0, -0.45, 0.45, -0.7, 0.65, -0.25, 0.25, -0.85)
+
+RUN_COLORS = (*OPTIMIZER_COLORS.values(), OTHER_COLOR, "#F0E442")  # anonymous runs (tests, benchmarks) by position
+
+
+def shade(hex_color: str, share: float) -> str:
+    """`hex_color` mixed towards black (share < 0) or white (share > 0) by |share| (0: unchanged)."""
+    channels = [int(hex_color[i:i + 2], 16) for i in (1, 3, 5)]
+    target = 255 if share > 0 else 0
+    mixed = [round(c + (target - c) * abs(share)) for c in channels]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def optimizer_color(optimizer: str, occurrence: int = 0) -> str:
+    """The colour of the `occurrence`-th run (0-based) of `optimizer` in a race."""
+    base = OPTIMIZER_COLORS.get(optimizer, OTHER_COLOR)
+    return shade(base, SHADES[occurrence % len(SHADES)])
+
+
+def run_colors(optimizers: Sequence[str]) -> list[str]:
+    """The colours of a race's runs, given each run's optimizer key in order.
+
+    >>> run_colors(["adam", "adamax", "adamax"])
+    ['#0072B2', '#D55E00', '#753400']
+    """
+    seen: dict[str, int] = {}
+    colors = []
+    for optimizer in optimizers:
+        colors.append(optimizer_color(optimizer, seen.get(optimizer, 0)))
+        seen[optimizer] = seen.get(optimizer, 0) + 1
+    return colors
+
 
 # The landscape is drawn in quiet greys and blues so the runs' colours stand out on it.
 LANDSCAPE_COLORSCALE = [
@@ -55,7 +91,8 @@ def text_color(hex_color: str) -> str:
 
 
 def run_color(index: int) -> str:
-    """The colour of the run at position `index` (cycling, though the app allows at most 8 runs)."""
+    """A colour for the anonymous run at position `index` (tests, benchmarks); the page's runs take theirs from
+    their optimizer (run_colors)."""
     return RUN_COLORS[index % len(RUN_COLORS)]
 
 

@@ -3,8 +3,8 @@
 A map's cells are the members of one `optimizers.sweep`. Its axes are two numeric hyperparameters on their
 natural scale (optimizers.sweep.natural_coordinate: log10 α, the "nines" −log10(1 − β) of a β), ticked with the
 values themselves. Colour is a chosen metric (final f − f* on a log scale by default); cells that blew up,
-escaped downhill or stalled elsewhere are painted over in fixed colours named in the legend, so a failed
-configuration never passes for a good one. Heatmaps report no clicks (REFERENCE.md): an invisible scatter grid
+escaped, left the window, stalled at a stationary point or oscillate are painted over in fixed colours named in
+the legend, so a failed configuration never passes for a good one. Heatmaps report no clicks: an invisible scatter grid
 on top carries the hover text and the clicks, and its customdata holds each cell's exact settings.
 """
 
@@ -26,8 +26,12 @@ METRICS = {"gap": "final f − f*", "best": "best f − f*", "steps": "steps to 
            "distance": "final distance to a minimum"}
 # Painted over the metric's colours: (outcome, legend name, colour). "unreached" is a cell whose metric has no
 # value (steps to tolerance of a run that never got there, f − f* where f* is unknown).
-OVERLAYS = (("diverged", "blew up", "#B00020"), ("escaped", "escaped downhill", "#E69F00"),
-            ("stalled", "stalled elsewhere", "#7A7A7A"), ("unreached", "never within tolerance", "#D4D4D4"))
+OVERLAYS = (("diverged", "blew up", "#B00020"), ("escaped", "escaped downhill (f → −∞)", "#E69F00"),
+            ("departed", "left the window downhill", "#A6761D"),
+            ("stalled", "stalled at a stationary point", "#7A7A7A"), ("oscillating", "oscillating", "#CC79A7"),
+            ("unreached", "never within tolerance", "#D4D4D4"))
+PAINTED = tuple(outcome for outcome, _, _ in OVERLAYS[:-1])   # outcomes painted over the metric, in OVERLAYS' order
+SENSITIVE_NAME = "step unbounded here: the outcome can change with the start's last digit"
 METRIC_COLORSCALE = "Viridis"
 CLICK_TRACE = 2               # index of the first trace of the invisible click grid in a map's data
 MAX_CLICK_SIDE = 64           # at most 64 × 64 click points (SVG nodes and bytes); finer maps use every k-th cell
@@ -73,15 +77,18 @@ def overlay_codes(result: SweepResult, values: np.ndarray) -> np.ndarray:
     """Per cell: the index into OVERLAYS of the colour painted over it, NaN where the metric's colour shows."""
     names = result.outcome_names
     codes = np.full(names.shape, np.nan)
-    codes[~np.isfinite(values)] = 3
-    for index, (outcome, _, _) in enumerate(OVERLAYS[:3]):
+    codes[~np.isfinite(values)] = len(PAINTED)
+    for index, outcome in enumerate(PAINTED):
         codes[names == outcome] = index
     return codes
 
 
 def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, metric: str, minima: Any,
-                     title: str, marks: list[MapMark] = (), colorbar: bool = True, height: int = 540) -> dict:
-    """The map of a sweep over x_axis × y_axis (result of batch shape (len(x), len(y)))."""
+                     title: str, marks: list[MapMark] = (), colorbar: bool = True, height: int = 540,
+                     sensitive: np.ndarray | None = None) -> dict:
+    """The map of a sweep over x_axis × y_axis (result of batch shape (len(x), len(y))). `sensitive` marks the
+    cells (hatched, named in the legend) whose outcome is not a reproducible fact: where the optimizer's step has
+    no bound (optimizers.outcomes.unbounded_step), a change of the start in its last digit can flip it."""
     values, log, metric_title = cell_metric(result, metric, minima)
     codes = overlay_codes(result, values)
     with np.errstate(all="ignore"):
@@ -105,6 +112,8 @@ def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, m
          "showscale": False, "hoverinfo": "skip", "name": "outcomes"},
         *_click_traces(result, values, xs, ys, x_axis, y_axis, metric_title),
     ]
+    if sensitive is not None and np.any(sensitive):
+        data.append(_hatch_trace(np.asarray(sensitive, dtype=bool), xs, ys))
     data += [trace for mark in marks for trace in _mark_traces(mark, x_axis, y_axis)]
     present = {int(code) for code in np.unique(codes[np.isfinite(codes)])}
     data += [{"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name, "hoverinfo": "skip",
@@ -122,6 +131,32 @@ def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, m
         "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 13},
                    "entrywidth": 0.5, "entrywidthmode": "fraction"},
     }}
+
+
+def _hatch_trace(mask: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> dict:
+    """Hatched rectangles over the cells of `mask` (x index, y index): per column, its runs of marked cells, with
+    neighbouring columns of the same runs merged (a band of rows is one rectangle)."""
+    half_x = (xs[-1] - xs[0]) / max(len(xs) - 1, 1) / 2
+    half_y = (ys[-1] - ys[0]) / max(len(ys) - 1, 1) / 2
+    columns = []
+    for i in range(mask.shape[0]):
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], mask[i].astype(np.int8), [0]])))
+        runs = tuple(zip(edges[::2], edges[1::2] - 1, strict=True))
+        if columns and columns[-1][2] == runs and columns[-1][1] == i - 1:
+            columns[-1][1] = i
+        elif runs:
+            columns.append([i, i, runs])
+    x, y = [], []
+    for first, last, runs in columns:
+        x0, x1 = float(xs[first] - half_x), float(xs[last] + half_x)
+        for bottom, top in runs:
+            y0, y1 = float(ys[bottom] - half_y), float(ys[top] + half_y)
+            x += [x0, x1, x1, x0, x0, None]
+            y += [y0, y0, y1, y1, y0, None]
+    return {"type": "scatter", "mode": "lines", "x": _rounded(x), "y": _rounded(y), "fill": "toself",
+            "fillcolor": "rgba(255,255,255,0.15)", "line": {"width": 1, "color": "rgba(0,0,0,0.5)"},
+            "fillpattern": {"shape": "/", "fgcolor": "rgba(0,0,0,0.45)", "size": 8, "solidity": 0.15},
+            "name": SENSITIVE_NAME, "hoverinfo": "skip", "showlegend": True}
 
 
 def click_cell(result: SweepResult, curve_number: int, point_index: int) -> tuple[int, int] | None:
@@ -182,19 +217,32 @@ def click_groups(result: SweepResult) -> list[tuple[str, np.ndarray, np.ndarray]
             if (names == outcome).any()]
 
 
-OUTCOME_WORDS = {"reached": "reached f* and stayed", "left": "reached f*, then left", "moving": "still moving",
-                 "stalled": "stalled elsewhere", "escaped": "escaped downhill", "diverged": "blew up"}
+# The hover's words per outcome, as the race's table says them (optimizers.outcomes.describe); customdata[3] is
+# the first step within tolerance, customdata[4] the step from which it stayed within to the end.
+OUTCOME_WORDS = {"reached": "within tolerance of f* from step %{customdata[4]} to the end "
+                            "(first at step %{customdata[3]})",
+                 "left": "within tolerance of f* at step %{customdata[3]}, then left",
+                 "moving": "still moving", "stalled": "stalled at a stationary point", "oscillating": "oscillating",
+                 "escaped": "escaped downhill (f → −∞)", "departed": "left the window downhill",
+                 "diverged": "blew up"}
 
 
 def _click_traces(result: SweepResult, values: np.ndarray, xs: np.ndarray, ys: np.ndarray, x_axis: MapAxis,
                   y_axis: MapAxis, metric_title: str) -> list[dict]:
     """Invisible points over the cells, one trace per outcome (click_groups): hover text and clicks. A point's
-    customdata is (x value, y value, metric value)."""
+    customdata is (x value, y value, metric value, first step within tolerance, step it stayed within from).
+    A group whose cells have no metric value (steps to tolerance of a run that never got there) names none:
+    a placeholder is not a number."""
     size = max(4, min(40, int(560 / max(len(xs) / _stride(len(xs)), len(ys) / _stride(len(ys))))))
     traces = []
     for outcome, gi, gj in click_groups(result):
-        metric = np.nan_to_num(values[gi, gj], nan=-1.0, posinf=np.finfo(np.float32).max)
-        custom = np.stack([x_axis.values[gi], y_axis.values[gj], metric], axis=-1)
+        metric = np.nan_to_num(values[gi, gj], nan=0.0, posinf=np.finfo(np.float32).max)
+        has_value = bool(np.isfinite(values[gi, gj]).all())
+        columns = [x_axis.values[gi], y_axis.values[gj], metric]
+        if outcome in ("reached", "left"):  # the steps its words name (bytes: only where they are named)
+            columns += [result.reached_at[gi, gj], result.metrics.settled_at[gi, gj]][:2 if outcome == "reached" else 1]
+        custom = np.stack(columns, axis=-1)
+        value_line = f"{metric_title} = %{{customdata[2]:.3g}}<br>" if has_value else ""
         traces.append({
             "type": "scatter", "mode": "markers", "x": typed(xs[gi]), "y": typed(ys[gj]),
             "customdata": typed(custom), "name": f"click: {outcome}", "showlegend": False,
@@ -203,7 +251,7 @@ def _click_traces(result: SweepResult, values: np.ndarray, xs: np.ndarray, ys: n
             # drawn markers (plotly.js scatter hoverPoints / selectPoints), so every cell still answers.
             "marker": {"size": size, "opacity": 0.0, "color": "#000", "symbol": "square", "maxdisplayed": 1},
             "hovertemplate": (f"{x_axis.name} = %{{customdata[0]:.4g}}<br>{y_axis.name} = %{{customdata[1]:.6g}}<br>"
-                              f"<b>{OUTCOME_WORDS[outcome]}</b><br>{metric_title} = %{{customdata[2]:.3g}}<br>"
+                              f"<b>{OUTCOME_WORDS[outcome]}</b><br>{value_line}"
                               "click to add to the race<extra></extra>"),
         })
     return traces
@@ -253,8 +301,10 @@ def _rounded(values: np.ndarray, digits: int = 6) -> list:
 
 
 MINIMUM_HUES = ("#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#E69F00", "#000000", "#F0E442")
-BASIN_OTHERS = (("stalled", "stalled elsewhere", "#7A7A7A"), ("moving", "still on its way", "#E8E2D0"),
-                ("escaped", "escaped downhill", "#F4A259"), ("diverged", "blew up", "#B00020"))
+BASIN_OTHERS = (("stalled", "stalled at another stationary point", "#7A7A7A"),
+                ("moving", "still on its way", "#E8E2D0"), ("oscillating", "oscillating", "#CC79A7"),
+                ("escaped", "escaped downhill (f → −∞)", "#F4A259"),
+                ("departed", "left the window downhill", "#A6761D"), ("diverged", "blew up", "#B00020"))
 BASIN_RADIUS = 0.01   # ended "in" a minimum: within this fraction of the domain's span of it
 
 
@@ -272,7 +322,7 @@ def basin_codes(result: SweepResult, minima: Any, domain: Any) -> np.ndarray:
         distances = np.linalg.norm(result.final_point[..., None, :] - minima, axis=-1)
         nearest = distances.argmin(axis=-1)
         inside = (distances.min(axis=-1) <= BASIN_RADIUS * span) & np.isin(names, ("reached", "left", "stalled",
-                                                                                   "moving"))
+                                                                                   "oscillating", "moving"))
         steps = np.where(result.reached_at >= 0, result.reached_at, result.steps)
         z = np.where(inside, nearest + 0.05 + 0.9 * steps / max(result.steps, 1), z)
     return z

@@ -92,7 +92,8 @@ class AdaMax(Optimizer):
     STATE_LATEX: ClassVar[dict[str, str]] = {"m": "m_t", "u": "u_t"}
     HYPERPARAMETERS: ClassVar[tuple[Hyperparameter, ...]] = (
         Hyperparameter("lr", "step size α: a cap on each coordinate's move per step (exactly α on the first "
-                       "step, at most α(1−β1)/(1−β1/β2) later for β1 < β2); the usual step is well below it",
+                       "step, at most α(1−β1)/(1−β1/β2) later for β1 < β2; no cap after the first step for "
+                       "β1 ≥ β2 > 0)",
                        1e-4, 2.0, "log", "> 0"),
         BETA1,
         Hyperparameter("beta2", "decay of the infinity norm u: how long a large gradient is remembered",

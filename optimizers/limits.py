@@ -74,21 +74,37 @@ def lp_family(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1:
     return LpFamily(orders, paths, adamax, distances)
 
 
-def fitted_exponent(orders: Sequence[float], distances: Sequence[float], *, from_order: float = 4.0) -> float | None:
-    """The exponent k of distance ≈ c·p^k, fitted by least squares on log–log axes over p ≥ `from_order`.
+FIT_MIN_R2 = 0.95   # a power law "shows" only where log d is this close to a line in log p (R²) …
 
-    Small p are left out: the power law sets in only once p is a few. None where fewer than two usable
-    points remain (distances must be > 0 and finite).
+
+def fitted_exponent(orders: Sequence[float], distances: Sequence[float], *, from_order: float = 4.0) -> float | None:
+    """The exponent k of distance ≈ c·p^k, fitted by least squares on log–log axes over p ≥ `from_order`,
+    where the data shows such a rate: the distances fall at every step of p, and the fit explains at least
+    FIT_MIN_R2 of the variance of log d. Otherwise None — a rate fitted to distances that rise and fall (Rastrigin:
+    2.48, 1.38, 25.4, 1.59, …) would be a number the picture contradicts.
+
+    Small p are left out: the power law sets in only once p is a few. None too where fewer than three usable
+    points remain (distances must be > 0 and finite): two points always lie on a line.
 
     >>> round(fitted_exponent([4, 8, 16, 32], [1.0, 0.5, 0.25, 0.125]), 12)
     -1.0
+    >>> fitted_exponent([4, 8, 16, 32], [2.48, 1.38, 25.4, 1.59]) is None
+    True
     """
     p = np.asarray(orders, dtype=np.float64)
     d = np.asarray(distances, dtype=np.float64)
     usable = (p >= from_order) & np.isfinite(d) & (d > 0)
-    if np.count_nonzero(usable) < 2 or np.ptp(p[usable]) == 0:
+    if np.count_nonzero(usable) < 3 or np.ptp(p[usable]) == 0:
         return None
-    slope, _ = np.polyfit(np.log(p[usable]), np.log(d[usable]), 1)
+    order = np.argsort(p[usable])
+    log_p, log_d = np.log(p[usable][order]), np.log(d[usable][order])
+    if not np.all(np.diff(log_d) < 0):
+        return None
+    slope, intercept = np.polyfit(log_p, log_d, 1)
+    residual = float(np.sum((log_d - (slope * log_p + intercept)) ** 2))
+    total = float(np.sum((log_d - log_d.mean()) ** 2))
+    if total == 0 or 1 - residual / total < FIT_MIN_R2:
+        return None
     return float(slope)
 
 
@@ -206,18 +222,20 @@ def eps_modes(surface: SurfaceLike, start: Any, steps: int, *, lr: float, beta1:
             for mode in EPS_MODE_ORDER}
 
 
-def undefined_steps(trajectory: Trajectory) -> dict[str, Array]:
-    """Per coordinate, the steps after which AdaMax's u was exactly 0, where the paper's step m/u is undefined.
+def undefined_steps(trajectory: Trajectory, *, eps_mode: str = "paper", eps: float = 0.0) -> dict[str, Array]:
+    """Per coordinate, the steps whose division by AdaMax's denominator was by exactly 0, as the run computed it.
 
-    Returns {"zero_over_zero": m = u = 0 (a gradient exactly 0 since the start; 0/0),
-             "over_zero": u = 0 but m ≠ 0 (β2 = 0 and g_t = 0 after a non-zero gradient, or u underflowing;
-                           m/0 = ±∞)}, each of shape (*B, 2), int. The paper's rule leaves both undefined; our
-    "paper" mode moves 0 there, PyTorch's ε keeps u ≥ ε > 0 and Keras divides by u + ε. Needs a run of
-    AdaMax with record_state=True.
+    The denominator is u for the paper's rule and PyTorch's (whose ε is inside the max, so u ≥ ε) and u + ε for
+    Keras's, which is never 0 for ε > 0: Keras computes no 0/0. Returns
+    {"zero_over_zero": denominator = m = 0 (a gradient exactly 0 since the start; 0/0),
+     "over_zero": denominator = 0 but m ≠ 0 (β2 = 0 and g_t = 0 after a non-zero gradient, or u underflowing;
+                  m/0 = ±∞)}, each of shape (*B, 2), int. The paper's rule leaves both undefined; our "paper" mode
+    moves 0 there. Needs a run of AdaMax with record_state=True.
     """
     if trajectory.states is None or "u" not in trajectory.states or "m" not in trajectory.states:
         raise ValueError("undefined_steps needs an AdaMax trajectory run with record_state=True")
-    zero_u = trajectory.states["u"] == 0
+    denominator = trajectory.states["u"] + eps if eps_mode == "keras" else trajectory.states["u"]
+    zero_u = denominator == 0
     zero_m = trajectory.states["m"] == 0
     return {"zero_over_zero": np.count_nonzero(zero_u & zero_m, axis=0),
             "over_zero": np.count_nonzero(zero_u & ~zero_m, axis=0)}

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import EllipsisType
 from typing import Any
@@ -50,10 +50,18 @@ from typing import Any
 import numpy as np
 
 from ._heap import keep_heap_warm
-from ._helper import HELPER
+from ._helper import HELPER, STEP_OVERHEAD_CELLS
 from .base import Array, Hyperparameter, Optimizer
 from .noise import GradientNoise
-from .outcomes import OUTCOMES, RunMetrics, classify, recent_window_start
+from .outcomes import (
+    OUTCOMES,
+    SCALAR_FIELDS,
+    RunMetrics,
+    classify,
+    recent_window_start,
+    stationary_tolerance,
+    surface_bounded_below,
+)
 from .trajectory import (
     DEFAULT_BOUND,
     MAX_BATCH,
@@ -73,6 +81,8 @@ LOSS_BLOCK = 32                       # steps whose losses are buffered between 
 LOSS_BLOCK_VALUES = 1 << 19           # … at most this many values (4 MB) in all: a huge batch folds more often
 SPLIT_MIN_CELLS = 2048                # a batch of at least this many cells …
 SPLIT_MIN_CELL_STEPS = 1_000_000      # … and this much work (≈ 10 ms) is split in two, a share to the helper process
+OFFLOAD_CELL_STEPS = 4_000_000        # with offload_heavy_sweeps on, a sweep with more work (steps × (cells + a
+                                      # step's fixed cost), ≈ 50 ms of a core) runs whole in the helper process
 LOG_AXIS_DECADES = 8                  # a log axis whose range starts at 0 (ε) starts this many decades below its top
 
 
@@ -133,6 +143,8 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
     """
     plan = _plan(optimizer, surface, start, steps, tolerance=tolerance, bound=bound, minimum_value=minimum_value,
                  noise=noise)
+    if _heavy(plan) and (metrics := _in_helper(plan)) is not None:
+        return plan.result(metrics)
     pending, axis, pieces = None, 0, []
     if plan.batch >= SPLIT_MIN_CELLS and plan.batch * plan.steps >= SPLIT_MIN_CELL_STEPS:
         axis, pieces = _split(optimizer, plan.params, HELPER.share(plan.batch))
@@ -174,6 +186,8 @@ def sweeps(calls: Sequence[Mapping[str, Any]]) -> list[SweepResult]:
     [0.64, 0.41]
     """
     plans = [_plan(**call) for call in calls]
+    if any(_heavy(plan) for plan in plans):
+        return _offloaded(plans)
     large = [plan.batch >= SPLIT_MIN_CELLS and plan.batch * plan.steps >= SPLIT_MIN_CELL_STEPS for plan in plans]
     pending = None
     # Not while splits pause (the helper found no idle core of late): the caller would wait for a whole sweep
@@ -199,6 +213,57 @@ def sweeps(calls: Sequence[Mapping[str, Any]]) -> list[SweepResult]:
         HELPER.observe(mine_plan.batch, my_seconds, theirs_plan.batch, pending.seconds,
                        cpu_seconds=my_cpu + pending.cpu_seconds, wall_seconds=time.perf_counter() - started)
     return [mine_plan.result(mine), theirs_plan.result(theirs)]
+
+
+_offload = False
+
+
+def offload_heavy_sweeps(on: bool = True) -> None:
+    """Whether a sweep over OFFLOAD_CELL_STEPS runs whole in the helper process instead of in its caller.
+
+    For a server shared by many sessions (the page switches it on): its interpreter then spends at most ≈ 50 ms
+    of a core on any one sweep, and waits for the rest without holding the GIL, while the helper runs every
+    session's heavy sweeps in turns (optimizers/_helper.py). Off (the default, for a script or a notebook), a
+    large sweep is split between the caller and the helper, which finishes sooner on an idle machine. Where the
+    helper is unavailable (off, one core, or restarting after it died) the sweep runs in its caller as before.
+    The result is the same either way, bit for bit."""
+    global _offload
+    _offload = bool(on)
+
+
+def _heavy(plan: _Plan) -> bool:
+    return _offload and plan.steps * (plan.batch + STEP_OVERHEAD_CELLS) > OFFLOAD_CELL_STEPS
+
+
+def _request(plan: _Plan) -> tuple:
+    return (plan.optimizer, plan.surface, plan.params, *plan.arguments)
+
+
+def _in_helper(plan: _Plan) -> RunMetrics | None:
+    """A whole sweep computed in the helper (waiting its turn there), or None if the helper could not."""
+    pending = HELPER.submit(_request(plan), queue=True)
+    return pending.result() if pending is not None else None
+
+
+def _offloaded(plans: list[_Plan]) -> list[SweepResult]:
+    """Several sweeps with the heavy ones sent to the helper first, the light ones computed here meanwhile."""
+    pendings = [HELPER.submit(_request(plan), queue=True) if _heavy(plan) else None for plan in plans]
+    metrics: list[RunMetrics | None] = [None] * len(plans)
+    try:
+        for index, (plan, pending) in enumerate(zip(plans, pendings, strict=True)):
+            if pending is None:
+                metrics[index] = _sweep_piece(*_request(plan))
+        for index, (plan, pending) in enumerate(zip(plans, pendings, strict=True)):
+            if pending is not None:
+                metrics[index] = pending.result()
+                if metrics[index] is None:   # the helper could not (it died, or cannot import something)
+                    metrics[index] = _sweep_piece(*_request(plan))
+    except BaseException:
+        for pending in pendings:
+            if pending is not None:
+                pending.abandon()
+        raise
+    return [plan.result(result) for plan, result in zip(plans, metrics, strict=True)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -241,15 +306,25 @@ def _plan(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
             raise ValueError(f"minimum_value must be finite or None, got {minimum_value!r}")
         minimum_value = float(minimum_value)
     params = _initial_params(start, shape)
-    arguments = (steps, float(tolerance), float(bound), minimum_value, noise)
+    arguments = (steps, float(tolerance), float(bound), minimum_value, noise, stationary_tolerance(surface),
+                 surface_bounded_below(surface, minimum_value))
     return _Plan(optimizer, surface, params, batch, steps, float(tolerance), minimum_value, arguments)
 
 
 def _sweep_piece(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
-                 bound: float, minimum_value: float | None, noise: GradientNoise | None) -> RunMetrics:
-    """The metrics of one batch (a whole sweep, or the piece the helper process runs): its optimizer as given."""
-    return _sweep_loop(_expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
-                       minimum_value, noise)
+                 bound: float, minimum_value: float | None, noise: GradientNoise | None,
+                 gradient_tolerance: float, bounded_below: bool | None) -> RunMetrics:
+    """The metrics of one batch (a whole sweep, or a piece of one): its optimizer as given."""
+    return _finish(_sweep_piece_steps(optimizer, surface, params, steps, tolerance, bound, minimum_value, noise,
+                                      gradient_tolerance, bounded_below))
+
+
+def _sweep_piece_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
+                       bound: float, minimum_value: float | None, noise: GradientNoise | None,
+                       gradient_tolerance: float, bounded_below: bool | None) -> Generator[None, None, RunMetrics]:
+    """`_sweep_piece` one step at a time (what the helper process runs)."""
+    return _sweep_steps(_expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
+                        minimum_value, noise, gradient_tolerance, bounded_below)
 
 
 def _split(optimizer: Optimizer, params: Array, share: float) -> tuple[int, list[tuple[Optimizer, Array]]]:
@@ -285,21 +360,41 @@ def _concatenate(pieces: list[RunMetrics], axis: int) -> RunMetrics:
     if len(pieces) == 1:
         return pieces[0]
     joined = {field.name: np.concatenate([getattr(piece, field.name) for piece in pieces], axis=axis)
-              for field in dataclasses.fields(RunMetrics) if field.name not in ("bounded_below", "settled_at")}
-    return RunMetrics(**joined, bounded_below=pieces[0].bounded_below)
+              for field in dataclasses.fields(RunMetrics) if field.name not in SCALAR_FIELDS}
+    return RunMetrics(**joined, **{name: getattr(pieces[0], name) for name in SCALAR_FIELDS})
 
 
-def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
-                bound: float, minimum_value: float | None, noise: GradientNoise | None) -> RunMetrics:
-    """`run`'s loop (optimizers/trajectory.py) with two point buffers instead of a path, and the metrics kept."""
+def _sweep_loop(*arguments: Any) -> RunMetrics:
+    """`_sweep_steps` run to its end: the metrics."""
+    return _finish(_sweep_steps(*arguments))
+
+
+def _finish(steps: Iterator[None]) -> Any:
+    """The return value of a generator, run to its end."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as finished:
+            return finished.value
+
+
+def _sweep_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps: int, tolerance: float,
+                 bound: float, minimum_value: float | None, noise: GradientNoise | None, gradient_tolerance: float,
+                 bounded_below: bool | None) -> Generator[None, None, RunMetrics]:
+    """`run`'s loop (optimizers/trajectory.py) with two point buffers instead of a path, and the metrics kept.
+
+    A generator that pauses after every step and returns the metrics: the helper process runs several sessions'
+    sweeps in turns of bounded time (optimizers/_helper.py), each resumed exactly where it paused."""
     keep_heap_warm()
     batch_shape = params.shape[:-1]
     recent_at = recent_window_start(steps)
     diverged_at = np.full(batch_shape, -1, dtype=np.int64)
     reached_at = np.full(batch_shape, -1, dtype=np.int64)
+    last_outside = np.full(batch_shape, -1, dtype=np.int64)  # the last step with f − f* > tolerance
     cells = int(np.prod(batch_shape))
     rows = max(1, min(LOSS_BLOCK, steps, LOSS_BLOCK_VALUES // max(cells, 1)))
     block = np.empty((rows, *batch_shape))  # f at the steps since the last fold
+    outside_block = np.empty(block.shape, dtype=bool)
 
     with np.errstate(all="ignore"):  # overflow is expected in diverging runs; it is detected, not warned
         state = optimizer.init(params)
@@ -317,14 +412,19 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
         best = loss.copy()
         if minimum_value is not None:
             reached_at[best - minimum_value <= tolerance] = 0
+            last_outside[best - minimum_value > tolerance] = 0
         # The mask has the points' full shape: copyto with a (*B, 1) mask broadcast over (*B, 2) ran 45× slower
         # (184 µs against 4 µs for 16,384 cells), a third of the whole step once any cell had diverged.
         dead = np.repeat(~healthy[..., None], 2, axis=-1)
         any_dead = bool(dead.any())
         recent_point = params.copy() if recent_at == 0 else None
+        recent_low, recent_high = (params.copy(), params.copy()) if recent_at == 0 else (None, None)
+        recent_path = np.zeros(batch_shape)
+        step_length = np.empty(batch_shape)
 
         def fold(rows: int, first_step: int) -> None:
-            """Fold the block's first `rows` losses (steps first_step, first_step + 1, …) into best and reached_at."""
+            """Fold the block's first `rows` losses (steps first_step, first_step + 1, …) into best, reached_at
+            and last_outside."""
             losses = block[:rows]
             np.minimum(best, losses.min(axis=0), out=best)
             if minimum_value is not None:
@@ -332,6 +432,11 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
                 if newly.any():
                     within = losses[:, newly] - minimum_value <= tolerance
                     reached_at[newly] = first_step + np.argmax(within, axis=0)
+                # in the block's own memory: its losses are folded already, and a sweep's memory stays O(cells)
+                outside = np.greater(np.subtract(losses, minimum_value, out=losses), tolerance,
+                                     out=outside_block[:rows])
+                last = rows - 1 - np.argmax(outside[::-1], axis=0)
+                np.copyto(last_outside, first_step + last, where=outside.any(axis=0))
 
         rows = 0
         for t in range(1, steps + 1):
@@ -360,7 +465,14 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
                 rows = 0
             if t == recent_at:
                 recent_point = current.copy()
+                recent_low, recent_high = current.copy(), current.copy()
+            elif t > recent_at:  # the last tenth: its path length and bounding box, for "oscillating"
+                np.subtract(current, previous, out=scratch)
+                np.add(recent_path, np.hypot(scratch[..., 0], scratch[..., 1], out=step_length), out=recent_path)
+                np.minimum(recent_low, current, out=recent_low)
+                np.maximum(recent_high, current, out=recent_high)
             previous, current = current, previous
+            yield
 
     final_point = previous  # after the swap, `previous` holds the last step's point
     with np.errstate(all="ignore"):  # as trajectory_metrics: ∇f at the last point, inf where not finite
@@ -370,10 +482,13 @@ def _sweep_loop(optimizer: Optimizer, surface: SurfaceLike, params: Array, steps
                      else loss - minimum_value <= tolerance)
     return RunMetrics(
         start_loss=start_loss, final_loss=loss, best_loss=best, reached_at=reached_at,
-        final_reached=final_reached, diverged_at=diverged_at, final_point=final_point,
+        final_reached=final_reached, settled_at=np.where(final_reached, last_outside + 1, -1),
+        diverged_at=diverged_at, final_point=final_point,
         final_gradient_norm=np.where(np.isfinite(gradient_norm), gradient_norm, np.inf),
         recent_displacement=np.linalg.norm(final_point - recent_point, axis=-1),
-        bounded_below=minimum_value is not None)
+        recent_path_length=recent_path, recent_extent=np.linalg.norm(recent_high - recent_low, axis=-1),
+        recent_steps=steps - recent_at, gradient_tolerance=gradient_tolerance, has_minimum=minimum_value is not None,
+        bounded_below=bounded_below)
 
 
 def hyperparameter_axis(spec: Hyperparameter, count: int) -> Array:

@@ -23,7 +23,16 @@ class Surface:
         f, grad: the function and its analytic gradient.
         domain: the usual plot window ((xmin, xmax), (ymin, ymax)).
         minima: the global minimisers, array of shape (k, 2); k = 0 where f has none.
-        minimum_value: f at the global minima, or None where f is unbounded below.
+        minimum_value: f at the global minima, or None where there is none to give (f unbounded below, or,
+            for a user's formula, no interior minimum on the domain). For a user's formula it is the lowest value
+            found on the plot domain, which is the global minimum only where `bounded_below` says no lower
+            value exists elsewhere (see surfaces/formula.py).
+        bounded_below: what is *proven* about f over the whole plane (every point where f is defined):
+            True  — f is bounded below (a known global minimum, a sum of squares, a bounded expression, …);
+            False — f is unbounded below: it falls to −∞ along some path (the saddles: along the y axis);
+            None  — not known (nothing proven either way).
+            Not given: True where minimum_value is given (a known global minimum bounds f), else None.
+            A run may be said to escape "to f → −∞" only where this is False.
         start: a default start of shape (2,) that tells a story.
         latex: the formula, as LaTeX (without $ delimiters).
         log_scale: True where f spans many decades over the domain, so colours need a log scale.
@@ -46,8 +55,13 @@ class Surface:
     note: str = ""
     parameters: dict[str, float] = field(default_factory=dict)
     value_and_grad: Callable[[Array], tuple[Array, Array]] | None = None
+    bounded_below: bool | _Unset | None = field(default_factory=lambda: UNSET)
 
     def __post_init__(self) -> None:
+        if isinstance(self.bounded_below, _Unset):
+            object.__setattr__(self, "bounded_below", True if self.minimum_value is not None else None)
+        elif self.bounded_below not in (True, False, None):
+            raise ValueError(f"bounded_below must be True, False or None, got {self.bounded_below!r}")
         # f and grad, called by anyone, check their points: a non-finite or non-numeric point is a ValueError,
         # and a finite point beyond float64's range gives inf (or NaN where inf − inf) without a warning.
         # `optimizers.run` takes value_and_grad, unchecked: a diverging run meets inf, and it deals with that.
@@ -56,6 +70,17 @@ class Surface:
             object.__setattr__(self, "value_and_grad", _ValueAndGrad(raw_f, raw_grad))
         object.__setattr__(self, "f", _Checked(raw_f, f"{self.key}.f"))
         object.__setattr__(self, "grad", _Checked(raw_grad, f"{self.key}.grad"))
+
+
+class _Unset:
+    """The default of `Surface.bounded_below`: not given, so it follows minimum_value (a class, so that a
+    surface stays picklable and the sentinel is recognised in any process)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()
 
 
 class _Checked:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import classic, periodic
-from .base import Surface
+from .base import UNSET, Surface
 from .digits import digits_surface
 from .quadratic import ANGLE_RANGE, CONDITION_RANGE, quadratic
 
@@ -30,7 +30,8 @@ def _surface(key: str, name: str, module, domain, minima, minimum_value, start, 
                    domain=domain, minima=np.array(minima, dtype=np.float64).reshape(-1, 2),
                    minimum_value=minimum_value, start=np.array(start, dtype=np.float64), latex=latex,
                    log_scale=log_scale, note=note,
-                   value_and_grad=getattr(module, f"{key}_value_and_grad", None))
+                   value_and_grad=getattr(module, f"{key}_value_and_grad", None),
+                   bounded_below=getattr(module, f"{key}_bounded_below", UNSET))
 
 
 _CLASSIC = (
@@ -42,7 +43,8 @@ _CLASSIC = (
              "Flat plateaus beside walls orders of magnitude steeper: no single fixed step size suits both."),
     _surface("saddle", "Saddle", classic, ((-2.0, 2.0), (-2.0, 2.0)), NO_MINIMA, None, (-1.5, 1e-3),
              r"x^2 - y^2", False,
-             "Started just off the ridge, SGD crawls toward the saddle point while adaptive methods escape fast."),
+             "Started just off the ridge (y = 0.001), plain gradient steps grow y by the factor 1 + 2·lr per step, "
+             "while Adam and AdaMax move every coordinate by lr at their first step."),
     _surface("himmelblau", "Himmelblau", classic, ((-5.0, 5.0), (-5.0, 5.0)),
              [(3.0, 2.0), (-2.805118086952745, 3.131312518250573), (-3.779310253377747, -3.283185991286170),
               (3.584428340330492, -1.848126526964404)], 0.0, (0.25, -4.0),

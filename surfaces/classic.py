@@ -99,6 +99,9 @@ def saddle(xy: Array) -> Array:
     return x * x - y * y
 
 
+saddle_bounded_below = False  # f(0, y) = −y² → −∞ as |y| → ∞
+
+
 def saddle_grad(xy: Array) -> Array:
     """∇f = (2x, −2y); the only stationary point is the saddle (0, 0).
 
@@ -231,6 +234,9 @@ def monkey_saddle(xy: Array) -> Array:
     """
     x, y = split_xy(xy)
     return x * (x * x - 3.0 * y * y)
+
+
+monkey_saddle_bounded_below = False  # f(x, 0) = x³ → −∞ as x → −∞
 
 
 def monkey_saddle_grad(xy: Array) -> Array:

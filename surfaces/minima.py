@@ -10,7 +10,8 @@ Used for user formulas (surfaces/formula.py), whose minima nobody wrote down. Th
 3. a refined point is a local minimum when it is off the edge and no higher than a ring of 16 points around
    it (so a kink, the tip of a cone, counts too); the global minima are those within rounding of the lowest;
 4. where the lowest refined point is on the edge and lower than every local minimum, f keeps falling past the
-   edge: it is unbounded below on the domain and has no minimum to reach.
+   edge: the domain holds no minimum, and the sentence says where f is lowest and which way it falls
+   (whether f is bounded below beyond the domain is another question: surfaces/formula_bounds.py).
 """
 
 from __future__ import annotations
@@ -99,10 +100,12 @@ def find_minima(f, grad, domain) -> tuple[Array, float | None, str, str]:
     floor = float(np.where(np.isfinite(refined_values), refined_values, np.inf).min())
     scale = max(1e-12, float(values.max() - values.min()))
     if not local.any() or float(refined_values[local].min()) > floor + 1e-9 * scale:
-        x, y = refined[int(np.argmin(np.where(np.isfinite(refined_values), refined_values, np.inf)))]
+        lowest = int(np.argmin(np.where(np.isfinite(refined_values), refined_values, np.inf)))
+        x, y = refined[lowest]
         return (np.empty((0, 2)), None, "none",
-                f"Unbounded below on the domain: f is lowest on its edge, near ({x:.3g}, {y:.3g}), and still "
-                "falling there, so it has no minimum to reach.")
+                f"Lowest value found on the domain: f = {refined_values[lowest]:.4g} on its edge near "
+                f"({x:.3g}, {y:.3g}), and f keeps falling past the edge toward the "
+                f"{downhill_direction(grad, refined[lowest], domain)}.")
     stationary = local
     best = float(refined_values[stationary].min())
     near_best = stationary & (refined_values <= best + 1e-9 * scale + 1e-12)
@@ -116,6 +119,20 @@ def find_minima(f, grad, domain) -> tuple[Array, float | None, str, str]:
     more = f" (at least {MAX_MINIMA}: f may be flat along a curve)" if len(minima) > MAX_MINIMA else ""
     return (shown, best, "found",
             f"Minimum found numerically: f = {best:.6g} at {where}{more}.")
+
+
+COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
+
+
+def downhill_direction(grad, point: Array, domain) -> str:
+    """The compass direction of −∇f at `point` (north = +y); outward from the domain's centre where ∇f is 0."""
+    with np.errstate(all="ignore"):
+        g = np.asarray(grad(np.asarray(point, dtype=np.float64)), dtype=np.float64)
+    direction = -g
+    if not np.isfinite(direction).all() or not np.any(direction):
+        direction = np.asarray(point) - np.array([sum(domain[0]) / 2, sum(domain[1]) / 2])
+    angle = np.degrees(np.arctan2(direction[1], direction[0]))
+    return COMPASS[int(np.round(angle / 45)) % 8]
 
 
 def log_scale(values: Array, floor: float) -> bool:

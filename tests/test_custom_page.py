@@ -132,10 +132,11 @@ def test_every_section_survives_surfaces_without_a_smooth_minimum(formula):
     app = open_app({"surface": "custom", "formula": formula, "noise": "spikes(every=10,factor=10,seed=0)"})
     assert not app.exception
     if formula != "sqrt(x**2 + y**2)":
-        assert any("Unbounded below on the domain" in block.value for block in app.markdown)
+        assert any("f is unbounded below (proven)" in block.value for block in app.markdown)
         table = app.dataframe[0].value
         assert not any(column.startswith("first step with f − f*") for column in table.columns)  # no f*: no target
-        assert all(row.startswith(("… still moving", "↘ escaped", "■ stalled")) for row in table["outcome"])
+        assert all(row.startswith(("… still moving", "↘ escaped", "⇱ left the window", "■ stalled", "↻ oscillating"))
+                   for row in table["outcome"])
     assert non_finite_paths(chart(app)) == []
     for section in ("inside", "lp", "eps"):
         app.session_state["section"] = section
@@ -191,3 +192,42 @@ def test_the_3d_view_of_a_custom_surface():
     app = open_app({**CUSTOM_LINK, "view": "3d"})
     assert not app.exception
     assert any(trace.get("type") == "mesh3d" for trace in chart(app)["data"])  # the 3-D landscape
+
+
+# ---------------------------------------------------------------- the story stays on screen
+
+ON_SCREEN_FORMULAS = [
+    ("sin(x)*cos(y) + 0.1*(x**2+y**2)", "-2,2,-2,2"), ("x**4 - 2*x**2 + y**2 + 0.3*x", "-2,2,-2,2"),
+    ("(1-x)**2 + 100*(y-x**2)**2", "-2,2,-1,3"), ("(x**2 + y - 11)**2 + (x + y**2 - 7)**2", "-5,5,-5,5"),
+    ("atan(x*y) + 0.1*(x**2 + y**2)", "-2,2,-2,2"), ("x**2 + y**2 - 0.01*x**4", "-2,2,-2,2"),
+    ("tanh(x)*y + x**2/10 + y**2/10", "-3,3,-3,3"), ("exp(-x)", "-2,2,-2,2"), ("x**3 + y**2", "-2,2,-2,2"),
+]
+LEFT_WORDS = ("left the map at step", "blew up at step", "escaped downhill at step", "left the window going downhill")
+
+
+@pytest.mark.parametrize(("formula", "domain"), ON_SCREEN_FORMULAS)
+def test_the_default_runs_stay_on_the_map_or_the_page_says_they_left(formula, domain):
+    link = {"surface": "custom", "formula": formula, "domain": domain}
+    state, notices = url.decode({key: [value] for key, value in link.items()})
+    assert notices == []
+    surface = make_surface("custom", **dict(state.surface_params))
+    (x0, x1), (y0, y1) = surface.domain
+    app = open_app(link)
+    assert not app.exception
+    said = " ".join(block.value for block in [*app.info, *app.error])
+    left = []
+    for spec in state.runs:
+        points = run(make_optimizer(spec.optimizer, **spec.kwargs()), surface, np.array(state.start), state.steps,
+                     bound=50 * max(abs(v) for v in (x0, x1, y0, y1))).points
+        if not ((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)).all():
+            left.append(spec.optimizer)
+    assert said.count("**") // 2 >= len(left) and (not left or any(words in said for words in LEFT_WORDS)), (left, said)
+    if formula in ("sin(x)*cos(y) + 0.1*(x**2+y**2)", "x**4 - 2*x**2 + y**2 + 0.3*x", "(1-x)**2 + 100*(y-x**2)**2",
+                   "atan(x*y) + 0.1*(x**2 + y**2)", "x**2 + y**2 - 0.01*x**4"):
+        assert left == []  # a minimum inside the window: a start exists from which every run stays on the map
+
+
+def test_the_formula_is_shown_as_typed():
+    app = open_app({"surface": "custom", "formula": "y - x^2 + sin(x)*cos(y)"})
+    assert not app.exception
+    assert any(r"y - x^{2} + \sin\left(x\right) \cos\left(y\right)" in block.value for block in app.latex)

@@ -52,9 +52,11 @@ def test_every_scene_opens_without_a_notice(name, number):
 
 def assert_filled(app: AppTest, words: str) -> None:
     """`words` are on the page once, each placeholder filled with a real number (not "never")."""
-    parts = lessons.PLACEHOLDER.split(words)  # text, run, fact, text, run, fact, …, text
-    pattern = "".join(re.escape(part) if index % 3 == 0 else "(.+?)"
-                      for index, part in enumerate(parts) if index % 3 != 2)
+    placeholder = f"({lessons.RATIO.pattern}|{lessons.PLACEHOLDER.pattern})"
+    parts = re.split(placeholder, words)  # text, the placeholder and its 6 groups, text, …
+    step = 1 + re.compile(placeholder).groups
+    pattern = "".join(re.escape(part) if index % step == 0 else "(.+?)"
+                      for index, part in enumerate(parts) if index % step in (0, 1))
     found = [match for match in (re.fullmatch(pattern, m.value, flags=re.S) for m in app.markdown) if match]
     assert len(found) == 1, f"on the page once: {words[:60]!r}"
     assert all(value not in ("never", "") and "{run" not in value for value in found[0].groups())

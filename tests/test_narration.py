@@ -6,8 +6,10 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from optimizers import Adam, AdaMax, run
+from optimizers import Adam, AdaMax, adamax_step_bound, run
 from optimizers.explain import adamax_internals, spike_memory
 from surfaces import SURFACES
 from tests.test_app import open_app
@@ -98,3 +100,43 @@ def test_lp_section_shows_the_fitted_exponent_of_the_drawn_distances():
 
 def test_no_header_median_without_an_adamax_run():
     assert "median" not in header_sentence(None, None, None)
+
+
+SURFACE_KEYS = ("rosenbrock", "booth", "himmelblau", "monkey_saddle", "saddle", "beale")
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(SURFACE_KEYS), lr=st.floats(1e-4, 2.0), beta1=st.floats(0.0, 0.999),
+       beta2=st.floats(0.0, 0.9999))
+def test_the_header_sentence_holds_for_every_setting_of_the_sliders(key, lr, beta1, beta2):
+    """The header's claims against the run itself, recomputed from its points: a cap it states is never passed,
+    a comparison word follows the median's ratio to that cap, and where β1 ≥ β2 no cap is claimed at all (Booth
+    at β2 = 0.8 steps 3.9 α; Rosenbrock at β2 = 0 hundreds)."""
+    surface = SURFACES[key]
+    optimizer = AdaMax(lr=lr, beta1=beta1, beta2=beta2)
+    trajectory = run(optimizer, surface, surface.start, 200, record_state=True, bound=1e6)
+    internals = adamax_internals(optimizer, trajectory)
+    text = header_sentence("AdaMax", internals, lr, beta1, beta2)
+    moved = internals.real_steps
+    steps = np.abs(np.diff(trajectory.points[: moved + 1], axis=0)).ravel() / lr  # independent: from the points
+    capped = re.search(r"caps each coordinate's step at ([0-9.e+-]+) α", text)
+    if capped is None:
+        assert beta1 >= beta2 and beta1 > 0 and "no bound after it" in text
+        return
+    cap = float(capped.group(1))
+    assert steps.max(initial=0) <= cap * (1 + 5e-3) + 1e-12   # the cap as printed (3 digits), never passed
+    median = float(np.median(steps)) if steps.size else 0.0
+    if steps.size:
+        word = re.search(r"the usual step is (well below|below|close to) the cap", text).group(1)
+        exact = float(adamax_step_bound(1.0, beta1, beta2, 10**9))
+        assert word == ("well below" if median <= exact / 4 else "below" if median <= 0.75 * exact else "close to")
+
+
+def test_the_header_names_no_cap_for_beta2_below_beta1_and_the_step_shows_why():
+    """Booth at β2 = 0.8 < β1: steps reach several α; the sentence says there is no bound, and names none."""
+    surface = SURFACES["booth"]
+    optimizer = AdaMax(lr=0.1, beta2=0.8)
+    trajectory = run(optimizer, surface, surface.start, 500, record_state=True)
+    text = header_sentence("AdaMax", adamax_internals(optimizer, trajectory), 0.1, 0.9, 0.8)
+    assert np.abs(np.diff(trajectory.points, axis=0)).max() / 0.1 > 2
+    assert "no bound after it" in text and "caps each coordinate's step" not in text

@@ -7,6 +7,7 @@ import pytest
 
 from optimizers import SGD, Adam, AdaMax, run
 from optimizers.outcomes import (
+    OSCILLATING,
     OUTCOMES,
     REACHED,
     RunMetrics,
@@ -16,7 +17,7 @@ from optimizers.outcomes import (
     trajectory_metrics,
 )
 from optimizers.trajectory import Trajectory
-from surfaces import SURFACES
+from surfaces import SURFACES, make_surface
 
 
 def outcome_of(optimizer, key, start, steps, *, tolerance=1e-4, bound=None):
@@ -33,13 +34,31 @@ def test_a_run_into_a_local_minimum_is_stalled_there_with_its_f():
     surface = SURFACES["six_hump_camel"]
     assert float(metrics.final_loss) - surface.minimum_value > 3  # a local minimum, far above f*
     assert np.linalg.norm(surface.grad(metrics.final_point)) < 1e-4
-    assert "stalled at a stationary point" in describe(OUTCOMES.index("stalled"), metrics, tolerance=1e-4)
-    assert f"{float(metrics.final_loss):.4g}" in describe(OUTCOMES.index("stalled"), metrics, tolerance=1e-4)
+    words = describe(OUTCOMES.index("stalled"), metrics, tolerance=1e-4)
+    assert "stalled at a stationary point" in words and f"{float(metrics.final_loss):.4g}" in words
 
 
 def test_rastrigin_runs_resting_in_dimples_are_stalled_not_still_moving():
     for optimizer in (Adam(lr=0.5), AdaMax(lr=0.5), SGD(lr=0.005, momentum=0.9)):
         assert outcome_of(optimizer, "rastrigin", (4.0, -2.5), 300)[0] == "stalled"
+
+
+@pytest.mark.parametrize(("key", "lr", "beta2", "start"), [
+    ("rosenbrock", 0.485956, 0.850513, (-1.2, 1.0)),   # a cell of the default map: a 3-cycle, |∇f| = 1.6
+    ("quadratic", 0.30324, 0.946277, None),            # κ = 30: a 2-cycle across the valley
+])
+def test_a_run_going_round_a_cycle_is_oscillating_not_stalled(key, lr, beta2, start):
+    """The old rule compared the point now with the point a tenth earlier, so a 3-, 4- or 6-cycle passed for rest:
+    these runs still step ≥ 0.013 every step, far from any stationary point."""
+    surface = SURFACES[key] if key != "quadratic" else make_surface("quadratic", condition=30, angle=30)
+    start = surface.start if start is None else start
+    trajectory = run(AdaMax(lr=lr, beta2=beta2), surface, np.array(start, dtype=float), 500, bound=100)
+    metrics = trajectory_metrics(trajectory, surface, minimum_value=surface.minimum_value, tolerance=1e-4)
+    assert OUTCOMES[int(classify(metrics))] == "oscillating"
+    last = trajectory.points[450:]
+    assert np.linalg.norm(np.diff(last, axis=0), axis=-1).min() > 1e-3   # it never rests in the last tenth
+    assert np.linalg.norm(surface.grad(last[-1])) > 0.1                 # nor is it at a stationary point
+    assert "oscillating" in describe(OSCILLATING, metrics, tolerance=1e-4)
 
 
 def test_a_run_that_reaches_the_minimum_then_leaves_it():
@@ -67,21 +86,38 @@ def test_a_blow_up_is_diverged():
     assert outcome == "diverged" and int(metrics.diverged_at) == 7
 
 
+def hand_made(**values):
+    """RunMetrics of n members from the given arrays; the rest quiet (no divergence, no target, at rest)."""
+    n = len(next(iter(values.values())))
+    quiet = dict(start_loss=np.full(n, 5.0), final_loss=np.ones(n), best_loss=np.ones(n),
+                 reached_at=np.full(n, -1), final_reached=np.zeros(n, bool), settled_at=np.full(n, -1),
+                 diverged_at=np.full(n, -1), final_point=np.zeros((n, 2)), final_gradient_norm=np.ones(n),
+                 recent_displacement=np.zeros(n), recent_path_length=np.ones(n), recent_extent=np.ones(n))
+    scalars = {name: values.pop(name) for name in ("bounded_below", "has_minimum", "gradient_tolerance")
+               if name in values}
+    return RunMetrics(**{**quiet, **{name: np.asarray(value) for name, value in values.items()}}, **scalars)
+
+
 def test_hand_made_metrics_take_the_documented_order():
-    """Diverging wins over reaching; reaching over resting; rest needs a small gradient or no movement."""
-    n = 6
-    metrics = RunMetrics(
-        start_loss=np.full(n, 5.0),
-        final_loss=np.array([1e9, -1e4, 0.0, 1.0, 1.0, 1.0]),
-        best_loss=np.array([0.0, -1e4, 0.0, 0.0, 1.0, 1.0]),
-        reached_at=np.array([3, -1, 10, 10, -1, -1]),
-        final_reached=np.array([False, False, True, False, False, False]),
-        diverged_at=np.array([20, 30, -1, -1, -1, -1]),
-        final_point=np.zeros((n, 2)),
-        final_gradient_norm=np.array([1.0, 1.0, 0.0, 1.0, 1e-8, 1.0]),
-        recent_displacement=np.array([1.0, 1.0, 0.0, 1.0, 1.0, 0.5]))
+    """Diverging wins over reaching; reaching over resting; rest needs a small gradient; oscillation a long path
+    in a small box; escaping needs a surface proven unbounded below."""
+    metrics = hand_made(
+        final_loss=[1e9, -1e4, 0.0, 1.0, 1.0, 1.0, 1.0],
+        best_loss=[0.0, -1e4, 0.0, 0.0, 1.0, 1.0, 1.0],
+        reached_at=[3, -1, 10, 10, -1, -1, -1],
+        final_reached=[False, False, True, False, False, False, False],
+        diverged_at=[20, 30, -1, -1, -1, -1, -1],
+        final_gradient_norm=[1.0, 1.0, 0.0, 1.0, 1e-8, 1.0, 1.0],
+        recent_path_length=[1.0, 1.0, 0.0, 1.0, 1.0, 0.5, 5.0],
+        recent_extent=[1.0, 1.0, 0.0, 1.0, 1.0, 0.5, 1.0], bounded_below=False)
     assert [OUTCOMES[c] for c in classify(metrics)] == ["diverged", "escaped", "reached", "left", "stalled",
-                                                         "moving"]
+                                                         "moving", "oscillating"]
+    for proven, expected in ((None, "departed"), (True, "departed"), (False, "escaped")):
+        leaving = hand_made(final_loss=[-1e4], best_loss=[-1e4], diverged_at=[30], bounded_below=proven)
+        assert OUTCOMES[int(classify(leaving)[0])] == expected
+    resting_but_steep = hand_made(final_gradient_norm=[2.0], recent_path_length=[0.0], recent_extent=[0.0],
+                                  gradient_tolerance=1.0)
+    assert OUTCOMES[int(classify(resting_but_steep)[0])] == "moving"   # no movement is not a stationary point
 
 
 def test_batched_metrics_equal_each_member_run_alone():
@@ -92,7 +128,8 @@ def test_batched_metrics_equal_each_member_run_alone():
     for i, value in enumerate(lr[:, 0]):
         alone = trajectory_metrics(run(AdaMax(lr=value, beta2=0.99), surface, np.array([-1.2, 1.0]), 400, bound=100),
                                    surface, minimum_value=0.0, tolerance=1e-4)
-        for name in ("final_loss", "best_loss", "reached_at", "diverged_at", "final_point", "recent_displacement"):
+        for name in ("final_loss", "best_loss", "reached_at", "settled_at", "diverged_at", "final_point",
+                     "recent_displacement", "recent_path_length", "recent_extent"):
             np.testing.assert_array_equal(getattr(together, name)[i], getattr(alone, name))
         assert classify(together)[i] == classify(alone)
 
@@ -103,10 +140,7 @@ def test_recent_window_is_the_last_tenth():
 
 def test_a_leap_out_of_a_bounded_surface_is_a_blow_up_not_an_escape():
     """Rosenbrock has f* = 0: a run leaving the bound from its best point so far blew up; it cannot escape."""
-    metrics = RunMetrics(start_loss=np.array([5.0]), final_loss=np.array([0.5]), best_loss=np.array([0.5]),
-                         reached_at=np.array([-1]), final_reached=np.array([False]), diverged_at=np.array([9]),
-                         final_point=np.zeros((1, 2)), final_gradient_norm=np.array([1.0]),
-                         recent_displacement=np.array([1.0]), bounded_below=True)
+    metrics = hand_made(final_loss=[0.5], best_loss=[0.5], diverged_at=[9], has_minimum=True, bounded_below=True)
     assert OUTCOMES[classify(metrics)[0]] == "diverged"
     # Adam with β2 = 0 takes unbounded steps: some of a sweep's cells leap out from their best point
     surface = SURFACES["rosenbrock"]

@@ -15,7 +15,7 @@ from optimizers.explain import adamax_internals
 from surfaces import SURFACES
 from tests.figure_checks import non_finite_paths, values
 from tests.test_app import open_app
-from ui.inside import step_table_csv
+from ui.sections.inside import step_table_csv
 
 LINK = {"surface": "rosenbrock", "start": "-1.2,1", "steps": "300", "section": "inside",
         "run": ["adamax(beta2=0.99,lr=0.1)", "adam(lr=0.1)"]}
@@ -121,6 +121,7 @@ def test_saddle_axis_preset_button_starts_exactly_on_the_axis():
     query = {key: value if isinstance(value, list) else [value] for key, value in app.query_params.items()}
     assert query["surface"] == ["saddle"] and query["start"] == ["-1.5,0"] and query["section"] == ["eps"]
     rows = app.dataframe[0].value
-    assert list(rows["steps with 0/0 (x, y)"]) == ["0, 100", "0, 0", "0, 100"]  # paper, PyTorch, Keras
+    # paper, PyTorch (ε inside the max: u ≥ ε), Keras (divides by u + ε): only the paper's rule meets 0/0
+    assert list(rows["steps with 0/0 (x, y)"]) == ["0, 100", "0, 0", "0, 0"]
     assert list(rows["steps with m/0 (x, y)"]) == ["0, 0"] * 3  # m = 0 wherever u = 0 on the axis
     assert (rows["final y"] == 0).all()

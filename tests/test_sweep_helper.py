@@ -19,6 +19,7 @@ import pytest
 
 from optimizers import SGD, Adam, AdaMax, GradientNoise, _helper, sweep, sweeps
 from optimizers._helper import HELPER
+from optimizers.outcomes import SCALAR_FIELDS
 from surfaces import SURFACES
 
 sweep_module = importlib.import_module("optimizers.sweep")  # `optimizers.sweep` is also the function
@@ -33,6 +34,7 @@ def split_everything(monkeypatch):
     sets its share, taken as the caller's whatever these tiny sweeps measure)."""
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELLS", 2)
     monkeypatch.setattr(sweep_module, "SPLIT_MIN_CELL_STEPS", 1)
+    monkeypatch.setattr(sweep_module, "_offload", False)   # split, not sent whole (as a script's sweeps)
     monkeypatch.setattr(HELPER, "speed", 1.0)
     monkeypatch.setattr(HELPER, "paused_until", -np.inf)
     monkeypatch.setattr(HELPER, "observe", lambda *args, **kwargs: None)
@@ -51,7 +53,7 @@ def one_process(*args, **kwargs):
 def assert_same(result, expected):
     assert result.outcome.shape == expected.outcome.shape
     for field in fields(expected.metrics):
-        if field.name in ("bounded_below", "settled_at"):  # a flag, and None in a sweep
+        if field.name in SCALAR_FIELDS:  # one value for the whole batch
             assert getattr(result.metrics, field.name) == getattr(expected.metrics, field.name)
             continue
         actual, wanted = getattr(result.metrics, field.name), getattr(expected.metrics, field.name)
@@ -159,10 +161,11 @@ def test_what_the_helper_cannot_run_is_computed_here(split_everything):
 
 
 def test_a_busy_helper_makes_nobody_wait(split_everything):
-    """Another session's sweep holds the helper: this sweep runs whole in its own thread, as before the helper."""
+    """Another session's sweep holds the helper: this sweep is not split but runs whole here, as before the helper."""
     lr = np.logspace(-3, 0, 12)[:, None]
+    pending = HELPER.submit(long_job(), queue=True)   # a job of another session, in the helper
+    assert pending is not None and HELPER.busy()
     served = HELPER.served
-    assert HELPER.lock.acquire(blocking=False)
     try:
         done = []
         worker = threading.Thread(target=lambda: done.append(sweep(Adam(lr=lr), ROSENBROCK, START, 300)))
@@ -170,9 +173,16 @@ def test_a_busy_helper_makes_nobody_wait(split_everything):
         worker.join(timeout=30)
         assert done, "the sweep waited for the busy helper"
     finally:
-        HELPER.lock.release()
+        pending.abandon()
     assert HELPER.served == served
     assert_same(done[0], one_process(Adam(lr=lr), ROSENBROCK, START, 300))
+
+
+def long_job(cells: int = 16384, steps: int = 5000) -> tuple:
+    """A request for the helper: a whole sweep of a few seconds (as another session's heavy map)."""
+    optimizer = AdaMax(lr=np.logspace(-4, 0, cells)[:, None])
+    params = np.broadcast_to(START, (cells, 2)).copy()
+    return optimizer, ROSENBROCK, params, steps, 1e-4, 100.0, 0.0, None, 1e-6, True
 
 
 class _FailsHere:
@@ -199,8 +209,10 @@ def test_a_failure_in_the_callers_half_propagates_and_the_helper_recovers(split_
     lr = np.logspace(-2, 0, 8)[:, None]
     with pytest.raises(ArithmeticError, match="failed in the caller"):
         sweep(Adam(lr=lr), _FailsHere(), [-8.0, 8.0], 50)
-    assert HELPER.process is None  # its reply was never read: it was ended, not left with a stale reply
-    assert HELPER.warm_up()
+    deadline = time.monotonic() + 10
+    while HELPER.busy() and time.monotonic() < deadline:  # the abandoned half is dropped, never read
+        time.sleep(0.01)
+    assert not HELPER.busy()
     assert_same(*split_and_whole(Adam(lr=lr), SURFACES["booth"], [-8.0, 8.0], 200))
 
 
@@ -212,7 +224,7 @@ def test_a_dead_helper_is_replaced_and_meanwhile_the_sweep_runs_here(split_every
     result = sweep(Adam(lr=lr), SURFACES["booth"], [-8.0, 8.0], 200)
     assert HELPER.served == served
     assert_same(result, one_process(Adam(lr=lr), SURFACES["booth"], [-8.0, 8.0], 200))
-    assert HELPER.warm_up()  # restarted by that sweep
+    assert HELPER.warm_up()  # restarted
     assert_same(*split_and_whole(Adam(lr=lr), SURFACES["booth"], [-8.0, 8.0], 200))
 
 
@@ -289,3 +301,107 @@ def test_the_environment_variable_turns_the_helper_off():
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60,
                          env={**os.environ, "ADAMAX_LAB_SWEEP_HELPER": "0"}, check=True)
     assert out.stdout.split() == ["False", "None"]
+
+
+# --- heavy sweeps sent whole to the helper: a server's interpreter stays free ----------------------------------
+
+@pytest.fixture
+def offload_everything(monkeypatch):
+    """Every sweep counts as heavy and runs whole in the helper (as a server's heavy sweeps do)."""
+    monkeypatch.setattr(sweep_module, "OFFLOAD_CELL_STEPS", 0)
+    monkeypatch.setattr(sweep_module, "_offload", True)
+    assert HELPER.warm_up()
+
+
+def offloaded_and_whole(*args, **kwargs):
+    """(the sweep run in the helper, the one-process sweep), checking this thread computed none of the first."""
+    served, cpu = HELPER.served, time.thread_time()
+    result = sweep(*args, **kwargs)
+    used = time.thread_time() - cpu
+    assert HELPER.served == served + 1, "the helper did not compute the sweep"
+    expected, cpu = one_process(*args, **kwargs), time.thread_time()
+    assert used < 0.25 * (time.thread_time() - cpu) + 0.02, "the caller computed the sweep itself"
+    return result, expected
+
+
+def test_a_heavy_sweep_runs_in_the_helper_bit_for_bit(offload_everything):
+    lr = np.logspace(-4, 1, 24)[:, None, None]            # cells that blow up, reach and keep moving
+    beta2 = 1 - np.logspace(-4, 0, 16, endpoint=False)[None, :, None]
+    noise = GradientNoise(kind="spikes", every=9, factor=20.0, seed=3)
+    result, expected = offloaded_and_whole(AdaMax(lr=lr, beta2=beta2), ROSENBROCK, START, 1500, bound=50.0,
+                                           noise=noise)
+    assert_same(result, expected)
+    assert {"diverged", "reached", "moving"} <= set(expected.outcome_names.ravel().tolist())
+
+
+def test_the_pages_two_maps_and_a_light_sweep_beside_them(offload_everything, monkeypatch):
+    """`sweeps`: the heavy ones go to the helper (taking turns there), a light one is computed here meanwhile."""
+    monkeypatch.setattr(sweep_module, "OFFLOAD_CELL_STEPS", 500_000)
+    lr = np.logspace(-4, 1, 40)[:, None, None]
+    beta2 = 1 - np.logspace(-4, 0, 30, endpoint=False)[None, :, None]
+    calls = [dict(optimizer=AdaMax(lr=lr, beta2=beta2), surface=ROSENBROCK, start=START, steps=600, bound=50.0),
+             dict(optimizer=Adam(lr=lr, beta2=beta2), surface=ROSENBROCK, start=START, steps=600, bound=50.0,
+                  noise=GradientNoise(kind="gaussian", scale=0.2, relative=True, seed=5)),
+             dict(optimizer=SGD(lr=np.logspace(-4, -1, 5)[:, None]), surface=ROSENBROCK, start=START, steps=50)]
+    served = HELPER.served
+    results = sweeps(calls)
+    assert HELPER.served == served + 2
+    for result, call in zip(results, calls, strict=True):
+        assert_same(result, one_process(**call))
+
+
+def test_a_short_sweep_is_not_kept_waiting_behind_a_long_one(offload_everything):
+    """The helper runs its jobs in turns of bounded time: a sweep sent after a long one finishes long before it."""
+    long = HELPER.submit(long_job(steps=5000), queue=True)
+    assert long is not None
+    started = time.perf_counter()
+    lr = np.logspace(-3, 0, 16)[:, None]
+    result = sweep(Adam(lr=lr), ROSENBROCK, START, 200)
+    short_seconds = time.perf_counter() - started
+    assert not long.job.done.is_set(), "the long sweep finished first: the short one waited behind it"
+    assert long.result() is not None
+    long_seconds = time.perf_counter() - started
+    assert short_seconds < long_seconds / 3
+    assert_same(result, one_process(Adam(lr=lr), ROSENBROCK, START, 200))
+
+
+def test_a_helper_killed_mid_sweep_leaves_the_sweep_to_its_caller(offload_everything):
+    lr = np.logspace(-4, 0, 4096)[:, None]
+    done = []
+    worker = threading.Thread(target=lambda: done.append(sweep(AdaMax(lr=lr), ROSENBROCK, START, 3000)))
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not HELPER.busy() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    HELPER.process.kill()
+    worker.join(timeout=120)
+    assert done, "the sweep was lost with the helper"
+    assert_same(done[0], one_process(AdaMax(lr=lr), ROSENBROCK, START, 3000))
+
+
+def test_a_helper_killed_twice_comes_back_each_time_and_says_so(offload_everything, caplog, monkeypatch):
+    monkeypatch.setattr(_helper, "BACKOFF_FIRST", 0.2)
+    lr = np.logspace(-2, 0, 8)[:, None]
+    pids = [HELPER.process.pid]
+    with caplog.at_level("WARNING", logger="adamax_lab.sweep_helper"):
+        for _ in range(2):
+            HELPER.process.kill()
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:   # no sweep asks for it: it comes back by itself
+                process = HELPER.process
+                if process is not None and process.pid != pids[-1] and HELPER.ready.is_set():
+                    break
+                time.sleep(0.02)
+            assert HELPER.process is not None and HELPER.process.pid != pids[-1], "no helper came back"
+            pids.append(HELPER.process.pid)
+    exits = [record.getMessage() for record in caplog.records if "exited" in record.getMessage()]
+    assert len(exits) == 2 and all("restarting it in" in message for message in exits)
+    delays = [float(message.split("restarting it in ")[1].split(" s")[0]) for message in exits]
+    assert delays[1] > delays[0]                            # backing off: two exits in a row
+    assert_same(*offloaded_and_whole(Adam(lr=lr), SURFACES["booth"], [-8.0, 8.0], 200))  # and it serves
+
+
+def test_the_page_sends_its_heavy_sweeps_to_the_helper():
+    import ui.sections.sweep  # noqa: F401 (importing the page's Sweeps section switches offloading on)
+
+    assert sweep_module._offload

@@ -13,7 +13,9 @@ import pytest
 
 from figures.sweep import (
     CLICK_TRACE,
+    OUTCOME_WORDS,
     OVERLAYS,
+    PAINTED,
     MapAxis,
     MapMark,
     basin_codes,
@@ -56,7 +58,7 @@ def test_map_colours_are_the_cells_metric_and_painted_outcomes(small_map):
     assert non_finite_paths(figure) == []
     metric, overlay = values(figure["data"][0]["z"]).T, values(figure["data"][1]["z"]).T
     names = result.outcome_names
-    painted = {name: index for index, (name, _, _) in enumerate(OVERLAYS[:3])}
+    painted = {name: index for index, name in enumerate(PAINTED)}
     for name in set(names.ravel()):
         cells = names == name
         assert (overlay[cells] == painted.get(name, len(OVERLAYS))).all(), name
@@ -76,7 +78,7 @@ def test_every_click_point_is_its_cell_with_its_settings(small_map):
     for offset, (outcome, _, _) in enumerate(groups):
         trace = figure["data"][CLICK_TRACE + offset]
         custom = values(trace["customdata"])
-        assert outcome in trace["hovertemplate"] or outcome == "stalled" or outcome == "diverged"
+        assert OUTCOME_WORDS[outcome] in trace["hovertemplate"]
         for point in range(len(custom)):
             i, j = click_cell(result, CLICK_TRACE + offset, point)
             assert result.outcome_names[i, j] == outcome
@@ -157,7 +159,7 @@ def test_the_section_shows_the_cores_sweep():
     core = sweep(AdaMax(lr=lr[:, None, None], beta2=beta2[None, :, None]), SURFACES["rosenbrock"],
                  np.array([-1.2, 1.0]), 150, bound=150.0)
     overlay = values(first["data"][1]["z"]).T
-    painted = {name: index for index, (name, _, _) in enumerate(OVERLAYS[:3])}
+    painted = {name: index for index, name in enumerate(PAINTED)}
     expected = np.array([painted.get(name, len(OVERLAYS)) for name in core.outcome_names.ravel()]).reshape(16, 16)
     np.testing.assert_array_equal(overlay, expected)
     coloured = overlay == len(OVERLAYS)

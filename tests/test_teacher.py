@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+import pytest
+
 from tests.test_app import open_app, open_panels, query
 from ui import teacher
+from ui.state import AppState
 
 
 def widget(app, kind: str, key: str):
@@ -30,7 +33,7 @@ def test_sections_in_the_link_are_the_only_ones_offered_and_stay_in_the_address_
 
 def test_no_teacher_parameters_offer_every_section_and_the_teacher_panel():
     app = open_app()
-    assert len(section_options(app)) == len(teacher.SECTIONS) > 2
+    assert len(section_options(app)) == len(teacher.TITLES) > 2
     assert not {"sections", "lock", "hide"} & set(query(app))
     assert any(element.label == "Teacher's link" for element in app.expander)
 
@@ -75,14 +78,14 @@ def test_unknown_names_give_notices_and_the_section_moves_into_the_offered_ones(
 def test_sections_naming_nothing_offer_them_all():
     app = open_app({"sections": "nothing,here"})
     assert not app.exception
-    assert len(section_options(app)) == len(teacher.SECTIONS)
+    assert len(section_options(app)) == len(teacher.TITLES)
     assert "offering them all" in notices(app)
 
 
 def test_reading_never_raises_on_odd_values():
     for value in ("", ",,,", "x" * 10_000, ["race", "inside"], [3], "RACE , Inside"):
         sections, locked, hidden, found = teacher.read({"sections": value, "lock": value, "hide": value})
-        assert sections is None or set(sections) <= set(teacher.SECTIONS)
+        assert sections is None or set(sections) <= set(teacher.TITLES)
         assert locked <= set(teacher.LOCKABLE) and isinstance(hidden, bool) and isinstance(found, list)
     assert teacher.read({"sections": "RACE , Inside"})[0] == ("race", "inside")
 
@@ -113,3 +116,107 @@ def test_the_link_opens_on_an_offered_section():
     link = app.run().code[-1].value
     assert "section=inside" in link and "sections=inside,lp" in link and "hide=controls" in link
     assert "lock=" not in link
+
+
+# Each lock against each way round it: a change written into the page's state the way a callback writes it (a
+# Sweeps cell adds a run, a section's preset button or a lesson loads a whole view, a click on the map moves the
+# start), then the rerun that reads it.
+def _set_surface(app):
+    app.session_state["surface"] = "beale"
+
+
+def _set_start(app):
+    app.session_state["start_x"] = 0.5
+
+
+def _set_steps(app):
+    app.session_state["steps"] = 1000
+
+
+def _set_view(app):
+    app.session_state["view"] = "3d"
+
+
+def _add_a_run(app):  # what ui/controls.add_run does for a Sweeps cell
+    run_id = app.session_state["next_run_id"]
+    app.session_state["next_run_id"] = run_id + 1
+    app.session_state["run_ids"] = [*app.session_state["run_ids"], run_id]
+    app.session_state[f"run{run_id}_optimizer"] = "sgd"
+    app.session_state[f"run{run_id}_lr"] = 0.001
+
+
+CHANGES = {"surface": (_set_surface, "surface"), "start": (_set_start, "start"), "steps": (_set_steps, "steps"),
+           "view": (_set_view, "view"), "runs": (_add_a_run, "run")}
+LINK = {"surface": "rosenbrock", "start": "-1.2,1", "steps": "300", "run": ["adamax(lr=0.1)", "adam(lr=0.1)"],
+        "sections": "race,inside,eps,sweep"}
+
+
+@pytest.mark.parametrize("teacher_choice", [{"lock": "surface,start,steps,view,runs"}, {"hide": "controls"}])
+@pytest.mark.parametrize("name", list(CHANGES))
+def test_a_locked_setting_stays_whatever_path_changes_it(name, teacher_choice):
+    app = open_app({**LINK, **teacher_choice})
+    before = query(app)
+    change, parameter = CHANGES[name]
+    change(app)
+    app.run()
+    assert not app.exception
+    assert query(app).get(parameter) == before.get(parameter)
+    assert any("teacher's link keeps" in element.proto.body for element in app.toast)
+
+
+@pytest.mark.parametrize("name", list(CHANGES))
+def test_an_unlocked_setting_still_changes(name):
+    others = ",".join(key for key in CHANGES if key != name)
+    app = open_app({**LINK, "lock": others})
+    before = query(app)
+    change, parameter = CHANGES[name]
+    change(app)
+    app.run()
+    assert query(app).get(parameter) != before.get(parameter)
+    assert not app.toast
+
+
+def test_a_section_not_offered_goes_back_to_the_pinned_one(monkeypatch):
+    """A lesson's scene (or anything else) writing a section the link does not offer: enforce puts it back.
+    (AppTest refuses a segmented control's value outside its options by itself, so this one is called directly.)"""
+    session, loaded, toasts = {}, [], []
+    monkeypatch.setattr(teacher.st, "session_state", session)
+    monkeypatch.setattr(teacher, "load_state", loaded.append)
+    monkeypatch.setattr(teacher.st, "toast", lambda text, **_: toasts.append(text))
+    session.update(teacher_sections=("race", "inside"), teacher_lock=frozenset(), teacher_hide=False)
+    teacher.pin(AppState(section="inside"))
+    assert teacher.enforce(AppState(section="race")) == AppState(section="race")  # offered: no change
+    held = teacher.enforce(AppState(section="sweep", steps=300))
+    assert held == AppState(section="inside", steps=300) and loaded == [held]
+    assert "sections offered" in toasts[0]
+
+
+@pytest.mark.parametrize("teacher_choice", [{"lock": "start"}, {"hide": "controls"}, {"sections": "race,inside"}])
+def test_a_students_page_has_no_lessons_menu(teacher_choice):
+    app = open_app({**LINK, **teacher_choice})
+    assert not any(element.key == "lesson_pick" for element in app.selectbox)
+    assert any(element.key == "lesson_pick" for element in open_app(LINK | {"sections": ""}).selectbox)
+
+
+@pytest.mark.parametrize("lock", ["surface", "start", "steps", "runs"])
+def test_the_saddle_button_in_where_eps_goes_respects_the_locks(lock):
+    app = open_app({**LINK, "section": "eps", "lock": lock})
+    assert widget(app, "button", "eps_preset").disabled
+    before = query(app)
+    # What its callback writes, should a click reach it anyway (AppTest refuses to click a disabled button)
+    app.session_state["surface"], app.session_state["start_x"], app.session_state["start_y"] = "saddle", -1.5, 0.0
+    app.session_state["steps"] = 200
+    app.session_state["run_ids"] = [0]
+    after = query(app.run())
+    field = CHANGES[lock][1]
+    assert after.get(field) == before.get(field)
+
+
+def test_a_lesson_in_the_teachers_link_moves_the_locks_with_its_scenes():
+    app = open_app({"lesson": "saddles", "scene": "1", "lock": "runs,surface"})
+    first = query(app)
+    widget(app, "button", "lesson_next").click().run()
+    assert not app.exception
+    assert query(app)["scene"] == ["2"]
+    assert not app.toast  # the scene's runs are what the locks now hold
+    assert query(app).get("run") != first.get("run") or query(app).get("start") != first.get("start")

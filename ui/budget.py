@@ -7,6 +7,15 @@ its section computes (measured: the Lp family, 7 orders batched with AdaMax, ≈
 breakdown at p = 256 ≈ 4 runs; the three ε placements ≈ 3 runs). Up to WORK_BUDGET (≈ 1 s of one core) a view
 is computed at once — every preset and any 8 runs × 2,000 steps; above it the page says what the view would
 cost and computes it on a click. A view computed once in this process (by anyone) is cached and opens at once.
+
+Sweeps are batched runs whose step has a fixed cost (≈ SWEEP_STEP run-steps: the ~35 ufunc calls of a step) and
+a cost per cell (≈ 15–20 ns, SWEEP_CELL run-steps; relative Gaussian noise ≈ 2.5× that, for a norm per cell):
+
+    sweep work = steps × (SWEEP_STEP + cells × SWEEP_CELL × noise factor)
+
+The Sweeps section runs one or two maps (resolution² cells), a learning-rate curve per run of the race
+(len(SENSITIVITY_LRS) cells) and up to three basin maps (BASIN_SIDE² starts), so a 128² link at 5,000 steps
+(≈ 40 s of sweeps with noise) waits for the click like any other heavy view.
 """
 
 from __future__ import annotations
@@ -16,24 +25,31 @@ from collections import OrderedDict
 import streamlit as st
 
 from .cache import cache_key
-from .model_spec import model_work
+from .sections import section_module
 from .state import AppState
 
 WORK_BUDGET = 24_000            # run-steps one rerun may compute without asking
 RUN_STEP_SECONDS = 40e-6        # for the message: about how long a run-step takes
 WEIGHTS = {"adamlp": 1.4}       # per optimizer, relative to AdaMax (others ≈ 1)
-SECTION_RUNS = {"race": 0.0, "inside": 0.0, "lp": 7.0, "eps": 3.0}  # extra runs of `steps` the section computes
+SWEEP_STEP = 1.5               # run-steps: a sweep step's fixed cost, whatever its cells (measured 35–80 µs)
+SWEEP_CELL = 1 / 2000          # run-steps per cell-step (≈ 20 ns)
+NOISE_CELL_FACTOR = 2.5        # a noisy sweep's cost per cell, relative to a noiseless one (measured 2.4–2.5×)
 _COMPUTED_MAX = 256
 
 _computed: OrderedDict[str, None] = OrderedDict()  # heavy views this process has computed (their results are cached)
 
 
+def sweep_work(cells: int, steps: int, *, noisy: bool = False) -> float:
+    """The run-steps of one sweep of `cells` configurations for `steps` steps: a sweep step has a fixed cost (its
+    ~35 ufunc calls) and a cost per cell."""
+    return steps * (SWEEP_STEP + cells * SWEEP_CELL * (NOISE_CELL_FACTOR if noisy else 1.0))
+
+
 def work(state: AppState) -> float:
-    """The run-steps `state` asks for when nothing of it is cached."""
+    """The run-steps `state` asks for when nothing of it is cached: the race's runs, which every section computes,
+    and what the section declares beside its drawing (its `cost`, ui/sections)."""
     race = sum(WEIGHTS.get(spec.optimizer, 1.0) for spec in state.runs) * state.steps
-    if state.section == "model":
-        return race + model_work(state.model)
-    return race + SECTION_RUNS.get(state.section, 0.0) * state.steps
+    return race + section_module(state.section).cost(state)
 
 
 def _key(state: AppState) -> str:

@@ -12,7 +12,7 @@ import html
 import numpy as np
 import streamlit as st
 
-from . import phone, presentation
+from . import phone, presentation, teacher
 from .controls import load_state
 from .lessons import LessonError, fill, lesson_names, load_lesson
 from .summary import run_outcomes
@@ -49,6 +49,7 @@ def open_link(query: dict[str, list[str]], state, notices: list[str]):
         return state, notices
     number = _scene_number((query.get("scene") or [None])[0], len(lesson.scenes), lesson.path, notices)
     _enter(lesson.name, number)
+    st.session_state["frame_stride"] = lesson.scenes[number - 1].stride  # the link's own stride= comes after
     return lesson.scenes[number - 1].state, notices
 
 
@@ -68,7 +69,9 @@ def go_to(name: str, number: int) -> None:
     number = min(max(number, 1), len(lesson.scenes))
     _enter(name, number)
     state = lesson.scenes[number - 1].state
+    st.session_state["frame_stride"] = lesson.scenes[number - 1].stride
     load_state(state)
+    teacher.pin(state)  # a lesson in a teacher's link moves what the locks hold with its scenes
     st.session_state["link_state"] = state
     st.session_state["link_notices"] = []
 
@@ -105,14 +108,29 @@ def current():
         return None
 
 
-def paths_hidden() -> bool:
-    """True while a scene's question waits for the class's prediction."""
+def waiting() -> bool:
+    """True while a scene's question waits for the class's prediction (until Reveal)."""
     opened = current()
     if opened is None:
         return False
     lesson, number = opened
-    return (lesson.scenes[number - 1].question is not None and not st.session_state.get("revealed")
-            and st.session_state.get("section", "race") == "race")
+    return lesson.scenes[number - 1].question is not None and not st.session_state.get("revealed")
+
+
+def paths_hidden() -> bool:
+    """True while the race's paths wait for the class's prediction: drawn only as Play runs them."""
+    return waiting() and st.session_state.get("section", "race") == "race"
+
+
+def section_hidden() -> bool:
+    """True while another section waits for the prediction: its charts and tables would show the answer at once,
+    so the section is drawn only at Reveal."""
+    return waiting() and st.session_state.get("section", "race") != "race"
+
+
+def draw_hidden_section() -> None:
+    st.info("The class predicts first: this section's charts and tables appear with **Reveal the answer**, in the "
+            "lesson's panel.", icon=":material/visibility_off:")
 
 
 def link_extras() -> dict[str, str]:
@@ -124,7 +142,6 @@ def link_extras() -> dict[str, str]:
 
 
 LESSON_SHARE = [1, 2.6]          # the lesson's column beside the section's, on a wide screen
-ABOVE_CHART = {"race": 215, "inside": 260}  # px from the window's top to the chart's, lesson beside (measured)
 CHART_MIN = 440
 
 
@@ -141,19 +158,20 @@ def columns():
     return st.columns(LESSON_SHARE, gap="medium")
 
 
-def chart_height(section: str, default: int) -> int:
-    """The chart's height with the lesson beside it: what the window leaves below the chart's top, at most
-    `default` (the player reports the window's height, ui/player.py)."""
+def chart_height(chart_top: int, default: int) -> int:
+    """The chart's height with the lesson beside it: what the window leaves below the chart's top (`chart_top` px
+    from the window's top, the section's CHART_TOP), at most `default` (the player reports the window's height,
+    ui/player.py)."""
     viewport = st.session_state.get("viewport_height")
     if not beside() or not viewport:
         return int(default)
-    return int(min(default, max(CHART_MIN, int(viewport) - ABOVE_CHART.get(section, 200))))
+    return int(min(default, max(CHART_MIN, int(viewport) - chart_top)))
 
 
-def fit_height(figure: dict, section: str) -> dict:
+def fit_height(figure: dict, chart_top: int) -> dict:
     """`figure` at chart_height (a new top-level dict; the cached figure and its frames are not copied)."""
     default = int(figure["layout"].get("height") or 600)
-    height = chart_height(section, default)
+    height = chart_height(chart_top, default)
     return figure if height == default else {**figure, "layout": {**figure["layout"], "height": height}}
 
 
@@ -176,6 +194,10 @@ def run_facts(results, surface) -> list[dict[str, str]]:
             "diverged_at": str(diverged) if diverged >= 0 else "never",
             "final_f": f"{float(trajectory.losses[-1]):.3g}", "final_point": f"({x:.3g}, {y:.3g})",
             "max_step": f"{float(moves.max()) if moves.size else 0.0:.3g}",
+            "max_step_lr": f"{float(moves.max()) / result.lr if moves.size else 0.0:.3g}",
+            "median_step": f"{float(np.median(moves)) if moves.size else 0.0:.3g}",
+            "median_step_lr": f"{float(np.median(moves)) / result.lr if moves.size else 0.0:.3g}",
+            "lr": f"{result.lr:g}",
         })
     return facts
 
@@ -204,18 +226,16 @@ def draw_lesson(results, surface) -> None:
         if beside():  # the page's header (with the surface's name) is left out to keep ▶ Play on screen
             words.caption(f"{surface.name} — {surface.note}")
         words.markdown(fill(scene.text, run_facts(results, surface)))
-        if scene.question and st.session_state.get("section", "race") != "race":
-            words.info(f"**Question:** {scene.question}", icon=":material/quiz:")
+        if scene.question and not waiting():
+            words.success(f"**Question:** {scene.question}", icon=":material/visibility:")
             if scene.answer:
                 words.markdown(fill(scene.answer, run_facts(results, surface)))
+        elif scene.question and paths_hidden():  # true before and after ▶ Play, which the server does not see
+            words.info(f"**Predict first:** {scene.question} The paths are hidden until the class has answered: "
+                       "▶ Play draws them as the runs go, Reveal shows them whole with the answer.",
+                       icon=":material/quiz:")
         elif scene.question:
-            if not paths_hidden():
-                words.success(f"**Question:** {scene.question}", icon=":material/visibility:")
-                if scene.answer:
-                    words.markdown(fill(scene.answer, run_facts(results, surface)))
-            else:
-                words.info(f"**Before you press ▶ Play:** {scene.question} The paths are hidden until the class "
-                           "has answered: press ▶ Play to watch them drawn, or Reveal.", icon=":material/quiz:")
+            words.info(f"**Predict first:** {scene.question}", icon=":material/quiz:")
         if scene.answer and not scene.question:
             words.markdown(fill(scene.answer, run_facts(results, surface)))
         left, right = steps.columns(2)
@@ -223,9 +243,9 @@ def draw_lesson(results, surface) -> None:
                     disabled=number <= 1, on_click=go_to, args=(lesson.name, number - 1))
         right.button("Next", key="lesson_next", icon=":material/chevron_right:", width="stretch",
                      disabled=number >= count, on_click=go_to, args=(lesson.name, number + 1), type="primary")
-        if paths_hidden():
-            navigation.button("Reveal the paths", key="lesson_reveal", icon=":material/visibility:",
-                              width="stretch", on_click=_reveal)
+        if waiting():
+            navigation.button("Reveal the answer" if section_hidden() else "Reveal the paths", key="lesson_reveal",
+                              icon=":material/visibility:", width="stretch", on_click=_reveal)
         if not st.session_state.get("present"):
             navigation.button("Present (large, for a projector)", key="lesson_present", width="stretch",
                               icon=":material/present_to_all:", on_click=_present)
@@ -237,7 +257,10 @@ def draw_lesson(results, surface) -> None:
 
 def draw_lesson_menu() -> None:
     """In the sidebar: every shipped lesson in one menu, choosing one starts it (one widget, not a button a
-    lesson: every element costs each rerun time on the server and in the browser)."""
+    lesson: every element costs each rerun time on the server and in the browser). Not on a student's page of a
+    teacher's link: a lesson would change what the link locks or open a section it does not offer."""
+    if teacher.restricts():
+        return
     lessons = {}
     for name in lesson_names():
         try:
@@ -252,5 +275,5 @@ def draw_lesson_menu() -> None:
 def _start_picked() -> None:
     name = st.session_state.get("lesson_pick")
     st.session_state["lesson_pick"] = None  # the menu is for starting: it shows its placeholder again
-    if name:
+    if name and not teacher.restricts():
         go_to(name, 1)

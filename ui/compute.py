@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from figures import ExplorerRun, explorer_figure, run_color
+from figures import ExplorerRun, explorer_figure, run_colors
 from optimizers import GradientNoise, Trajectory, make_optimizer, run
 from optimizers.explain import AdaMaxInternals, adamax_internals
 from surfaces import make_surface
@@ -27,11 +27,12 @@ BOUND_FACTOR = 50.0  # a run that goes this many domain-widths out has diverged,
 
 @dataclass(frozen=True)
 class RunResult:
-    """One run of the comparison, ready to show: label, colour, trajectory (state recorded)."""
+    """One run of the comparison, ready to show: label, colour, trajectory (state recorded), its learning rate."""
 
     label: str
     color: str
     trajectory: Trajectory
+    lr: float = float("nan")
 
 
 def surface_of(state: AppState):
@@ -70,6 +71,13 @@ def adamax_runs(state: AppState) -> list[tuple[int | None, RunSpec]]:
     return [(None, fallback)]
 
 
+def adamax_settings(state: AppState) -> dict[str, float]:
+    """α, β1, β2, ε of the race's first AdaMax run (the preset's when the race has none)."""
+    _, spec = adamax_runs(state)[0]
+    values = make_optimizer("adamax", **spec.kwargs()).hyperparameters()
+    return {name: float(values[name]) for name in ("lr", "beta1", "beta2", "eps")}
+
+
 def labels_for(runs: tuple[RunSpec, ...]) -> list[str]:
     """Legend labels like "AdaMax(lr=0.05)"; a repeated label gets " #2", " #3"."""
     labels = [make_optimizer(spec.optimizer, **spec.kwargs()).label() for spec in runs]
@@ -82,10 +90,12 @@ def labels_for(runs: tuple[RunSpec, ...]) -> list[str]:
 
 
 def results_for(state: AppState) -> list[RunResult]:
+    colors = run_colors([spec.optimizer for spec in state.runs])  # by optimizer, not by place in the list
     return [
-        RunResult(label, run_color(index),
-                  trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise))
-        for index, (label, spec) in enumerate(zip(labels_for(state.runs), state.runs, strict=True))
+        RunResult(label, color,
+                  trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise),
+                  float(make_optimizer(spec.optimizer, **spec.kwargs()).lr))
+        for label, color, spec in zip(labels_for(state.runs), colors, state.runs, strict=True)
     ]
 
 

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 import streamlit as st
 
+from optimizers import make_optimizer, run
 from surfaces import make_surface
 
+from .compute import divergence_bound
 from .noise_controls import read_noise
 from .plain import escape_markdown
 from .state import AppState, RunSpec
@@ -60,11 +63,24 @@ def _round(value: float) -> float:
 
 
 def custom_preset(params: CustomParams, section: str = "race") -> AppState:
-    """The opening view of a custom surface: its start, and runs scaled to its domain and gradients.
+    """The opening view of a custom surface: runs scaled to its domain and gradients, from a start where they
+    stay on the map.
 
     AdaMax and Adam move ≈ lr per coordinate and step, so lr = width/50 crosses the domain in ~50 steps;
     SGD moves lr·|∇f|, so its lr is 2 % of the width over a typical (median) gradient norm on the domain.
+    The start is the first of `candidate_starts` from which all three runs go downhill and stay inside the plot
+    window for all PRESET_STEPS steps (`start_on_screen`); where none does, the one that keeps the most runs on
+    it (and the page says which runs left the map).
     """
+    runs = default_runs(params)
+    return AppState(CUSTOM, params, start_on_screen(params, runs), PRESET_STEPS, "contour", runs, section)
+
+
+PRESET_STEPS = 500
+
+
+def default_runs(params: CustomParams) -> tuple[RunSpec, ...]:
+    """AdaMax, Adam and SGD with momentum, their learning rates scaled to the surface (see custom_preset)."""
     surface = build(params)
     (x0, x1), (y0, y1) = surface.domain
     width = max(x1 - x0, y1 - y0)
@@ -73,10 +89,50 @@ def custom_preset(params: CustomParams, section: str = "race") -> AppState:
     typical = float(np.median(norms[np.isfinite(norms)])) if np.isfinite(norms).any() else 1.0
     adaptive = _round(width / 50)
     sgd = _round(0.02 * width / max(typical, 1e-12))
-    runs = (RunSpec("adamax", (("lr", adaptive),)), RunSpec("adam", (("lr", adaptive),)),
+    return (RunSpec("adamax", (("lr", adaptive),)), RunSpec("adam", (("lr", adaptive),)),
             RunSpec("sgd", tuple(sorted({"lr": min(max(sgd, 1e-8), 10.0), "momentum": 0.9}.items()))))
-    start = (float(surface.start[0]), float(surface.start[1]))
-    return AppState(CUSTOM, params, start, 500, "contour", runs, section)
+
+
+def candidate_starts(surface) -> np.ndarray:
+    """Starts that tell a story, best first: the surface's own (15 % in from a corner, far from the minima),
+    the other corners and the edges' midpoints (farthest from the minima first), then a 5 × 5 grid inside."""
+    (x0, x1), (y0, y1) = surface.domain
+    fraction = np.array([0.15, 0.5, 0.85])
+    ring = np.array([[x0 + (x1 - x0) * a, y0 + (y1 - y0) * b] for a in fraction for b in (0.2, 0.5, 0.8)
+                     if not (a == 0.5 and b == 0.5)])
+    inner = np.stack(np.meshgrid(x0 + (x1 - x0) * np.linspace(0.1, 0.9, 5), y0 + (y1 - y0) * np.linspace(0.1, 0.9, 5)),
+                     axis=-1).reshape(-1, 2)
+    minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
+    if len(minima):
+        far = lambda points: points[np.argsort(-np.linalg.norm(points[:, None] - minima[None], axis=-1).min(axis=1),  # noqa: E731
+                                               kind="stable")]
+        ring, inner = far(ring), far(inner)
+    return np.round(np.concatenate([np.asarray(surface.start, dtype=np.float64)[None], ring, inner]), 9)
+
+
+@lru_cache(maxsize=64)
+def start_on_screen(params: CustomParams, runs: tuple[RunSpec, ...]) -> tuple[float, float]:
+    """The first candidate start from which every run of `runs` stays in the plot window (see custom_preset).
+
+    All candidates run as one batch per optimizer: three vectorised runs of PRESET_STEPS steps (≈ 0.1 s)."""
+    surface = build(params)
+    candidates = candidate_starts(surface)
+    (x0, x1), (y0, y1) = surface.domain
+    low, high = np.array([x0, y0]), np.array([x1, y1])
+    values = surface.f(np.stack(np.meshgrid(np.linspace(x0, x1, 41), np.linspace(y0, y1, 41)), axis=-1))
+    descent = 0.02 * float(np.ptp(values))  # a run that goes nowhere (started on a saddle) tells no story
+    on_screen = np.zeros(len(candidates), dtype=int)
+    moving = np.ones(len(candidates), dtype=bool)
+    for spec in runs:
+        trajectory = run(make_optimizer(spec.optimizer, **spec.kwargs()), surface, candidates, PRESET_STEPS,
+                         bound=divergence_bound(surface))
+        points = trajectory.points
+        stays = ((points >= low) & (points <= high)).all(axis=(0, -1)) & (np.asarray(trajectory.diverged_at) < 0)
+        on_screen += stays
+        moving &= trajectory.losses.min(axis=0) < trajectory.losses[0] - descent
+    # the first with the most runs on screen, all of them where possible, among starts where every run descends
+    best = int(np.argmax(np.where(moving, on_screen, -1))) if moving.any() else 0
+    return float(candidates[best, 0]), float(candidates[best, 1])
 
 
 # ---------------------------------------------------------------- the sidebar panel

@@ -28,12 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from .presentation import read_stride
 from .state import AppState
 from .url import decode
 
 LESSON_DIR = Path(__file__).resolve().parents[1] / "lessons"
 NAME = re.compile(r"[a-z0-9_]{1,40}")
 PLACEHOLDER = re.compile(r"\{run(\d+)\.([a-z_]+)\}")
+RATIO = re.compile(r"\{run(\d+)\.([a-z_]+) / run(\d+)\.([a-z_]+)\}")  # one number over another, e.g. 2.63
 RUN_FACTS = {
     "label": "the run's legend label",
     "outcome": "what happened, in the outcome table's words",
@@ -43,7 +45,12 @@ RUN_FACTS = {
     "final_f": "f at the last step",
     "final_point": "(x, y) at the last step",
     "max_step": "the largest move of one coordinate in one step",
+    "max_step_lr": "the largest move of one coordinate in one step, in units of the run's lr",
+    "median_step": "the median move of one coordinate in one step",
+    "median_step_lr": "the median move of one coordinate in one step, in units of the run's lr",
+    "lr": "the run's learning rate",
 }
+NUMERIC_FACTS = ("max_step", "max_step_lr", "median_step", "median_step_lr", "lr", "final_f")
 MAX_SCENES = 20
 
 
@@ -59,6 +66,7 @@ class Scene:
     question: str | None
     state: AppState
     answer: str | None = None
+    stride: int = 0   # the animation's stride its link asks for (0: auto), ui/presentation.py
 
 
 @dataclass(frozen=True)
@@ -139,11 +147,20 @@ def _scene(raw: object, where: str) -> Scene:
             raise LessonError(f"{where}: unknown placeholder {match.group(0)} (facts: {', '.join(RUN_FACTS)}).")
         if not 1 <= run <= len(state.runs):
             raise LessonError(f"{where}: {match.group(0)} names run {run}, but the link has {len(state.runs)}.")
+    for match in RATIO.finditer(text + " " + (answer or "")):
+        if not {match.group(2), match.group(4)} <= set(NUMERIC_FACTS):
+            raise LessonError(f"{where}: {match.group(0)} divides facts that are not both numbers "
+                              f"({', '.join(NUMERIC_FACTS)}).")
+        if not all(1 <= int(match.group(k)) <= len(state.runs) for k in (1, 3)):
+            raise LessonError(f"{where}: {match.group(0)} names a run the link does not have ({len(state.runs)}).")
     question = raw.get("question")
     if question is not None and (not isinstance(question, str) or not question.strip()):
         raise LessonError(f"{where}: `question` must be a sentence (or left out).")
+    stride, stride_notices = read_stride(query_of(link))
+    if stride_notices:
+        raise LessonError(f"{where}: its link needs correcting — " + " ".join(stride_notices))
     return Scene(_text(raw, "title", where), link, text, question.strip() if question else None, state,
-                 answer.strip() if answer else None)
+                 answer.strip() if answer else None, stride or 0)
 
 
 def query_of(link: str) -> dict[str, list[str]]:
@@ -153,5 +170,16 @@ def query_of(link: str) -> dict[str, list[str]]:
 
 
 def fill(text: str, facts: list[dict[str, str]]) -> str:
-    """`text` with each {runN.fact} replaced by facts[N − 1][fact] (checked at load time)."""
+    """`text` with each {runN.fact} replaced by facts[N − 1][fact], and each {runA.fact / runB.fact} by the
+    ratio of the two numbers (3 digits), both checked at load time.
+
+    >>> fill("{run1.max_step / run2.max_step}× as far; run 2: {run2.max_step}", [{"max_step": "0.5"},
+    ...                                                                     {"max_step": "0.19"}])
+    '2.63× as far; run 2: 0.19'
+    """
+    def ratio(match: re.Match) -> str:
+        top, bottom = (float(facts[int(match.group(k)) - 1][match.group(k + 1)]) for k in (1, 3))
+        return f"{top / bottom:.3g}" if bottom else "∞"
+
+    text = RATIO.sub(ratio, text)
     return PLACEHOLDER.sub(lambda match: facts[int(match.group(1)) - 1][match.group(2)], text)

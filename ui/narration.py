@@ -14,6 +14,7 @@ from optimizers.explain import AdaMaxInternals, spike_crossover, spike_memory
 
 ADAM_LIMIT_T = 10**9        # "t → ∞" for the bounds: far past any run (the bound has converged to rounding)
 SPIKES = (10.0, 1e4)         # the two spike sizes the text compares: a moderate one and a huge one
+DEFAULT_BETAS = (0.9, 0.999)  # AdaMax's (β1, β2) in the paper and in PyTorch
 
 
 def times_alpha(value: float) -> str:
@@ -27,15 +28,41 @@ def median_step(step: np.ndarray, lr: float, moved: int | None = None) -> float:
     return float(np.median(steps)) if steps.size else 0.0
 
 
-def header_sentence(label: str | None, internals: AdaMaxInternals | None, lr: float | None) -> str:
-    """What the header says AdaMax's step is: bounded by about α, and usually far below it — with this race's median."""
-    text = (r"AdaMax (Kingma & Ba, 2015, §7.1) is Adam with the L∞ norm: $u_t = \max(\beta_2 u_{t-1}, |g_t|)$. "
-            r"Dividing by $u_t$ caps each coordinate's step near $\alpha$ whatever the gradient's scale — "
-            r"exactly $\alpha$ on the first step")
+def size_word(value: float, cap: float) -> str:
+    """How a value compares with a cap it cannot pass, in words that follow from the ratio value/cap:
+    "well below" (≤ ¼ of it), "below" (≤ ¾), "close to" (above ¾).
+
+    >>> size_word(0.04, 1.009), size_word(0.669, 1.009), size_word(0.8, 1.009)
+    ('well below', 'below', 'close to')
+    """
+    ratio = value / cap
+    return "well below" if ratio <= 0.25 else "below" if ratio <= 0.75 else "close to"
+
+
+def header_sentence(label: str | None, internals: AdaMaxInternals | None, lr: float | None,
+                    beta1: float | None = None, beta2: float | None = None) -> str:
+    """What the header says AdaMax's step is, true for the run on screen: bounded (by its exact bound) where
+    β1 < β2, unbounded after the first step where β1 ≥ β2 > 0 — and its median step beside that bound."""
+    text = r"AdaMax (Kingma & Ba, 2015, §7.1) is Adam with the L∞ norm: $u_t = \max(\beta_2 u_{t-1}, |g_t|)$. "
+    if beta1 is None or beta2 is None:
+        default_cap = float(adamax_step_bound(1.0, *DEFAULT_BETAS, ADAM_LIMIT_T))
+        return text + (r"Dividing by $u_t$ caps each coordinate's step near $\alpha$ whatever the gradient's scale "
+                       rf"whenever $\beta_1 < \beta_2$ (the defaults {DEFAULT_BETAS}: {times_alpha(default_cap)}) — "
+                       r"exactly $\alpha$ on the first step. Press **▶ Play** to watch it race the others.")
+    cap = float(adamax_step_bound(1.0, beta1, beta2, ADAM_LIMIT_T))
+    if np.isfinite(cap):
+        text += (r"Dividing by $u_t$ caps each coordinate's step at "
+                 f"{times_alpha(cap)} for this run's β₁ = {beta1:g} and β₂ = {beta2:g}, whatever the gradient's scale "
+                 r"— exactly $\alpha$ on the first step")
+    else:
+        text += (f"With this run's β₂ = {beta2:g} ≤ β₁ = {beta1:g}, $u_t$ forgets a large gradient at least as fast as "
+                 r"$\hat m_t$ does, so the step is exactly $\alpha$ on the first step but has no bound after it "
+                 r"(AdaMax's cap near $\alpha$ needs $\beta_1 < \beta_2$)")
     if internals is not None and lr is not None and internals.steps:
-        moved = internals.real_steps
-        text += (f"; the usual step is well below the cap (here {label} moves a median "
-                 f"{times_alpha(median_step(internals.step, lr, moved))} per coordinate per step)")
+        median = median_step(internals.step, lr, internals.real_steps)
+        if np.isfinite(cap):
+            text += f"; the usual step is {size_word(median, cap)} the cap"
+        text += f" (here {label} moves a median {times_alpha(median)} per coordinate per step)"
     return text + ". Press **▶ Play** to watch it race the others."
 
 

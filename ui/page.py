@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
-from figures import run_color
+from figures import run_colors
 from optimizers import make_optimizer
 
 from . import classroom, phone, presentation, teacher, url
@@ -18,7 +18,7 @@ from .controls import draw_sidebar, load_state, read_state
 from .narration import header_sentence
 from .plain import escape_markdown, show_link_notices
 from .player import draw_player
-from .sections import SECTIONS
+from .sections import SECTIONS, section_module
 from .summary import current_tolerance, run_outcomes
 
 
@@ -27,12 +27,12 @@ def main() -> None:
         query = {key: st.query_params.get_all(key) for key in st.query_params}
         state, notices = classroom.open_link(query, *url.decode(query))  # a lesson's scene sets the view
         state, notices = teacher.open_link(query, state, notices)  # sections offered, controls locked
-        presentation.open_link(query)
+        notices = [*notices, *presentation.open_link(query)]  # presentation mode, the animation's stride
         load_state(state)
         st.session_state["link_notices"] = notices
         st.session_state["link_state"] = state
 
-    state = read_state()
+    state = teacher.enforce(read_state())  # the teacher's locks hold whatever tried to change them
     if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
         st.session_state["link_notices"] = []
     if not work_allowed(state):  # a heavy view waits for a click (ui/budget.py): one link cannot hold up a class
@@ -40,7 +40,7 @@ def main() -> None:
         if st.session_state.get("link_notices"):
             show_link_notices(st.session_state["link_notices"])
         ask_to_compute(state)
-        draw_sidebar(labels_for(state.runs), [run_color(index) for index in range(len(state.runs))],
+        draw_sidebar(labels_for(state.runs), run_colors([spec.optimizer for spec in state.runs]),
                      locked=teacher.locked(), hidden=teacher.hidden())
         teacher.draw_hidden_style()
         _mirror_in_url(state)
@@ -53,10 +53,13 @@ def main() -> None:
     side = classroom.columns()  # a lesson on a wide screen: (its column, the section's column) side by side
     with side[1] if side else nullcontext():
         caption = st.container()
-        SECTIONS[state.section].draw(state, results)
+        section = section_module(state.section)
+        if classroom.section_hidden():  # a lesson's question waits: the section would answer it
+            classroom.draw_hidden_section()
+        else:
+            section.draw(state, results)
         draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
-                    report_viewport=presentation.on() or classroom.beside(),
-                    frame_key="equation_step" if state.section == "inside" else None)
+                    report_viewport=presentation.on() or classroom.beside(), frame_key=section.FRAME_KEY)
     with above:
         phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
         if presentation.on():  # the race alone, large: no header, no sidebar
@@ -124,9 +127,10 @@ def _header(surface, state, *, with_median: bool = True) -> None:
         left.markdown(header_sentence(None, None, None))
     else:
         scene = replace(state, runs=(), section="inside")  # the same cache entry Inside AdaMax uses
-        lr = float(make_optimizer(spec.optimizer, **spec.kwargs()).lr)
+        optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
         label = escape_markdown(labels_for(state.runs)[index])
-        left.markdown(header_sentence(label, internals_for(scene, spec), lr))
+        left.markdown(header_sentence(label, internals_for(scene, spec), float(optimizer.lr), float(optimizer.beta1),
+                                      float(optimizer.beta2)))
     right.markdown(f"**{surface.name}** — {surface.note}")
     # A long formula gets the page's width below, not a cramped column: at 1,440 px the column holds ~40
     # characters of LaTeX (Beale's 61 and the six-hump camel's 67 were cut off there).
@@ -157,12 +161,30 @@ def _notices(results, surface) -> None:
                      f"|x|, |y| ≤ {bound:g} or was not finite. It is drawn stopped at its last finite point, {where}. "
                      "Try a smaller learning rate.", icon=":material/error:")
         elif outcome == "escaped":
-            st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f fell without bound "
-                    f"(to {float(metrics.final_loss):.3g} when it passed |x|, |y| = {bound:g}), as it should on a "
-                    f"surface with no minimum. Its last point is {where}.", icon=":material/south_east:")
+            st.info(f"**{escape_markdown(result.label)} escaped downhill at step {step}**: f falls without bound "
+                    f"on this surface (it was {float(metrics.final_loss):.3g} when the run passed |x|, |y| = "
+                    f"{bound:g}), so going downhill for good is success here. Its last point is {where}.",
+                    icon=":material/south_east:")
+        elif outcome == "departed":
+            st.info(f"**{escape_markdown(result.label)} left the window downhill at step {step}**: f was "
+                    f"{float(metrics.final_loss):.3g}, its lowest so far, when the run passed |x|, |y| = {bound:g}. "
+                    f"Whether f falls without bound that way is not known. Its last point is {where}.",
+                    icon=":material/south_east:")
+        elif left := _first_step_off_map(result.trajectory.points, surface.domain):
+            st.info(f"**{escape_markdown(result.label)} left the map at step {left}**: the map shows the plot window "
+                    f"only. Its last point is {where}.",
+                    icon=":material/south_east:")
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")
+
+
+def _first_step_off_map(points, domain) -> int | None:
+    """The first step at which a run's point is outside the plot window, None if it never is."""
+    (x0, x1), (y0, y1) = domain
+    points = np.asarray(points, dtype=np.float64)
+    off = ~((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1))
+    return int(np.argmax(off)) if off.any() else None
 
 
 def _where(point, domain) -> str:

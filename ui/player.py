@@ -7,8 +7,11 @@ chart loads): no second copy of plotly.js, and the chart, its frames and the cli
 - Keys (ignored while typing in a widget): Space plays/pauses, ← / → step one frame, Home / End go to the first /
   last frame, F toggles fullscreen, PageUp / PageDown go to the previous / next scene of a lesson (clickers send
   these), which the component reports to Python as a trigger value.
-- Fullscreen: the chart's own element goes fullscreen (Plotly's modebar fullscreen in st.plotly_chart rebuilt the
-  chart without its frames, REFERENCE.md) and is re-laid out to the screen's size, then back.
+- Fullscreen: the chart's own element goes fullscreen and is re-laid out to the screen's size, then back; the
+  chart's toolbar icon does the same on an animated chart (Streamlit's own fullscreen rebuilt it without its
+  frames). Any re-layout — ours, or Streamlit's redraw when the chart's box changes size — waits for a still chart:
+  plotly.js re-laid out mid-animation keeps drawing the traces for the old size. Play resumes from the same frame,
+  and a chart still found misdrawn is redrawn.
 - Speed: choosing a speed in the chart's menu also rewrites the ▶ Play button's frame duration, so Pause then
   Play resumes at that speed (issue 7, point 18); the speed is kept for charts drawn later in the same page.
 """
@@ -25,21 +28,33 @@ from . import phone
 
 FRAME_MS = 60  # figures/explorer.py's frame duration at 1× (the speed menu's labels carry the multiplier)
 
-HTML = """<div class="player"><button type="button" class="fullscreen" title="Fullscreen (F); Esc to leave">
-⛶ Fullscreen</button><button type="button" class="copy" title="Copy this page's link: it opens exactly this view">
-🔗 Copy link</button><span class="keys">Keys: Space play/pause · ← → one frame · Home/End · F fullscreen</span></div>"""
+# Icons are inline SVG: the fullscreen and link symbols (U+26F6, U+1F517) are boxes in fonts that lack them.
+FULLSCREEN_ICON = ('<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M1 6V1h5M10 1h5v5M15 '
+                   '10v5h-5M6 15H1v-5" fill="none" stroke="currentColor" stroke-width="2"/></svg>')
+LINK_ICON = ('<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M7 9l2-2M6 5l1.5-1.5a2.5 '
+             '2.5 0 013.5 3.5L9.5 8.5M10 11l-1.5 1.5a2.5 2.5 0 01-3.5-3.5L6.5 7.5" fill="none" '
+             'stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/></svg>')
+HTML = f"""<div class="player"><button type="button" class="step-back" title="One iteration back (Shift+←)"
+aria-label="One iteration back">◀ 1 step</button><button type="button" class="step-forward"
+title="One iteration forward (Shift+→)" aria-label="One iteration forward">1 step ▶</button>
+<button type="button" class="fullscreen" title="Fullscreen (F); Esc to leave">{FULLSCREEN_ICON} Fullscreen</button>
+<button type="button" class="copy" title="Copy this page's link: it opens exactly this view">{LINK_ICON}
+<span>Copy link</span></button><span class="keys">Keys: Space play/pause · ← → one frame · Shift+← → one iteration
+· Home/End · F fullscreen</span></div>"""
 
 CSS = """
 .player {display: flex; flex-wrap: wrap; gap: 0.6rem 1rem; align-items: center; font-family: sans-serif;
          font-size: 0.85rem; color: #555}
 .player button {font-size: 0.9rem; padding: 0.25rem 0.8rem; border: 1px solid #bbb; border-radius: 0.4rem;
-                background: #f6f6f6; cursor: pointer}
+                background: #f6f6f6; cursor: pointer; color: #222; display: inline-flex; align-items: center;
+                gap: 0.35rem}
 .player button:hover {background: #eaeaea}
 """
 
 JS = """
 const FRAME_MS = __FRAME_MS__;
-const KEYS = 'Keys: Space play/pause · ← → one frame · Home/End · F fullscreen';
+const RESUME_AFTER_MS = 300;
+const KEYS = 'Keys: Space play/pause · ← → one frame · Shift+← → one iteration · Home/End · F fullscreen';
 function charts() {
   return [...document.querySelectorAll('.js-plotly-plot')].filter(
     gd => gd._transitionData && (gd._transitionData._frames || []).length > 1);
@@ -95,7 +110,7 @@ function hook(gd) {
     const label = (event.button && event.button.label) || '';
     const match = label.match(/speed ([0-9.]+)/);
     if (match) { state().speed = parseFloat(match[1]); applySpeed(gd); }
-    if (label.includes('Play') || match) state().playing = true;
+    if (label.includes('Play') || match) { state().playing = true; state().playingChart = gd; }
     if (label.includes('Pause')) state().playing = false;
   });
   gd.on('plotly_animated', () => { state().playing = false; reportFrame(gd); });
@@ -112,12 +127,13 @@ function reportFrame(gd) {
     if (!player.playing && Number.isFinite(frame)) player.setState('frame', frame);
   }, 300);
 }
-function play(gd) {
-  const list = names(gd);
-  const start = currentIndex(gd) >= list.length - 1 ? 0 : currentIndex(gd);
+function play(gd, from) {
+  const list = names(gd), at = from === undefined ? currentIndex(gd) : from;
+  const start = at >= list.length - 1 ? 0 : at;
   window.Plotly.animate(gd, list.slice(start), {frame: {duration: FRAME_MS / state().speed, redraw: redraw(gd)},
                         transition: {duration: 0}, mode: 'immediate'});
-  state().playing = true;  // after animate: it interrupts (and so reports) any animation already running
+  state().playing = true;
+  state().playingChart = gd;  // after animate: it interrupts (and so reports) any animation already running
 }
 function pause(gd) {
   state().playing = false;
@@ -137,6 +153,65 @@ function toggleFullscreen(gd) {
   const box = gd.closest('[data-testid="stElementContainer"]') || gd.parentElement;
   box.requestFullscreen().catch(() => {});
 }
+function animating(gd) { return !!(gd._transitionData && gd._transitionData._animationRaf); }
+function still(gd, change) {
+  // A redraw while plotly.js animates leaves a broken chart that stays broken (the frames keep drawing the
+  // traces with the old size's clip paths and axes: the map in a corner, curves cut off). So the animation
+  // stops first, the chart is redrawn at rest, and Play resumes from the frame it stopped on.
+  const wasPlaying = animating(gd) || (state().playing && state().playingChart === gd);
+  if (!wasPlaying) return change();
+  pause(gd);
+  // The pause lands when plotly.js's loop next looks at its queue (up to a frame's duration later).
+  const started = performance.now();
+  return new Promise(resolve => {
+    const whenStill = () => {
+      if (animating(gd) && performance.now() - started < 1000) { requestAnimationFrame(whenStill); return; }
+      const index = currentIndex(gd);
+      // Play resumes a moment later: Streamlit answers a relayout with a redraw of its own (Plotly.react),
+      // which must land on a still chart too.
+      Promise.resolve(change()).catch(() => {}).then(() => setTimeout(() => { play(gd, index); resolve(gd); },
+                                                                      RESUME_AFTER_MS));
+    };
+    requestAnimationFrame(whenStill);
+  });
+}
+function relayoutStill(gd, update) { return still(gd, () => window.Plotly.relayout(gd, update)); }
+function guardRedraws() {
+  // Streamlit redraws its chart (Plotly.react) when the chart's box changes size — entering or leaving
+  // fullscreen, a window resized — which can fall in the middle of Play: it then waits for a still chart too.
+  const plotly = window.Plotly;
+  if (!plotly || plotly.__adamaxGuarded) return;
+  plotly.__adamaxGuarded = true;
+  const react = plotly.react;
+  plotly.react = function(gd, ...rest) {
+    const layout = (rest[0] && rest[0].layout) || rest[1] || {};
+    const full = (gd && gd._fullLayout) || {};
+    const resized = ['width', 'height'].some(key => layout[key] && Math.abs(layout[key] - full[key]) > 1);
+    if (resized && gd._transitionData && animating(gd)) return still(gd, () => react.call(plotly, gd, ...rest));
+    return react.call(plotly, gd, ...rest);
+  };
+}
+function misdrawn(gd) {
+  // A subplot whose clip rectangle is not its axes' size: the traces are drawn for another size than the axes.
+  const full = gd._fullLayout;
+  if (!full || !full._plots || !full._uid) return false;
+  return Object.entries(full._plots).some(([id, plot]) => {
+    const rect = gd.querySelector(`#clip${full._uid}${id}plot rect`);
+    if (!rect || !plot.xaxis || !plot.yaxis) return false;
+    return Math.abs(+rect.getAttribute('width') - plot.xaxis._length) > 1 ||
+           Math.abs(+rect.getAttribute('height') - plot.yaxis._length) > 1;
+  });
+}
+function repair(gd) {
+  // Found misdrawn twice in a row (a redraw in progress is misdrawn for a moment): redraw it at rest.
+  if (gd.__adamaxRepairing) return;
+  gd.__adamaxMisdrawn = misdrawn(gd) ? (gd.__adamaxMisdrawn || 0) + 1 : 0;
+  if (gd.__adamaxMisdrawn < 2) return;
+  gd.__adamaxRepairing = true;
+  Promise.resolve(still(gd, () => window.Plotly.redraw(gd))).finally(() => {
+    gd.__adamaxRepairing = false; gd.__adamaxMisdrawn = 0;
+  });
+}
 function onFullscreenChange() {
   const full = document.fullscreenElement;
   const gd = full ? full.querySelector('.js-plotly-plot') : [...document.querySelectorAll('.js-plotly-plot')].find(
@@ -149,11 +224,14 @@ function onFullscreenChange() {
     // resize handling); show Plotly's legend inside the chart, since the page's legend is not fullscreen.
     const fill = () => {
       if (document.fullscreenElement !== full) return;
-      window.Plotly.relayout(gd, {width: full.clientWidth || window.innerWidth,
-                                  height: full.clientHeight || window.innerHeight, showlegend: true,
-                                  legend: {orientation: 'h', x: 0, y: 1.0, yanchor: 'bottom', font: {size: 18},
-                                           bgcolor: 'rgba(255,255,255,0.85)'},
-                                  'margin.t': 60});
+      // The legend gets a row of its own above the player's buttons (which sit on the plot's top edge).
+      const height = full.clientHeight || window.innerHeight;
+      const buttons = Math.round(((gd._fullLayout.font || {}).size || 15) * 2.4) + 8;
+      const top = buttons + 40, bottom = (gd._fullLayout.margin || {}).b || 10;
+      relayoutStill(gd, {width: full.clientWidth || window.innerWidth, height, showlegend: true,
+                         legend: {orientation: 'h', x: 0, y: 1 + buttons / Math.max(height - top - bottom, 100),
+                                  yanchor: 'bottom', font: {size: 18}, bgcolor: 'rgba(255,255,255,0.85)'},
+                         'margin.t': top});
     };
     // Streamlit may redraw the chart at its page size after a resize: keep it filled while fullscreen.
     const keep = () => {
@@ -167,9 +245,43 @@ function onFullscreenChange() {
     clearInterval(gd.__adamaxKeep);
     const [width, height, legend, top] = gd.__adamaxSize;
     gd.__adamaxSize = null;
-    window.Plotly.relayout(gd, {width: width === undefined ? null : width, height: height || null,
-                                showlegend: !!legend, 'margin.t': top === undefined ? null : top});
+    // The page's width once the browser has laid it out again (a width left unset means "the container's").
+    requestAnimationFrame(() => relayoutStill(gd, {
+      width: width === undefined ? (gd.parentElement.clientWidth || null) : width, height: height || null,
+      showlegend: !!legend, 'margin.t': top === undefined ? null : top}));
   }
+}
+function onToolbarFullscreen(event) {
+  // The chart's toolbar icon: Streamlit's own fullscreen redraws the chart without its frames (Play dead), so
+  // on an animated chart the icon does what F does.
+  const button = event.target && event.target.closest && event.target.closest('.modebar-btn');
+  if (!button || !/fullscreen/i.test(button.getAttribute('data-title') || '')) return;
+  const gd = button.closest('.js-plotly-plot');
+  if (!gd || !charts().includes(gd)) return;
+  event.stopImmediatePropagation();
+  event.preventDefault();
+  toggleFullscreen(gd);
+}
+function everyStep(gd) {
+  const list = names(gd).map(Number);
+  return list.length > 1 && list.every((step, i) => i === 0 || step - list[i - 1] === 1);
+}
+function stepOne(gd, direction) {
+  // One iteration: one frame when there is a frame every iteration; else Python redraws the chart with a frame
+  // every iteration (stride 1, kept in the link) and the step is taken on the new chart.
+  const list = names(gd).map(Number), index = currentIndex(gd);
+  if (everyStep(gd)) { show(gd, index + direction); return; }
+  const player = state();
+  if (!player.trigger || !player.strideAware) { show(gd, index + direction); return; }  // a chart of fixed frames
+  player.pendingStep = Math.max(list[index] + direction, 0);
+  player.trigger('stride', 1);
+}
+function takePendingStep() {
+  const player = state(), gd = chart();
+  if (player.pendingStep === undefined || !gd || !everyStep(gd)) return;
+  const index = names(gd).map(Number).indexOf(player.pendingStep);
+  player.pendingStep = undefined;
+  if (index >= 0) show(gd, index);
 }
 function typing(target) {
   if (!target || !target.closest) return false;
@@ -195,6 +307,11 @@ function onKey(event) {
   if (!gd) return;
   hook(gd);
   const index = currentIndex(gd), last = names(gd).length - 1;
+  if (event.shiftKey && (event.key === 'ArrowRight' || event.key === 'ArrowLeft')) {
+    stepOne(gd, event.key === 'ArrowRight' ? 1 : -1);
+    event.preventDefault();
+    return;
+  }
   switch (event.key) {
     case ' ': player.playing ? pause(gd) : play(gd); break;
     case 'ArrowRight': show(gd, index + 1); break;
@@ -213,11 +330,13 @@ export default function(component) {
   player.setState = setStateValue;
   player.reportsFrame = !!(data && data.frame);
   player.lesson = !!(data && data.lesson);
+  player.strideAware = !!(data && data.stride);
   if (!player.installed) {
     player.installed = true;
     document.addEventListener('keydown', onKey, true);
     document.addEventListener('fullscreenchange', onFullscreenChange);
-    setInterval(() => charts().forEach(hook), 500);
+    document.addEventListener('click', onToolbarFullscreen, true);
+    setInterval(() => { guardRedraws(); charts().forEach(gd => { hook(gd); repair(gd); }); takePendingStep(); }, 300);
     let resizing = null;
     window.addEventListener('resize', () => {
       clearTimeout(resizing);
@@ -239,7 +358,8 @@ export default function(component) {
   player.report();
   const copy = parentElement.querySelector('.copy');
   if (copy) copy.onclick = () => {
-    const done = text => { copy.textContent = text; setTimeout(() => { copy.textContent = '🔗 Copy link'; }, 2000); };
+    const label = copy.querySelector('span') || copy;
+    const done = text => { label.textContent = text; setTimeout(() => { label.textContent = 'Copy link'; }, 2000); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(window.location.href).then(() => done('✓ Link copied'),
                                                                () => window.prompt('Copy this link:', location.href));
@@ -247,6 +367,10 @@ export default function(component) {
       window.prompt('Copy this link:', window.location.href);  // no clipboard API outside https or localhost
     }
   };
+  for (const [selector, direction] of [['.step-back', -1], ['.step-forward', 1]]) {
+    const step = parentElement.querySelector(selector);
+    if (step) step.onclick = () => { const gd = chart(); if (gd) stepOne(gd, direction); };
+  }
   const button = parentElement.querySelector('.fullscreen');
   if (button) button.onclick = () => { const gd = anyChart(); if (gd) toggleFullscreen(gd); };
 }
@@ -262,11 +386,21 @@ def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, rep
     st.session_state["viewport_height"] (one rerun when it changes by more than 40 px). With `frame_key`, the step
     where the chart's scrubber comes to rest is written to st.session_state[frame_key] (issue 7, point 21: the
     Inside AdaMax equations follow the scrubber)."""
-    _player(key="player", data={"lesson": lesson, "viewport": st.session_state.get("viewport_height") or 0,
+    _player(key="player", data={"lesson": lesson, "stride": frame_key is None,  # Inside AdaMax: fixed frames
+                                "viewport": st.session_state.get("viewport_height") or 0,
                                 "report": report_viewport, "frame": bool(frame_key),
                                 "narrowBelow": NARROW_BELOW, "narrow": phone.narrow()},
             on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,
-            on_frame_change=lambda: _store_frame(frame_key), on_width_change=_store_width)
+            on_frame_change=lambda: _store_frame(frame_key), on_width_change=_store_width,
+            on_stride_change=_store_stride)
+
+
+def _store_stride() -> None:
+    """The one-iteration step asked for a frame every iteration (the sidebar's stride, kept in the link)."""
+    value = st.session_state.get("player")
+    stride = value.get("stride") if hasattr(value, "get") else getattr(value, "stride", None)
+    if stride == 1:
+        st.session_state["frame_stride"] = 1
 
 
 def _store_frame(key: str | None) -> None:

@@ -20,10 +20,30 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], hea
 </style>"""
 
 
-def open_link(query: dict[str, list[str]]) -> None:
-    """On a new session: `present=1` (or true, yes, on) in the link turns presentation mode on."""
+def open_link(query: dict[str, list[str]]) -> list[str]:
+    """On a new session: `present=1` (or true, yes, on) in the link turns presentation mode on; `stride=N` sets the
+    animation's stride. Returns the notices for what was ignored."""
     values = query.get("present") or []
     st.session_state["present"] = bool(values) and values[0].strip().lower() in ("1", "true", "yes", "on")
+    stride, notices = read_stride(query)
+    if stride is not None:  # else the stride a lesson's scene set, or auto
+        st.session_state["frame_stride"] = stride
+    return notices
+
+
+def read_stride(query) -> tuple[int | None, list[str]]:
+    """The link's `stride` (a frame every N iterations: one of STRIDES; 0 is "auto"), None when absent, and
+    notices: an invalid value is ignored with a notice, never an error."""
+    values = query.get("stride") or []
+    if isinstance(values, str):
+        values = [values]
+    if not values:
+        return None, []
+    text = str(values[0]).strip()[:12]
+    if text.isdigit() and int(text) in STRIDES:
+        return int(text), []
+    return None, [f"stride={text!r} is not a stride of the animation ({', '.join(map(str, STRIDES))}); "
+                  "used auto."]
 
 
 def on() -> bool:
@@ -31,7 +51,10 @@ def on() -> bool:
 
 
 def link_extras() -> dict[str, str]:
-    return {"present": "1"} if on() else {}
+    extras = {"present": "1"} if on() else {}
+    if frame_stride():
+        extras["stride"] = str(frame_stride())
+    return extras
 
 
 def chart_height() -> int:

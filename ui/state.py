@@ -10,15 +10,7 @@ from optimizers.noise import GradientNoise
 from .model_spec import ModelSpec
 
 View = Literal["contour", "3d"]
-Section = Literal["race", "inside", "lp", "eps", "sweep", "model"]
-SECTIONS: dict[str, str] = {          # key in the URL → title on the page
-    "race": "The race",
-    "inside": "Inside AdaMax",
-    "lp": "From Adam to AdaMax",
-    "eps": "Where ε goes",
-    "sweep": "Sweeps",
-    "model": "On a real model",
-}
+Section = str  # a key of ui.sections.SECTIONS
 MAX_RUNS = 8
 MIN_STEPS, MAX_STEPS = 10, 5000
 

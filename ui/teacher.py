@@ -17,7 +17,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from .state import SECTIONS
+from .controls import load_state
+from .sections import TITLES
 
 LOCKABLE = {"surface": "Surface", "start": "Start", "steps": "Steps", "view": "View", "runs": "Runs"}
 HIDEABLE = ("controls",)
@@ -54,7 +55,7 @@ def _names(query, key: str, allowed, notices: list[str]) -> list[str] | None:
 def read(query) -> tuple[tuple[str, ...] | None, frozenset[str], bool, list[str]]:
     """(sections offered or None for all, locked controls, controls hidden, notices) from a link's query."""
     notices: list[str] = []
-    sections = _names(query, "sections", tuple(SECTIONS), notices)
+    sections = _names(query, "sections", tuple(TITLES), notices)
     if sections is not None and not sections:
         notices.append("The link's sections name no section of this page; offering them all.")
         sections = None
@@ -73,15 +74,59 @@ def open_link(query, state, notices: list[str]):
     if sections is not None and state.section not in sections:
         notices.append(f"The section {state.section!r} is not among the link's sections; showing {sections[0]!r}.")
         state = replace(state, section=sections[0])
+    pin(state)
     return state, notices
+
+
+# What each lock holds still: the AppState fields it covers.
+LOCKED_FIELDS = {"surface": ("surface", "surface_params"), "start": ("start",), "steps": ("steps",),
+                 "view": ("view",), "runs": ("runs",)}
+PIN_KEY = "teacher_pin"
+
+
+def pin(state) -> None:
+    """The state the locks hold the page to: the link's, or the scene a lesson in the link has moved to."""
+    st.session_state[PIN_KEY] = state
+
+
+def restricts() -> bool:
+    """True on a student's page: the link offers some sections only, or locks or hides controls."""
+    return bool(locked() or st.session_state.get("teacher_sections"))
+
+
+def enforce(state):
+    """The state with every locked setting put back to the pinned one, and the section back into the offered ones.
+
+    Every change of the page's state — a widget, a click on a map or a Sweeps cell, a section's preset button, a
+    lesson — is a change of the widgets' values, read back once per rerun (ui/controls.read_state). Checking here,
+    where the state is read, holds the locks whatever the path that tried to change them; the widgets are written
+    back, and the student is told what was kept.
+    """
+    held = st.session_state.get(PIN_KEY)
+    if held is None or not restricts():
+        return state
+    changes = {name: getattr(held, name) for key in locked() for name in LOCKED_FIELDS[key]
+               if getattr(state, name) != getattr(held, name)}
+    sections = st.session_state.get("teacher_sections")
+    if sections and state.section not in sections and state.section != held.section:
+        changes["section"] = held.section
+    if not changes:
+        return state
+    state = replace(state, **changes)
+    load_state(state)
+    kept = [title for key, title in LOCKABLE.items() if key in locked() and LOCKED_FIELDS[key][0] in changes]
+    if "section" in changes:
+        kept.append("the sections offered")
+    st.toast("The teacher's link keeps " + ", ".join(kept) + " as they are.", icon=":material/lock:")
+    return state
 
 
 def offered(current: str) -> list[str]:
     """The sections for the selector: the link's (the one on screen kept, should a lesson scene open another)."""
     chosen = st.session_state.get("teacher_sections")
     if not chosen:
-        return list(SECTIONS)
-    return [key for key in SECTIONS if key in chosen or key == current]
+        return list(TITLES)
+    return [key for key in TITLES if key in chosen or key == current]
 
 
 def hidden() -> bool:
@@ -100,8 +145,8 @@ def is_locked(name: str) -> bool:
 def extras(sections, lock, hide: bool) -> dict[str, str]:
     """The link parameters for these choices (nothing when every section is offered and nothing locked)."""
     query = {}
-    if sections and set(sections) != set(SECTIONS):
-        query["sections"] = ",".join(key for key in SECTIONS if key in sections)
+    if sections and set(sections) != set(TITLES):
+        query["sections"] = ",".join(key for key in TITLES if key in sections)
     if lock and not hide:
         query["lock"] = ",".join(key for key in LOCKABLE if key in lock)
     if hide:
@@ -145,13 +190,13 @@ def draw_builder(query: dict) -> None:
     for key in ("teach_sections", "teach_lock", "teach_hide"):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
-    st.session_state.setdefault("teach_sections", list(SECTIONS))
+    st.session_state.setdefault("teach_sections", list(TITLES))
     panel = st.sidebar.expander("Teacher's link", icon=":material/school:", key="teach_panel", on_change="rerun")
     if not panel.open:
         return
     with panel:
-        sections = st.multiselect("Sections students see", list(SECTIONS), key="teach_sections",
-                                  format_func=SECTIONS.get)
+        sections = st.multiselect("Sections students see", list(TITLES), key="teach_sections",
+                                  format_func=TITLES.get)
         lock = st.multiselect("Lock these controls", list(LOCKABLE), key="teach_lock", format_func=LOCKABLE.get,
                               help="Shown disabled: students see the settings but cannot change them.")
         hide = st.checkbox("Hide the sidebar's controls", key="teach_hide")
@@ -184,7 +229,7 @@ def _page_address() -> str:
 
 def _summary(sections, lock, hide: bool) -> str:
     """The choices in words, above the link: what a student will find."""
-    shown = ", ".join(SECTIONS[key] for key in SECTIONS if not sections or key in sections)
+    shown = ", ".join(TITLES[key] for key in TITLES if not sections or key in sections)
     controls = ("the sidebar's controls hidden" if hide else
                 "locked: " + ", ".join(LOCKABLE[key] for key in LOCKABLE if key in lock) if lock else
                 "every control free")

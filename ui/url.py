@@ -20,9 +20,10 @@ is dropped, clamped or replaced by the surface's preset, and `decode` says so in
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from urllib.parse import urlencode
@@ -35,11 +36,11 @@ from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, make_surface
 from . import model_spec
 from .custom import CUSTOM, DEFAULT_DOMAIN, DEFAULT_PARAMS, build, custom_params, custom_preset
 from .presets import DEFAULT_SURFACE, preset_for
+from .sections import SECTIONS
 from .state import (
     MAX_RUNS,
     MAX_STEPS,
     MIN_STEPS,
-    SECTIONS,
     SWEEP_METRICS,
     SWEEP_RESOLUTIONS,
     AppState,
@@ -52,9 +53,22 @@ MAX_ARGUMENTS = 16      # per call; no optimizer has more than 6 hyperparameters
 MAX_NOTICES = 12
 LOG_SCALE_FLOOR = 1e-12  # a log-scale slider cannot show 0, so its range starts here
 VIEWS = ("contour", "3d")
-KEYS = ("surface", "start", "steps", "view", "run", "section", "formula", "domain", "minimum", "noise", "sweep",
-        "model", "lesson", "scene", "present",  # these three are read by ui/classroom.py and ui/presentation.py
-        "sections", "lock", "hide")  # and these by ui/teacher.py
+# Every parameter a link may carry, with what it sets: a key not in this table gets an "unknown" notice. The view's
+# own are read here (`decode`); the classroom's by the module named, which gets the same query.
+PARAMETERS = {
+    "surface": "a surface key, or a call with its parameters: quadratic(condition=50,angle=30)",
+    "start": "x,y", "steps": f"{MIN_STEPS}–{MAX_STEPS}", "view": " or ".join(("contour", "3d")),
+    "run": f"an optimizer call, repeatable up to {MAX_RUNS} times", "section": "the section on screen",
+    "formula": "surface=custom's formula", "domain": "surface=custom's x0,x1,y0,y1", "minimum": "surface=custom's x,y",
+    "noise": "gaussian(…) or spikes(…)", "sweep": "the Sweeps section's call",
+    "model": "the real-model section's call (ui/model_spec.py)",
+    "lesson": "a lesson (ui/classroom.py)", "scene": "its scene (ui/classroom.py)",
+    "present": "presentation mode (ui/presentation.py)",
+    "stride": "steps between animation frames (ui/presentation.py)",
+    "sections": "the sections offered (ui/teacher.py)", "lock": "locked controls (ui/teacher.py)",
+    "hide": "hidden controls (ui/teacher.py)",
+}
+KEYS = tuple(PARAMETERS)
 MAX_FORMULA_VALUE_CHARS = 500  # = surfaces.formula.MAX_FORMULA_CHARS (not imported: it would import SymPy)
 # The Sweeps section's settings as a call: sweep=adamax(x=lr,y=beta2,vs=adam,color=gap,cells=64), only the
 # arguments that differ from SweepSpec's defaults written; vs=none shows no second map.
@@ -366,22 +380,14 @@ def _read_surface(text: str | None, notices: _Notices) -> tuple[str, tuple[tuple
             written = ", ".join(f"{key}={value.text}" for key, value in arguments[:3])
             notices.add(f"Surface {name} takes no parameters; ignored {_brief(written, 60)}.")
         return name, None, SURFACES[name].domain
-    params = dict(_default_surface_params(name))
-    given: set[str] = set()
-    for key, value in _first_arguments(arguments, f"Surface {name}", notices):
-        where = f"Surface {name}"
-        if key not in ranges:
-            notices.add(f"{where} has no parameter {_show(key)} (it has {', '.join(ranges)}); ignored it.")
-        elif key in given:
-            notices.add(f"{where}: {key} is given more than once; used the first.")
-        else:
-            given.add(key)
-            number = _number_in_range(where, key, value, *map(float, ranges[key]), notices)
-            if number is not None:
-                params[key] = number
-    surface_params = tuple(sorted(params.items()))
+    where = f"Surface {name}"
+    readers = {key: functools.partial(_number_reader, where, float(low), float(high), notices)
+               for key, (low, high) in ranges.items()}
+    given, _ = _read_arguments(arguments, where, readers, notices,
+                               unknown=f"{where} has no parameter {{key}} (it has {{known}}); ignored it.")
+    surface_params = tuple(sorted({**dict(_default_surface_params(name)), **given}.items()))
     try:
-        domain = make_surface(name, **params).domain
+        domain = make_surface(name, **dict(surface_params)).domain
     except Exception as error:
         notices.add(f"Surface {name} rejected {_show(_call(name, surface_params), 80)} ({error}); "
                     "using its preset parameters.")
@@ -412,13 +418,20 @@ def _read_custom(query: Mapping, notices: _Notices) -> tuple[str, tuple | None, 
     return DEFAULT_SURFACE, None, SURFACES[DEFAULT_SURFACE].domain
 
 
+def _finite_numbers(text: str, count: int) -> list[float] | None:
+    """`text` as exactly `count` comma-separated finite decimal numbers ("x,y", "x0,x1,y0,y1"), or None."""
+    parts = text.split(",", count)
+    if len(parts) != count or not all(_SIGNED_NUMBER.fullmatch(part) for part in parts):
+        return None
+    numbers = [float(part) for part in parts]
+    return numbers if all(map(math.isfinite, numbers)) else None
+
+
 def _read_domain(text: str | None, notices: _Notices) -> Domain:
     if text is None:
         return DEFAULT_DOMAIN
-    parts = text.split(",", 4)
-    numbers = [float(part) for part in parts if _SIGNED_NUMBER.fullmatch(part)]
-    if len(parts) == 4 and len(numbers) == 4 and all(map(math.isfinite, numbers)) \
-            and numbers[0] < numbers[1] and numbers[2] < numbers[3]:
+    numbers = _finite_numbers(text, 4)
+    if numbers is not None and numbers[0] < numbers[1] and numbers[2] < numbers[3]:
         return (numbers[0], numbers[1]), (numbers[2], numbers[3])
     notices.add(f"Could not read domain {_show(text)} (expected x0,x1,y0,y1 with x0 < x1 and y0 < y1): "
                 "using -2,2,-2,2.")
@@ -428,9 +441,8 @@ def _read_domain(text: str | None, notices: _Notices) -> Domain:
 def _read_minimum(text: str | None, notices: _Notices) -> tuple[float, float] | None:
     if text is None:
         return None
-    parts = text.split(",", 2)
-    numbers = [float(part) for part in parts if _SIGNED_NUMBER.fullmatch(part)]
-    if len(parts) == 2 and len(numbers) == 2 and all(map(math.isfinite, numbers)):
+    numbers = _finite_numbers(text, 2)
+    if numbers is not None:
         return numbers[0], numbers[1]
     notices.add(f"Could not read minimum {_show(text)} (expected x,y); searching for the minima instead.")
     return None
@@ -457,36 +469,81 @@ def _read_noise(text: str | None, notices: _Notices) -> GradientNoise | None:
     if kind not in _NOISE_ARGUMENTS:
         notices.add(f"Unknown noise {_show(kind)} (expected gaussian, spikes or off); the gradients are exact.")
         return None
-    accepted = _NOISE_ARGUMENTS[kind]
-    settings: dict[str, float | bool | int] = {}
     where = f"Noise {kind}"
-    for key, value in _first_arguments(arguments, where, notices):
-        if key not in accepted:
-            notices.add(f"{where} has no setting {_show(key)} (it has {', '.join(accepted)}); ignored it.")
-        elif key in settings:
-            notices.add(f"{where}: {key} is given more than once; used the first.")
-        elif accepted[key][2] == "bool":
-            if value.word in _TRUE or value.word in _FALSE:
-                settings[key] = value.word in _TRUE
-            else:
-                notices.add(f"{where}: {key}={_brief(value.text)} is not true or false; ignored it.")
-        else:
-            low, high, kind_of_value = accepted[key]
-            number = _number_in_range(where, key, value, float(low), float(high), notices)
-            if number is not None and kind_of_value == "integer":
-                if not float(number).is_integer():
-                    notices.add(f"{where}: {key}={_brief(value.text)} is not a whole number; rounded it.")
-                number = round(number)
-            if number is not None:
-                settings[key] = number
+    readers = {key: (functools.partial(_bool_reader, where, notices) if kind_of_value == "bool" else
+                     functools.partial(_number_reader, where, float(low), float(high), notices,
+                                       whole=kind_of_value == "integer"))
+               for key, (low, high, kind_of_value) in _NOISE_ARGUMENTS[kind].items()}
+    settings, _ = _read_arguments(arguments, where, readers, notices,
+                                  unknown=f"{where} has no setting {{key}} (it has {{known}}); ignored it.")
     return GradientNoise(kind=kind, **settings)
 
 
-def _first_arguments(arguments, where: str, notices: _Notices):
+def _bool_reader(where: str, notices: _Notices, key: str, value: _Value) -> bool | None:
+    if value.word in _TRUE or value.word in _FALSE:
+        return value.word in _TRUE
+    notices.add(f"{where}: {key}={_brief(value.text)} is not true or false; ignored it.")
+    return None
+
+
+def _choice_reader(where: str, options, what: str, instead: str, notices: _Notices) -> Callable:
+    """A reader of a bare word among `options`; otherwise a notice saying what it is not and what is done instead."""
+    def read(key: str, value: _Value) -> str | None:
+        if value.word in options:
+            return value.word
+        notices.add(f"{where}: {key}={_brief(value.text)} is not {what}; {instead}.")
+        return None
+    return read
+
+
+def _nearest_reader(where: str, options, fallback: int, notices: _Notices) -> Callable:
+    """A reader of a number that snaps to the nearest of `options` (with a notice when it had to)."""
+    def read(key: str, value: _Value) -> int | None:
+        if value.number is None or not math.isfinite(value.number):
+            notices.add(f"{where}: {key}={_brief(value.text)} is not a number; using {fallback}.")
+            return None
+        nearest = min(options, key=lambda option: abs(option - value.number))
+        if nearest != value.number:
+            notices.add(f"{where}: {key}={_brief(value.text)} is not one of {', '.join(map(str, options))}; "
+                        f"using {nearest}.")
+        return nearest
+    return read
+
+
+def _number_reader(where: str, low: float, high: float, notices: _Notices, key: str, value: _Value, *,
+                   whole: bool = False) -> float | int | None:
+    """`value` clamped into [low, high] (`_number_in_range`), rounded to a whole number where `whole` (noted)."""
+    number = _number_in_range(where, key, value, low, high, notices)
+    if number is not None and whole:
+        if not float(number).is_integer():
+            notices.add(f"{where}: {key}={_brief(value.text)} is not a whole number; rounded it.")
+        return round(number)
+    return number
+
+
+def _read_arguments(arguments: list[tuple[str, _Value]], where: str, readers: Mapping[str, Callable],
+                    notices: _Notices, *, unknown: str) -> tuple[dict[str, object], dict[str, str]]:
+    """A call's arguments, each known key read once by its reader (key, value) → value or None (with its own notice).
+
+    Returns (values read, the text written for every known key). Past MAX_ARGUMENTS nothing is read; an unknown
+    key gets `unknown` formatted with {key} and {known}; a repeated key keeps its first value.
+    """
     if len(arguments) > MAX_ARGUMENTS:
         notices.add(f"{where}: only the first {MAX_ARGUMENTS} arguments were read; "
                     f"ignored the other {len(arguments) - MAX_ARGUMENTS}.")
-    return arguments[:MAX_ARGUMENTS]
+    values: dict[str, object] = {}
+    written: dict[str, str] = {}
+    for key, value in arguments[:MAX_ARGUMENTS]:
+        if key not in readers:
+            notices.add(unknown.format(key=_show(key), known=", ".join(readers)))
+        elif key in written:
+            notices.add(f"{where}: {key} is given more than once; used the first.")
+        else:
+            written[key] = value.text
+            read = readers[key](key, value)
+            if read is not None:
+                values[key] = read
+    return values, written
 
 
 def _number_in_range(where: str, key: str, value: _Value, low: float, high: float,
@@ -511,9 +568,8 @@ def _read_start(text: str | None, domain: Domain, preset_start: tuple[float, flo
                 notices: _Notices) -> tuple[float, float]:
     if text is None:
         return preset_start
-    parts = text.split(",", 2)
-    numbers = [float(part) for part in parts if _SIGNED_NUMBER.fullmatch(part)]
-    if len(parts) != 2 or len(numbers) != 2 or not all(map(math.isfinite, numbers)):
+    numbers = _finite_numbers(text, 2)
+    if numbers is None:
         notices.add(f"Could not read start {_show(text)} (expected two finite numbers x,y): "
                     f"starting at the preset's {_number(preset_start[0])},{_number(preset_start[1])}.")
         return preset_start
@@ -587,26 +643,18 @@ def _read_run(index: int, text: object, notices: _Notices) -> RunSpec | None:
         notices.add(f"{where}: unknown optimizer {_show(key)} (valid: {', '.join(OPTIMIZERS)}); ignored that run.")
         return None
     where = f"Run {index} ({key})"
-    specs = {spec.name: spec for spec in OPTIMIZERS[key].HYPERPARAMETERS}
-    params: dict[str, float | bool | str] = {}
-    written: dict[str, str] = {}
-    for name, value in _first_arguments(arguments, where, notices):
-        if name not in specs:
-            notices.add(f"{where}: {OPTIMIZERS[key].title} has no hyperparameter {_show(name)} "
-                        f"(it has {', '.join(specs)}); ignored it.")
-        elif name in written:
-            notices.add(f"{where}: {name} is given more than once; used the first.")
-        else:
-            written[name] = value.text
-            coerced = _hyperparameter(where, specs[name], value, notices)
-            if coerced is not None:
-                params[name] = coerced
+    readers = {spec.name: functools.partial(_hyperparameter, where, spec, notices)
+               for spec in OPTIMIZERS[key].HYPERPARAMETERS}
+    params, written = _read_arguments(
+        arguments, where, readers, notices,
+        unknown=f"{where}: {OPTIMIZERS[key].title} has no hyperparameter {{key}} (it has {{known}}); ignored it.")
     params = _constructible(key, params, written, where, notices)
     defaults = OPTIMIZERS[key]().hyperparameters()
     return RunSpec(key, tuple(sorted((name, value) for name, value in params.items() if value != defaults[name])))
 
 
-def _hyperparameter(where: str, spec: Hyperparameter, value: _Value, notices: _Notices) -> float | bool | str | None:
+def _hyperparameter(where: str, spec: Hyperparameter, notices: _Notices, _key: str,
+                    value: _Value) -> float | bool | str | None:
     """`value` checked against `spec`: a bool, one of its choices, or a number clamped into its slider range."""
     name = spec.name
     if spec.scale == "bool":
@@ -664,35 +712,18 @@ def _read_sweep(text: str | None, notices: _Notices) -> SweepSpec:
         notices.add(f"Sweep: unknown optimizer {_show(name)} (valid: {', '.join(OPTIMIZERS)}); "
                     f"using {default.optimizer}.")
         name = default.optimizer
-    values: dict[str, object] = {"optimizer": name}
-    for key, value in _first_arguments(arguments, "Sweep", notices):
-        field = SWEEP_ARGUMENTS.get(key)
-        shown = _brief(value.text)
-        if field is None:
-            notices.add(f"Sweep has no setting {_show(key)} (it has {', '.join(SWEEP_ARGUMENTS)}); ignored it.")
-        elif field in values:
-            notices.add(f"Sweep: {key} is given more than once; used the first.")
-        elif field == "compare":
-            if value.word == "none" or value.word in OPTIMIZERS:
-                values[field] = "" if value.word == "none" else value.word
-            else:
-                notices.add(f"Sweep: vs={shown} is not an optimizer or none; comparing with {default.compare}.")
-        elif field == "metric":
-            if value.word in SWEEP_METRICS:
-                values[field] = value.word
-            else:
-                notices.add(f"Sweep: color={shown} is not one of {', '.join(SWEEP_METRICS)}; using {default.metric}.")
-        elif field == "resolution":
-            if value.number is None or not math.isfinite(value.number):
-                notices.add(f"Sweep: cells={shown} is not a number; using {default.resolution}.")
-            else:
-                cells = min(SWEEP_RESOLUTIONS, key=lambda option: abs(option - value.number))
-                if cells != value.number:
-                    notices.add(f"Sweep: cells={shown} is not one of {', '.join(map(str, SWEEP_RESOLUTIONS))}; "
-                                f"using {cells}.")
-                values[field] = cells
-        else:  # an axis
-            values[field] = value.word or value.text
+    readers = {"x": lambda key, value: value.word or value.text, "y": lambda key, value: value.word or value.text,
+               "vs": _choice_reader("Sweep", {"none", *OPTIMIZERS}, "an optimizer or none",
+                                    f"comparing with {default.compare}", notices),
+               "color": _choice_reader("Sweep", SWEEP_METRICS, f"one of {', '.join(SWEEP_METRICS)}",
+                                       f"using {default.metric}", notices),
+               "cells": _nearest_reader("Sweep", SWEEP_RESOLUTIONS, default.resolution, notices)}
+    given, _ = _read_arguments(arguments, "Sweep", readers, notices,
+                               unknown="Sweep has no setting {key} (it has {known}); ignored it.")
+    values: dict[str, object] = {"optimizer": name,
+                                 **{SWEEP_ARGUMENTS[key]: value for key, value in given.items()}}
+    if values.get("compare") == "none":
+        values["compare"] = ""
     axes = numeric_hyperparameters(name)
     for field, fallback in (("x", 0), ("y", 1)):
         wanted = values.get(field, getattr(default, field))
@@ -735,38 +766,17 @@ def _read_model(text: str | None, notices: _Notices) -> model_spec.ModelSpec:
         notices.add(f"Model: unknown network {_show(name)} (valid: {', '.join(model_spec.NETWORKS)}); using "
                     f"{default.network}.")
         name = default.network
-    values: dict[str, object] = {}
-    rates: dict[str, float] = {}
-    ranges = {"epochs": model_spec.EPOCH_RANGE, "seed": model_spec.SEED_RANGE}
-    for key, value in _first_arguments(arguments, "Model", notices):
-        shown = _brief(value.text)
-        if key in values or key in rates:
-            notices.add(f"Model: {key} is given more than once; used the first.")
-        elif key in ranges:
-            number = _number_in_range("Model", key, value, *ranges[key], notices)
-            if number is not None:
-                values[key] = round(number)
-        elif key == "batch":
-            if value.number is None or not math.isfinite(value.number):
-                notices.add(f"Model: batch={shown} is not a number; using {default.batch}.")
-            else:
-                batch = min(model_spec.BATCHES, key=lambda option: abs(option - value.number))
-                if batch != value.number:
-                    notices.add(f"Model: batch={shown} is not one of {', '.join(map(str, model_spec.BATCHES))}; "
-                                f"using {batch}.")
-                values[key] = batch
-        elif key == "plane":
-            if value.word in model_spec.PLANES:
-                values[key] = value.word
-            else:
-                notices.add(f"Model: plane={shown} is not one of {', '.join(model_spec.PLANES)}; "
-                            f"using {default.plane}.")
-        elif key in model_spec.MODEL_OPTIMIZERS:
-            number = _number_in_range("Model", key, value, *model_spec.LR_RANGE, notices)
-            if number is not None:
-                rates[key] = number
-        else:
-            notices.add(f"Model has no setting {_show(key)} (it has epochs, batch, seed, plane and the learning "
-                        f"rates {', '.join(model_spec.MODEL_OPTIMIZERS)}); ignored it.")
+    readers: dict[str, Callable] = {
+        "epochs": functools.partial(_number_reader, "Model", *map(float, model_spec.EPOCH_RANGE), notices, whole=True),
+        "batch": _nearest_reader("Model", model_spec.BATCHES, default.batch, notices),
+        "seed": functools.partial(_number_reader, "Model", *map(float, model_spec.SEED_RANGE), notices, whole=True),
+        "plane": _choice_reader("Model", model_spec.PLANES, f"one of {', '.join(model_spec.PLANES)}",
+                                f"using {default.plane}", notices),
+        **{key: functools.partial(_number_reader, "Model", *map(float, model_spec.LR_RANGE), notices)
+           for key in model_spec.MODEL_OPTIMIZERS}}
+    given, _ = _read_arguments(arguments, "Model", readers, notices,
+                               unknown="Model has no setting {key} (it has {known}); ignored it.")
+    rates = {key: value for key, value in given.items() if key in model_spec.MODEL_OPTIMIZERS}
+    values = {key: value for key, value in given.items() if key not in rates}
     spec = model_spec.ModelSpec(network=name, **values)
     return model_spec.with_rates(spec, {**spec.learning_rates(), **rates})

@@ -45,3 +45,23 @@ def test_typing_a_formula_draws_its_surface(page, app_url):
     assert "double underscores" in message
     assert "formula" in query_of(page) and "10" in query_of(page)["formula"][0]  # still the last good surface
     assert page.locator(".js-plotly-plot").count() >= 1
+
+
+def test_an_expensive_formula_is_refused_by_stage_and_the_page_carries_on(page, app_url):
+    """Nested powers: short text, unbounded SymPy work. The worker is stopped at its limit; the student reads
+    why beside the field; the next formula draws, typeset in the order it was typed."""
+    page.goto(app_url + "/?surface=custom&domain=-0.3,0.3,-0.3,0.3")
+    wait_for_app(page)
+    worst = "(2+sin(y))"
+    for _ in range(12):
+        worst = f"({worst})**(1+x*x)"
+    type_formula(page, worst)
+    page.wait_for_selector(f'{FORM} [data-testid="stAlertContentError"]', timeout=90_000)
+    message = page.locator(f'{FORM} [data-testid="stAlertContentError"]').inner_text()
+    assert "this formula takes too long to" in message and "try a shorter" in message
+    type_formula(page, "y - x^2 + sin(x)*cos(y)")
+    page.wait_for_function("() => decodeURIComponent(location.search.replaceAll('+', ' '))"
+                           ".includes('formula=y - x^2')", timeout=60_000)
+    wait_for_app(page)
+    typed = page.eval_on_selector_all(".katex-mathml annotation", "nodes => nodes.map(n => n.textContent)")
+    assert any(r"y - x^{2} + \sin\left(x\right) \cos\left(y\right)" in text for text in typed), typed

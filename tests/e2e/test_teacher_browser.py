@@ -4,6 +4,8 @@ the controls hidden."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 
 from tests.e2e.conftest import wait_for_app
@@ -97,3 +99,24 @@ def test_the_teachers_link_hides_the_controls(browser, app_url):
         assert len(page.evaluate(SECTION_BUTTONS)) == 5  # every section is still offered
     finally:
         context.close()
+
+
+def test_a_students_page_keeps_its_locks_against_a_sweeps_click_and_the_lessons_menu(page, app_url):
+    """`lock=runs`: a click on a Sweeps cell (which adds a run on a free page) leaves the race's runs as they were;
+    the sidebar offers no lesson (a lesson changes the surface, start, steps and runs)."""
+    link = ("/?surface=booth&start=-8,8&steps=100&section=sweep&sweep=adamax(vs=none,cells=16)"
+            "&run=adamax(lr%3D0.2)&sections=race,sweep&lock=start,steps,runs")
+    page.goto(app_url + link)
+    wait_for_app(page)
+    assert page.locator('section[data-testid="stSidebar"]').get_by_text("Lessons").count() == 0
+    target = page.evaluate(
+        """() => { const gd = document.querySelector('.js-plotly-plot'); const l = gd._fullLayout;
+                   const box = gd.getBoundingClientRect();
+                   return [box.left + l.xaxis._offset + l.xaxis._length * 0.6,
+                           box.top + l.yaxis._offset + l.yaxis._length * 0.4]; }""")
+    page.mouse.move(*target)
+    page.wait_for_timeout(300)
+    page.mouse.click(*target)
+    page.get_by_text("the teacher's link locks the race's runs").wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert parse_qs(urlparse(page.url).query)["run"] == ["adamax(lr=0.2)"]

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from figures import run_color
 from figures.model import ModelRun, Shadow, curves_figure, landscape_figure, step_ratio_figure, weights_figure
+from figures.palette import optimizer_color
 from figures.sweep import lr_sensitivity_figure
 from models import MODELS, LossSlice, load_digits, random_slice, shadow_gaps, trajectory_slice
 from optimizers import TrainResult, adamax_step_bound, train
@@ -39,6 +39,7 @@ from ..model_spec import (
     ModelSpec,
     is_paper,
     make_model_optimizer,
+    model_work,
     paper_preset,
 )
 from ..presets import preset_for
@@ -50,6 +51,13 @@ RESOLUTION = 41           # the landscape's grid per axis
 RARE = 0.05               # a pixel lit in fewer than this share of the training images is "rarely lit"
 STILL = 1e-6              # |Δθ|/α below this: the weight did not move
 CURVE_EPOCHS = 20
+CHART_TOP = 200
+FRAME_KEY = None
+
+
+def cost(state: AppState) -> float:
+    """The training the view asks for, in run-steps (ui/model_spec.py `model_work`)."""
+    return model_work(state.model)
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,7 +105,7 @@ def draw(state: AppState, results: list) -> None:
     _controls(spec)
     view = compute_view(spec)
     labels = {key: TITLES[key] for key in MODEL_OPTIMIZERS}
-    colors = {key: run_color(index) for index, key in enumerate(MODEL_OPTIMIZERS)}
+    colors = {key: optimizer_color(key) for key in MODEL_OPTIMIZERS}  # the race's colour of each optimizer
     model = MODELS[spec.network]
     st.caption(f"{model.title}: {model.size:,} weights, trained on 1,347 of the 1,797 digit images (minibatches of "
                f"{spec.batch}, seed {spec.seed}), scored on the other 450. Every optimizer starts from the same "

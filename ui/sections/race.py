@@ -15,16 +15,26 @@ from ..classroom import beside, fit_height, paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
 from ..handout import draw_handout
+from ..live import draw_live, is_live
 from ..state import AppState
 from ..summary import draw_summary
 
 CHART_KEY = "explorer_chart"
+CHART_TOP = 215   # px above the chart with a lesson beside it (measured)
+FRAME_KEY = None  # the race's scrubber drives nothing else on the page
+
+
+def cost(state: AppState) -> float:
+    """Nothing beyond the race's runs, which ui/budget.py counts for every section."""
+    return 0.0
 
 
 def draw(state: AppState, results: list[RunResult]) -> None:
     surface = surface_of(state)
     _legend(results, surface, state)
     hidden = paths_hidden()  # a lesson's question is waiting: no path, curve or outcome gives it away
+    if is_live(state, hidden):  # sliders that move the paths while dragged, above the map
+        draw_live(state, results)
     stride = presentation.frame_stride()
     figure = explorer_figure_for(state, stride)
     if stride:  # single steps: the scrubber stops at every frame too
@@ -34,7 +44,7 @@ def draw(state: AppState, results: list[RunResult]) -> None:
     elif phone.narrow():  # a phone: the map full width on top, the curves stacked below it
         figure = for_narrow(figure, phone.chart_width())
     elif beside():  # a lesson's words beside the chart: the chart as tall as keeps ▶ Play on screen
-        figure = fit_height(figure, "race")
+        figure = fit_height(figure, CHART_TOP)
     show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
                 clickable=state.view == "contour")
     if not hidden:
@@ -49,8 +59,8 @@ def _legend(results: list[RunResult], surface, state: AppState) -> None:
         f"height:0.9em;border-radius:0.2em;background:{result.color};vertical-align:-0.1em'></span>"
         f"&nbsp;{html.escape(result.label)}</span>" for result in results)
     marks = "○ start" + ("&emsp;★ global minimum" if len(surface.minima) else "") + "&emsp;✖ blew up"
-    if surface.minimum_value is None:
-        marks += "&emsp;➜ escaped downhill"
+    if surface.minimum_value is None:  # where a run may go downhill out of the window
+        marks += ("&emsp;➜ escaped downhill" if surface.bounded_below is False else "&emsp;➜ left the window downhill")
     scale = "log₁₀(f − f*)" if surface.log_scale else "f"
     hint = "; click the map to start there" if state.view == "contour" and not teacher.is_locked("start") else ""
     st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from figures import run_color
+from figures import run_colors
 from figures.sweep import (
     METRICS,
     MapAxis,
@@ -26,11 +26,13 @@ from figures.sweep import (
     lr_sensitivity_figure,
     sweep_map_figure,
 )
-from optimizers import OPTIMIZERS, GradientNoise, make_optimizer, sweep, sweeps
-from optimizers.sweep import SweepResult, hyperparameter_axis
+from optimizers import OPTIMIZERS, OUTCOMES, GradientNoise, make_optimizer, sweep, sweeps
+from optimizers.outcomes import unbounded_step
+from optimizers.sweep import SweepResult, hyperparameter_axis, offload_heavy_sweeps
 from surfaces import make_surface
 
-from .. import phone
+from .. import phone, teacher
+from ..budget import sweep_work
 from ..cache import SharedMemo, cache_key, read_only
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
 from ..controls import add_run
@@ -40,9 +42,26 @@ from ..state import SWEEP_RESOLUTIONS, AppState, RunSpec, SweepSpec
 from ..summary import current_tolerance
 from ..url import numeric_hyperparameters
 
+# A server shared by a class: a sweep over ≈ 50 ms of work runs whole in the helper process, in turns with the
+# other sessions' sweeps, while this interpreter serves them (optimizers.sweep.offload_heavy_sweeps).
+offload_heavy_sweeps()
+
 SENSITIVITY_LRS = np.logspace(-4, 1, 41)   # five decades
 BASIN_SIDE = 48                            # starts per axis of a basin map
 MAX_BASIN_MAPS = 3
+CHART_TOP = 200
+FRAME_KEY = None
+
+
+def cost(state: AppState) -> float:
+    """One or two maps (resolution² cells each), a learning-rate curve per race run and a basin map per optimizer of
+    the race (at most MAX_BASIN_MAPS): a 128² map at 5,000 steps waits for the click like any heavy view."""
+    spec, noisy = state.sweep, state.noise is not None
+    maps = 2 if spec.compare and spec.compare != spec.optimizer else 1
+    basins = min(len({run.optimizer for run in state.runs}), MAX_BASIN_MAPS)
+    return (maps * sweep_work(spec.resolution ** 2, state.steps, noisy=noisy)
+            + len(state.runs) * sweep_work(len(SENSITIVITY_LRS), state.steps, noisy=noisy)
+            + basins * sweep_work(BASIN_SIDE ** 2, state.steps, noisy=noisy))
 AXIS_TITLES = {"lr": "learning rate α", "beta1": "β₁", "beta2": "β₂", "eps": "ε", "momentum": "momentum μ",
                "alpha": "α (RMSProp decay)", "initial_accumulator_value": "initial accumulator s₀", "p": "p"}
 
@@ -176,20 +195,24 @@ def _draw_map(state: AppState, optimizer: str, result: SweepResult, *, colorbar:
     surface = surface_of(state)
     labels = labels_for(state.runs)
     defaults = make_optimizer(optimizer).hyperparameters()
-    marks = [MapMark(labels[i], run_color(i), float(run.kwargs().get(spec.x, defaults[spec.x])),
+    colors = run_colors([run.optimizer for run in state.runs])
+    marks = [MapMark(labels[i], colors[i], float(run.kwargs().get(spec.x, defaults[spec.x])),
                      float(run.kwargs().get(spec.y, defaults[spec.y])))
              for i, run in enumerate(state.runs) if run.optimizer == optimizer]
     fixed = ", ".join(f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}"
                       for name, value in make_optimizer(optimizer, **settings.kwargs()).hyperparameters().items()
                       if name not in (spec.x, spec.y))
     source = f"run {index + 1}'s" if index is not None else "the preset's"
+    cell_values = {**make_optimizer(optimizer, **settings.kwargs()).hyperparameters(),
+                   spec.x: x_axis.values[:, None], spec.y: y_axis.values[None, :]}
+    sensitive = unbounded_step(optimizer, cell_values.get("beta1", 0.0), cell_values.get("beta2", 0.0))
     figure = sweep_map_figure(result, x_axis, y_axis, metric=spec.metric, minima=surface.minima,
-                              title=_title(optimizer), marks=marks, colorbar=colorbar)
+                              title=_title(optimizer), marks=marks, colorbar=colorbar,
+                              sensitive=np.broadcast_to(sensitive, result.outcome.shape))
     key = f"sweep_map_{optimizer}"
     show_as_built(phone.one_map(figure), key=key,
                   on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
-    counts = {name: int((result.outcome_names == name).sum()) for name in
-              ("reached", "left", "moving", "stalled", "escaped", "diverged")}
+    counts = {name: int((result.outcome_names == name).sum()) for name in OUTCOMES}
     st.caption(f"Other settings ({source}): {fixed}.  \nCells: "
                + " · ".join(f"{name} {count:,}" for name, count in counts.items() if count))
     return result, x_axis, y_axis
@@ -205,6 +228,9 @@ def _on_map_click(key: str, result: SweepResult, settings: RunSpec, x_axis: MapA
             i, j = cell
             spec = cell_spec(settings, x_axis.name, float(x_axis.values[i]), y_axis.name, float(y_axis.values[j]))
             label = make_optimizer(spec.optimizer, **spec.kwargs()).label()
+            if teacher.is_locked("runs"):
+                st.session_state["sweep_added"] = f"{label}: the teacher's link locks the race's runs."
+                return
             st.session_state["sweep_added"] = (f"Added {label} to the race." if add_run(spec)
                                                else "The race is full (8 runs): remove a run first.")
             return
@@ -257,11 +283,12 @@ def _sensitivity(state: AppState, results: list[RunResult]) -> None:
     # A curve is its run over every lr: named by the run's other settings ("AdaMax", "SGD(momentum=0.9)"), so
     # moving a run's own lr leaves this figure as it was (and the browser does not redraw it).
     specs = [without(spec, "lr") for spec in state.runs]
-    for index, (spec, label) in enumerate(zip(specs, labels_for(tuple(specs)), strict=True)):
+    colors = run_colors([spec.optimizer for spec in specs])
+    for spec, label, color in zip(specs, labels_for(tuple(specs)), colors, strict=True):
         result = lr_curve(state.surface, state.surface_params, state.start, state.steps, spec,
                           current_tolerance(), state.noise)
         values, log, title = cell_metric(result, metric, surface.minima)
-        curves.append({"label": label.replace("()", ""), "color": run_color(index), "lr": SENSITIVITY_LRS,
+        curves.append({"label": label.replace("()", ""), "color": color, "lr": SENSITIVITY_LRS,
                        "value": values, "diverged": result.outcome_names == "diverged"})
     st.caption(f"{title} against the learning rate over five decades, one curve per run of the race with its "
                "other settings kept; ✖ marks a learning rate at which the run blew up. A flat, wide valley is a "
@@ -297,7 +324,8 @@ def _basins(state: AppState) -> None:
     surface = surface_of(state)
     st.caption(f"Each pixel is a start on a {BASIN_SIDE}×{BASIN_SIDE} grid over the domain, run for {state.steps:,} "
                "steps with the run's settings: a hue per minimum it ended in (lighter: it got within tolerance "
-               "in fewer steps), grey where it stalled elsewhere, beige where it is still on its way.")
+               "in fewer steps), grey where it stalled at another stationary point, pink where it oscillates away from "
+               "every minimum, beige where it is still on its way; the legend names the colours present.")
     columns = st.columns(max(len(chosen), 1))
     for column, index in zip(columns, chosen, strict=False):
         label = labels[index]

@@ -7,16 +7,25 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from figures import optimizer_color
 from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
 from optimizers.explain import equations_at, step_table
 
-from . import classroom, phone
-from .cache import TTL_SECONDS, cache_key, max_entries
-from .compute import RunResult, adamax_runs, internals_for, surface_of, trajectory_for
-from .figure import show_figure
-from .narration import inside_explanation
-from .state import AppState, RunSpec
+from .. import classroom, phone
+from ..cache import TTL_SECONDS, cache_key, max_entries
+from ..compute import RunResult, adamax_runs, internals_for, surface_of, trajectory_for
+from ..figure import show_figure
+from ..narration import inside_explanation
+from ..state import AppState, RunSpec
+
+CHART_TOP = 260               # px above the chart with a lesson beside it (measured)
+FRAME_KEY = "equation_step"   # the chart's scrubber sets the step the equations show
+
+
+def cost(state: AppState) -> float:
+    """Nothing beyond the race's runs: the inspected run is one of them (or the preset's, one run's worth)."""
+    return 0.0
 
 
 def _scene(state: AppState) -> AppState:
@@ -39,7 +48,7 @@ def _shared_figure(key: str, _scene: AppState, _spec: RunSpec, _label: str, _col
     return internals_figure(surface_of(_scene), _label, _color, _internals(_scene, _spec))
 
 
-def draw_inside(state: AppState, results: list[RunResult]) -> None:
+def draw(state: AppState, results: list[RunResult]) -> None:
     choices = adamax_runs(state)
     labels = {index: (results[index].label if index is not None else
                       make_optimizer("adamax", **spec.kwargs()).label() + " (not in the race)")
@@ -50,17 +59,17 @@ def draw_inside(state: AppState, results: list[RunResult]) -> None:
     left, right = st.columns([2, 3])
     chosen = left.selectbox("AdaMax run to look inside", options, key="inspect", format_func=labels.get)
     spec = dict(choices)[chosen]
-    color = results[chosen].color if chosen is not None else "#D55E00"
+    color = results[chosen].color if chosen is not None else optimizer_color("adamax")
     if chosen is None:
         right.info("The race has no AdaMax run, so this shows AdaMax with this surface's preset settings.")
     st.markdown(f"<div style='font-size:0.95rem;color:#333'>{LEGEND}</div>", unsafe_allow_html=True)
     figure = _figure(_scene(state), spec, labels[chosen], color)
     # A phone stacks the panels; a lesson's words beside the chart ask for a chart that keeps ▶ Play on screen.
-    figure = phone.stacked(figure) if phone.narrow() else classroom.fit_height(figure, "inside")
+    figure = phone.stacked(figure) if phone.narrow() else classroom.fit_height(figure, CHART_TOP)
     show_figure(figure, key="internals_chart")
     settings = make_optimizer(spec.optimizer, **spec.kwargs()).hyperparameters()
     st.markdown(inside_explanation(_internals(_scene(state), spec), lr=settings["lr"], beta1=settings["beta1"],
-                                   beta2=settings["beta2"], t=int(st.session_state.get("equation_step", 1))))
+                                   beta2=settings["beta2"], t=int(st.session_state.get(FRAME_KEY, 1))))
     _equations(state, spec)
     _table(state, spec)
 
@@ -73,11 +82,11 @@ def _equations(state: AppState, spec: RunSpec) -> None:
     rule, numbers = st.columns([2, 3])
     rule.caption("The rule, as the code states it (optimizers/adamax.py)")
     rule.latex(optimizer.latex())
-    # The player component sets equation_step to the chart's scrubbed step (ui/player.py); keep it in range.
-    if int(st.session_state.get("equation_step", 1)) > max(last, 1):
-        st.session_state["equation_step"] = max(last, 1)
+    # The player component sets FRAME_KEY to the chart's scrubbed step (ui/player.py); keep it in range.
+    if int(st.session_state.get(FRAME_KEY, 1)) > max(last, 1):
+        st.session_state[FRAME_KEY] = max(last, 1)
     t = numbers.number_input("step t (follows the chart's scrubber)", min_value=1, max_value=max(last, 1), value=1,
-                             step=1, key="equation_step")
+                             step=1, key=FRAME_KEY)
     numbers.caption(f"Step {int(t)} with its numbers, below: vectors are (x, y)")
     # The numbers get the page's full width: at step 200 each line is ≈ 650 px of TeX, wider than a column at
     # 1,440 px; on a phone the block scrolls sideways instead of being cut off.

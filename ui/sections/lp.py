@@ -1,4 +1,5 @@
-"""The sections "From Adam to AdaMax" (the Lp family's limit) and "Where ε goes" (AdaMax's three ε placements)."""
+"""The section "From Adam to AdaMax": Adam-Lp for growing p closing in on AdaMax, and why |g|^p cannot be computed
+literally (docs/REFERENCE.md §3)."""
 
 from __future__ import annotations
 
@@ -6,29 +7,26 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from figures.eps import eps_figure
 from figures.lp import lp_figure
-from optimizers import make_optimizer
-from optimizers.limits import (
-    EPS_MODE_ORDER,
-    eps_modes,
-    fitted_exponent,
-    lp_family,
-    naive_breakdown,
-    naive_overflow,
-    undefined_steps,
-)
+from optimizers.limits import fitted_exponent, lp_family, naive_breakdown, naive_overflow
 
-from . import phone
-from .compute import adamax_runs, divergence_bound, surface_of
-from .controls import load_state
-from .figure import show_figure
-from .presets import preset_for
-from .state import AppState
+from .. import phone
+from ..compute import adamax_settings, divergence_bound, surface_of
+from ..figure import show_figure
+from ..state import AppState
 
 NAIVE_ORDERS = (2, 8, 32, 64, 128, 256, 512)
 BREAKDOWN_P = 256
 LP_FIT_FROM = 4.0  # the power law sets in once p is a few; p = 1, 2 are left out of the fit
+CHART_TOP = 200
+FRAME_KEY = None
+BREAKDOWN_RUNS = 4.0  # the naive-vs-stable breakdown at p = 256: about 4 runs' work (measured)
+
+
+def cost(state: AppState) -> float:
+    """The Lp family (len(LP_ORDERS) orders, batched with AdaMax: ≈ 3 runs, measured) and the naive breakdown."""
+    return (3.0 + BREAKDOWN_RUNS) * state.steps
+
 
 DERIVATION = r"""
 **The derivation (Kingma & Ba 2015, §7.1).** Replace Adam's L2 norm by an Lp norm, with decay $\beta_2^p$:
@@ -40,26 +38,6 @@ $u_t = \max(\beta_2 u_{t-1}, |g_t|)$ — AdaMax, with no bias correction needed 
 p = 1 … 64 runs from the race's start with the first AdaMax run's α, β₁, β₂: p = 2 is Adam (with decay β₂²).
 Adam-Lp adds ε after the p-th root, as Keras adds it to u, so the black path is AdaMax with Keras's ε placement.
 """
-
-EPS_TEXT = r"""
-**Where ε goes.** The paper's Algorithm 2 has no ε: where a coordinate's gradient has been exactly 0 since
-the start, $m = u = 0$ and the step $m/u$ is $0/0$; where $u = 0$ but $m \ne 0$ ($\beta_2 = 0$ and a zero
-gradient after non-zero ones, or u underflowing) it is $m/0 = \pm\infty$. This lab's *paper* mode moves 0 in
-both cases. PyTorch (and Optax) put ε inside the max, $u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon)$, so
-$u \ge \epsilon$; Keras adds it to the divisor, $\alpha\,\hat m_t/(u_t + \epsilon)$. With ε = 10⁻⁸ the three agree
-until gradients get as small as ε; raise run 1's ε in the sidebar (try 10⁻³) and the steps near the
-minimum shrink differently. The button below starts the saddle exactly on its axis y = 0 (its preset starts
-just off it, at y = 0.001), where $g_y = -2y = 0$ at every step: every mode stays on the axis (and so on the
-saddle point's ridge), the paper's rule through 0/0.
-"""
-
-
-def _adamax_settings(state: AppState) -> dict[str, float]:
-    """α, β1, β2, ε of the race's first AdaMax run (the preset's when the race has none)."""
-    _, spec = adamax_runs(state)[0]
-    values = make_optimizer("adamax", **spec.kwargs()).hyperparameters()
-    return {name: float(values[name]) for name in ("lr", "beta1", "beta2", "eps")}
-
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _lp(state: AppState, settings: tuple) -> tuple[dict, list[dict], float, list[dict], dict]:
@@ -76,8 +54,8 @@ def _lp(state: AppState, settings: tuple) -> tuple[dict, list[dict], float, list
     return lp_figure(surface, family), rows, g_abs, overflow, breakdown
 
 
-def draw_lp(state: AppState) -> None:
-    settings = _adamax_settings(state)
+def draw(state: AppState, results=None) -> None:
+    settings = adamax_settings(state)
     st.markdown(DERIVATION)
     figure, rows, g_abs, overflow, breakdown = _lp(state, tuple(sorted(settings.items())))
     st.markdown(_convergence_sentence(rows))
@@ -98,7 +76,9 @@ def _convergence_sentence(rows: list[dict]) -> str:
     distances = [row["largest distance to AdaMax's path"] for row in rows]
     exponent = fitted_exponent(orders, distances, from_order=LP_FIT_FROM)
     if exponent is None:
-        return "Here the paths are too few or too close to fit how fast they close in."
+        shown = ", ".join(f"{d:.3g}" for p, d in zip(orders, distances, strict=True) if p >= LP_FIT_FROM)
+        return (f"Here the largest distances for p ≥ {LP_FIT_FROM:g} ({shown}) do not fall steadily as p grows, so "
+                "no rate is fitted: the Lp runs do not close in on AdaMax's path at a steady rate from this start.")
     products = [p * d for p, d in zip(orders, distances, strict=True) if p >= LP_FIT_FROM]
     return (f"Here the largest distance to AdaMax's path falls like $p^{{{exponent:.2f}}}$ (least squares on log–log "
             f"axes over p ≥ {LP_FIT_FROM:g}, the dotted line in the right panel): p × distance goes from "
@@ -124,43 +104,4 @@ def _breakdown_sentence(result: dict) -> str:
             f"{result['naive_to_adamax']:.3g} away from AdaMax's end point; the stable form, which tracks "
             f"w = v^{{1/p}} directly, ends {result['stable_to_adamax']:.3g} away.")
 
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _eps(state: AppState, settings: tuple) -> tuple[dict, list[dict]]:
-    surface = surface_of(state)
-    modes = eps_modes(surface, state.start, state.steps, **dict(settings), bound=divergence_bound(surface),
-                      noise=state.noise)
-    paper = modes["paper"].points
-    rows = []
-    for mode in EPS_MODE_ORDER:
-        trajectory = modes[mode]
-        undefined = undefined_steps(trajectory)
-        zero, infinite = undefined["zero_over_zero"], undefined["over_zero"]
-        rows.append({"ε placement": mode, "final x": trajectory.points[-1, 0], "final y": trajectory.points[-1, 1],
-                     "final f": trajectory.losses[-1],
-                     "steps with 0/0 (x, y)": f"{int(zero[0])}, {int(zero[1])}",
-                     "steps with m/0 (x, y)": f"{int(infinite[0])}, {int(infinite[1])}",
-                     "largest gap to the paper's path": float(np.linalg.norm(trajectory.points - paper,
-                                                                             axis=-1).max())})
-    return eps_figure(surface, modes), rows
-
-
-def _load_saddle_axis() -> None:
-    preset = preset_for("saddle")
-    load_state(AppState("saddle", (), (-1.5, 0.0), preset.steps, "contour", preset.runs, "eps"))
-
-
-def draw_eps(state: AppState) -> None:
-    settings = _adamax_settings(state)
-    st.markdown(EPS_TEXT)
-    st.button("Start on the saddle's axis (y = 0 exactly)", on_click=_load_saddle_axis, key="eps_preset",
-              icon=":material/swap_calls:")
-    st.caption(f"AdaMax with α = {settings['lr']:g}, β₁ = {settings['beta1']:g}, β₂ = {settings['beta2']:g}, "
-               f"ε = {settings['eps']:g} (the race's first AdaMax run), from ({state.start[0]:g}, "
-               f"{state.start[1]:g}).")
-    figure, rows = _eps(state, tuple(sorted(settings.items())))
-    show_figure(phone.stacked(figure), key="eps_chart")
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={name: st.column_config.NumberColumn(format="%.6g")
-                                for name in ("final x", "final y", "final f", "largest gap to the paper's path")})
 
