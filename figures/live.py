@@ -39,7 +39,7 @@ import numpy as np
 from optimizers.live import SLIDER_VALUES, LiveBatch
 from optimizers.outcomes import OUTCOMES
 
-from .sweep import OVERLAYS
+from .sweep import OVERLAYS, PAINTED
 
 MAGIC = b"LIVE"
 QUANTA = 4096            # quantisation units across the map's x (and y) range
@@ -49,10 +49,10 @@ SIMPLIFY_PX = 0.25       # … to within this many pixels (plus ≤ 0.21 px of q
 DEFLATE_LEVEL = 9
 MAX_BYTES = 1_000_000    # a payload never exceeds this: values are thinned until it fits
 _OVERLAY = {outcome: color for outcome, _, color in OVERLAYS}
-# The sweep maps paint blown-up, escaped and stalled cells in fixed colours, and colour the rest by f − f* on
-# Viridis, dark where it is low: reached takes Viridis's dark end, left its middle, moving its light end.
-OUTCOME_COLORS = {"reached": "#440154", "left": "#21918C", "stalled": _OVERLAY["stalled"], "moving": "#FDE725",
-                  "escaped": _OVERLAY["escaped"], "diverged": _OVERLAY["diverged"]}
+# The sweep maps paint the outcomes of PAINTED in fixed colours, and colour the rest by f − f* on Viridis, dark
+# where it is low: reached takes Viridis's dark end, left its middle, moving its light end.
+OUTCOME_COLORS = {"reached": "#440154", "left": "#21918C", "moving": "#FDE725",
+                  **{outcome: _OVERLAY[outcome] for outcome in PAINTED}}
 
 
 @dataclass(frozen=True)

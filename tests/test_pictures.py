@@ -17,8 +17,8 @@ from figures.explorer import GROWN_POINTS, MAX_DECADE_LABELS, _curve_axis
 from optimizers import SGD, Adam, AdaMax, run
 from surfaces import SURFACES
 from tests.figure_checks import values
-from ui.controls import new_run_spec
 from ui.presets import preset_for
+from ui.sidebar.controls import new_run_spec
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

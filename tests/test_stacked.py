@@ -17,7 +17,7 @@ from optimizers import AdaMax, run
 from optimizers.explain import adamax_internals
 from optimizers.limits import eps_modes, lp_family
 from surfaces import SURFACES
-from ui.phone import break_equalities
+from ui.modes.phone import break_equalities
 
 ROSENBROCK = SURFACES["rosenbrock"]
 START = np.array([-1.2, 1.0])

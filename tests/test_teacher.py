@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from tests.test_app import open_app, open_panels, query
-from ui import teacher
+from ui.modes import teacher
 from ui.state import AppState
 
 
@@ -137,7 +137,7 @@ def _set_view(app):
     app.session_state["view"] = "3d"
 
 
-def _add_a_run(app):  # what ui/controls.add_run does for a Sweeps cell
+def _add_a_run(app):  # what ui/sidebar/controls.add_run does for a Sweeps cell
     run_id = app.session_state["next_run_id"]
     app.session_state["next_run_id"] = run_id + 1
     app.session_state["run_ids"] = [*app.session_state["run_ids"], run_id]

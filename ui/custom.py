@@ -24,8 +24,8 @@ from optimizers import make_optimizer, run
 from surfaces import make_surface
 
 from .compute import divergence_bound
-from .noise_controls import read_noise
 from .plain import escape_markdown
+from .sidebar.noise import read_noise
 from .state import AppState, RunSpec
 
 CUSTOM = "custom"
@@ -185,7 +185,7 @@ def _apply(load_state) -> None:
 
 
 def draw_custom_panel(sidebar, load_state) -> None:
-    """The formula form in the sidebar; `load_state` (ui/controls.py) opens an accepted surface's view."""
+    """The formula form in the sidebar; `load_state` (ui/sidebar/controls.py) opens an accepted surface's view."""
     from surfaces.formula import MAX_DOMAIN, MAX_FORMULA_CHARS  # SymPy is imported when a formula is first used
 
     with sidebar.form("custom_surface", border=True):

@@ -32,7 +32,8 @@ class Layout:
     present:         presentation mode: the race alone, large, no header or sidebar.
     lesson:          a lesson is open.
     lesson_beside:   its words sit in a column beside the chart (a wide screen, not presenting).
-    paths_hidden:    a scene's question waits: no path, curve or outcome may give the answer away.
+    paths_hidden:    a scene's question waits on the race: no path, curve or outcome may give the answer away.
+    section_hidden:  a scene's question waits on another section: it is drawn only at Reveal.
     locked:          the controls the teacher's link locked ("surface", "start", "steps", "view", "runs").
     controls_hidden: the teacher's link hid the sidebar's controls.
     stride:          steps between animation frames (0: about 80 frames, whatever the step count).
@@ -44,6 +45,7 @@ class Layout:
     lesson: bool = False
     lesson_beside: bool = False
     paths_hidden: bool = False
+    section_hidden: bool = False
     locked: frozenset[str] = field(default_factory=frozenset)
     controls_hidden: bool = False
     stride: int = 0

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from .presentation import read_stride
+from .modes.presentation import read_stride
 from .state import AppState
 from .url import decode
 
@@ -66,7 +66,7 @@ class Scene:
     question: str | None
     state: AppState
     answer: str | None = None
-    stride: int = 0   # the animation's stride its link asks for (0: auto), ui/presentation.py
+    stride: int = 0   # the animation's stride its link asks for (0: auto), ui/modes/presentation.py
 
 
 @dataclass(frozen=True)

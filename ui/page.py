@@ -11,14 +11,16 @@ import streamlit as st
 from figures import run_colors
 from optimizers import make_optimizer
 
-from . import classroom, phone, presentation, teacher, url
+from . import url
 from .budget import ask_to_compute, work_allowed
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
-from .controls import draw_sidebar, load_state, read_state
+from .layout import Layout
+from .modes import classroom, phone, presentation, read_layout, teacher
 from .narration import header_sentence
 from .plain import escape_markdown, show_link_notices
 from .player import draw_player
 from .sections import SECTIONS, section_module
+from .sidebar.controls import draw_sidebar, load_state, read_state
 from .summary import current_tolerance, run_outcomes
 
 
@@ -33,6 +35,7 @@ def main() -> None:
         st.session_state["link_state"] = state
 
     state = teacher.enforce(read_state())  # the teacher's locks hold whatever tried to change them
+    layout = read_layout()  # every mode read once: the sections ask this, never the modes
     if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
         st.session_state["link_notices"] = []
     if not work_allowed(state):  # a heavy view waits for a click (ui/budget.py): one link cannot hold up a class
@@ -41,7 +44,7 @@ def main() -> None:
             show_link_notices(st.session_state["link_notices"])
         ask_to_compute(state)
         draw_sidebar(labels_for(state.runs), run_colors([spec.optimizer for spec in state.runs]),
-                     locked=teacher.locked(), hidden=teacher.hidden())
+                     locked=layout.locked, hidden=layout.controls_hidden)
         teacher.draw_hidden_style()
         _mirror_in_url(state)
         return
@@ -54,33 +57,33 @@ def main() -> None:
     with side[1] if side else nullcontext():
         caption = st.container()
         section = section_module(state.section)
-        if classroom.section_hidden():  # a lesson's question waits: the section would answer it
+        if layout.section_hidden:  # a lesson's question waits: the section would answer it
             classroom.draw_hidden_section()
         else:
-            section.draw(state, results)
-        draw_player(lesson=classroom.current() is not None, on_scene=classroom.on_scene_key,
-                    report_viewport=presentation.on() or classroom.beside(), frame_key=section.FRAME_KEY)
+            section.draw(state, results, layout)
+        draw_player(lesson=layout.lesson, on_scene=classroom.on_scene_key,
+                    report_viewport=layout.present or layout.lesson_beside, frame_key=section.FRAME_KEY)
     with above:
         phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
-        if presentation.on():  # the race alone, large: no header, no sidebar
+        if layout.present:  # the race alone, large: no header, no sidebar
             presentation.draw_chrome()
-        elif classroom.beside():  # a lesson's words beside the chart stand for the header (ui/classroom.py)
+        elif layout.lesson_beside:  # a lesson's words beside the chart stand for the header (ui/modes/classroom.py)
             st.markdown(PAGE_STYLE, unsafe_allow_html=True)
         else:
             _header(surface, state)
         st.segmented_control("Section", teacher.offered(state.section), key="section",
                              format_func=lambda key: SECTIONS[key].title, selection_mode="single",
                              label_visibility="collapsed")
-    if not presentation.on():
+    if not layout.present:
         with side[0] if side else above:
             classroom.draw_lesson(results, surface)
-            _notices(results, surface)
+            _notices(results, surface, layout)
     if state.noise is not None:
         caption.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
                         "show the true f along the noisy paths.")
-    if presentation.on():  # below the chart, so ▶ Play stays on screen
+    if layout.present:  # below the chart, so ▶ Play stays on screen
         classroom.draw_lesson(results, surface)
-        _notices(results, surface)
+        _notices(results, surface, layout)
         presentation.draw_exit()
     presentation.draw_toggle()
     presentation.draw_stride()
@@ -89,7 +92,7 @@ def main() -> None:
     # to the browser sooner after a slider moves.
     teacher.draw_locked_note()
     draw_sidebar([result.label for result in results], [result.color for result in results],
-                 locked=teacher.locked(), hidden=teacher.hidden())
+                 locked=layout.locked, hidden=layout.controls_hidden)
     teacher.draw_hidden_style()
     teacher.draw_builder(_view_query(state))
     _mirror_in_url(state)
@@ -145,11 +148,11 @@ def formula_latex(latex: str) -> str:
     return r"\begin{aligned} f(x, y) &= " + r" \\ &\quad ".join(lines) + r" \end{aligned}"
 
 
-def _notices(results, surface) -> None:
+def _notices(results, surface, layout: Layout) -> None:
     notices = st.session_state.get("link_notices") or []
     if notices:
         show_link_notices(notices)
-    if classroom.paths_hidden():  # the notices would give the answer away
+    if layout.paths_hidden or layout.section_hidden:  # the notices would give the answer away
         return
     bound = divergence_bound(surface)
     for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),

@@ -24,7 +24,7 @@ import streamlit as st
 
 from figures.narrow import NARROW_BELOW
 
-from . import phone
+from .modes import phone
 
 FRAME_MS = 60  # figures/explorer.py's frame duration at 1× (the speed menu's labels carry the multiplier)
 
@@ -411,7 +411,7 @@ def _store_frame(key: str | None) -> None:
 
 
 def _store_width() -> None:
-    """The window's width, which the component sends when it crosses NARROW_BELOW (ui/phone.py)."""
+    """The window's width, which the component sends when it crosses NARROW_BELOW (ui/modes/phone.py)."""
     value = st.session_state.get("player")
     width = value.get("width") if hasattr(value, "get") else getattr(value, "width", None)
     if isinstance(width, int | float) and 100 <= width <= 100_000:

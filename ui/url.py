@@ -62,11 +62,11 @@ PARAMETERS = {
     "formula": "surface=custom's formula", "domain": "surface=custom's x0,x1,y0,y1", "minimum": "surface=custom's x,y",
     "noise": "gaussian(…) or spikes(…)", "sweep": "the Sweeps section's call",
     "model": "the real-model section's call (ui/model_spec.py)",
-    "lesson": "a lesson (ui/classroom.py)", "scene": "its scene (ui/classroom.py)",
-    "present": "presentation mode (ui/presentation.py)",
-    "stride": "steps between animation frames (ui/presentation.py)",
-    "sections": "the sections offered (ui/teacher.py)", "lock": "locked controls (ui/teacher.py)",
-    "hide": "hidden controls (ui/teacher.py)",
+    "lesson": "a lesson (ui/modes/classroom.py)", "scene": "its scene (ui/modes/classroom.py)",
+    "present": "presentation mode (ui/modes/presentation.py)",
+    "stride": "steps between animation frames (ui/modes/presentation.py)",
+    "sections": "the sections offered (ui/modes/teacher.py)", "lock": "locked controls (ui/modes/teacher.py)",
+    "hide": "hidden controls (ui/modes/teacher.py)",
 }
 KEYS = tuple(PARAMETERS)
 MAX_FORMULA_VALUE_CHARS = 500  # = surfaces.formula.MAX_FORMULA_CHARS (not imported: it would import SymPy)

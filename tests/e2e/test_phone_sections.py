@@ -100,7 +100,7 @@ def open_on_phone(browser, app_url, query: str):
     page.set_default_timeout(90_000)
     page.goto(f"{app_url}/?{query}")
     wait_for_app(page)
-    # The player reports the narrow width, the page reruns and draws the phone layout (ui/phone.py).
+    # The player reports the narrow width, the page reruns and draws the phone layout (ui/modes/phone.py).
     page.wait_for_selector(".phone-layout", state="attached")
     wait_for_app(page)
     page.wait_for_selector(IDLE, state="attached")

@@ -25,9 +25,9 @@ from optimizers import make_optimizer
 from optimizers.live import live_batch, live_names
 from optimizers.noise import GradientNoise
 
-from .. import teacher
 from ..cache import TTL_SECONDS, SharedMemo, cache_key, max_entries
 from ..compute import RunResult, divergence_bound, surface_of
+from ..modes import teacher
 from ..state import AppState, RunSpec
 from ..summary import current_tolerance
 
@@ -129,7 +129,7 @@ def _on_release() -> None:
     if not (isinstance(index, int) and 0 <= index < len(ids) and isinstance(name, str)
             and isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)):
         return
-    key = f"run{ids[index]}_{name}"   # ui/controls.py's widget key of that run's hyperparameter
+    key = f"run{ids[index]}_{name}"   # ui/sidebar/controls.py's widget key of that run's hyperparameter
     optimizer = st.session_state.get(f"run{ids[index]}_optimizer")
     if optimizer is None or name not in live_names(optimizer):
         return

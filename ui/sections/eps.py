@@ -9,11 +9,11 @@ import streamlit as st
 from figures.eps import eps_figure
 from optimizers.limits import EPS_MODE_ORDER, eps_modes, undefined_steps
 
-from .. import phone, teacher
 from ..compute import adamax_settings, divergence_bound, surface_of
-from ..controls import load_state
 from ..figure import show_figure
+from ..layout import Layout
 from ..presets import preset_for
+from ..sidebar.controls import load_state
 from ..state import AppState
 
 CHART_TOP = 200
@@ -63,18 +63,18 @@ def _load_saddle_axis() -> None:
     load_state(AppState("saddle", (), (-1.5, 0.0), preset.steps, "contour", preset.runs, "eps"))
 
 
-def draw(state: AppState, results=None) -> None:
+def draw(state: AppState, results: list, layout: Layout) -> None:
     settings = adamax_settings(state)
     st.markdown(EPS_TEXT)
     # It sets the surface, start, steps, view and runs: not on a page whose link locks any of them.
     st.button("Start on the saddle's axis (y = 0 exactly)", on_click=_load_saddle_axis, key="eps_preset",
-              icon=":material/swap_calls:", disabled=bool(teacher.locked()),
-              help="The teacher's link locks the settings this changes." if teacher.locked() else None)
+              icon=":material/swap_calls:", disabled=bool(layout.locked),
+              help="The teacher's link locks the settings this changes." if layout.locked else None)
     st.caption(f"AdaMax with α = {settings['lr']:g}, β₁ = {settings['beta1']:g}, β₂ = {settings['beta2']:g}, "
                f"ε = {settings['eps']:g} (the race's first AdaMax run), from ({state.start[0]:g}, "
                f"{state.start[1]:g}).")
     figure, rows = _eps(state, tuple(sorted(settings.items())))
-    show_figure(phone.stacked(figure), key="eps_chart")
+    show_figure(layout.chart(figure, "panels"), key="eps_chart")
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="%.6g")
                                 for name in ("final x", "final y", "final f", "largest gap to the paper's path")})

@@ -12,10 +12,11 @@ from figures.internals import LEGEND, internals_figure
 from optimizers import make_optimizer
 from optimizers.explain import equations_at, step_table
 
-from .. import classroom, phone
 from ..cache import TTL_SECONDS, cache_key, max_entries
 from ..compute import RunResult, adamax_runs, internals_for, surface_of, trajectory_for
 from ..figure import show_figure
+from ..layout import Layout
+from ..modes.phone import break_equalities
 from ..narration import inside_explanation
 from ..state import AppState, RunSpec
 
@@ -48,7 +49,7 @@ def _shared_figure(key: str, _scene: AppState, _spec: RunSpec, _label: str, _col
     return internals_figure(surface_of(_scene), _label, _color, _internals(_scene, _spec))
 
 
-def draw(state: AppState, results: list[RunResult]) -> None:
+def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     choices = adamax_runs(state)
     labels = {index: (results[index].label if index is not None else
                       make_optimizer("adamax", **spec.kwargs()).label() + " (not in the race)")
@@ -65,16 +66,16 @@ def draw(state: AppState, results: list[RunResult]) -> None:
     st.markdown(f"<div style='font-size:0.95rem;color:#333'>{LEGEND}</div>", unsafe_allow_html=True)
     figure = _figure(_scene(state), spec, labels[chosen], color)
     # A phone stacks the panels; a lesson's words beside the chart ask for a chart that keeps ▶ Play on screen.
-    figure = phone.stacked(figure) if phone.narrow() else classroom.fit_height(figure, CHART_TOP)
+    figure = layout.chart(figure, "panels", chart_top=CHART_TOP)
     show_figure(figure, key="internals_chart")
     settings = make_optimizer(spec.optimizer, **spec.kwargs()).hyperparameters()
     st.markdown(inside_explanation(_internals(_scene(state), spec), lr=settings["lr"], beta1=settings["beta1"],
                                    beta2=settings["beta2"], t=int(st.session_state.get(FRAME_KEY, 1))))
-    _equations(state, spec)
+    _equations(state, spec, layout)
     _table(state, spec)
 
 
-def _equations(state: AppState, spec: RunSpec) -> None:
+def _equations(state: AppState, spec: RunSpec, layout: Layout) -> None:
     optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
     trajectory = trajectory_for(state.surface, state.surface_params, state.start, state.steps, spec, state.noise)
     st.subheader("The update rule, and step t with its numbers")
@@ -93,8 +94,8 @@ def _equations(state: AppState, spec: RunSpec) -> None:
     st.markdown("<style>.st-key-step_equations .katex-display {overflow-x: auto; overflow-y: hidden}</style>",
                 unsafe_allow_html=True)
     equations = equations_at(optimizer, trajectory, int(t))
-    if phone.narrow():  # one equality a line: a phone shows them at a readable size
-        equations = phone.break_equalities(equations)
+    if layout.phone:  # one equality a line: a phone shows them at a readable size
+        equations = break_equalities(equations)
     st.container(key="step_equations").latex(equations)
 
 

@@ -10,9 +10,9 @@ import streamlit as st
 from figures.lp import lp_figure
 from optimizers.limits import fitted_exponent, lp_family, naive_breakdown, naive_overflow
 
-from .. import phone
 from ..compute import adamax_settings, divergence_bound, surface_of
 from ..figure import show_figure
+from ..layout import Layout
 from ..state import AppState
 
 NAIVE_ORDERS = (2, 8, 32, 64, 128, 256, 512)
@@ -54,12 +54,12 @@ def _lp(state: AppState, settings: tuple) -> tuple[dict, list[dict], float, list
     return lp_figure(surface, family), rows, g_abs, overflow, breakdown
 
 
-def draw(state: AppState, results=None) -> None:
+def draw(state: AppState, results: list, layout: Layout) -> None:
     settings = adamax_settings(state)
     st.markdown(DERIVATION)
     figure, rows, g_abs, overflow, breakdown = _lp(state, tuple(sorted(settings.items())))
     st.markdown(_convergence_sentence(rows))
-    show_figure(phone.stacked(figure), key="lp_chart")
+    show_figure(layout.chart(figure, "panels"), key="lp_chart")
     left, right = st.columns(2)
     left.markdown("**How far each p stays from AdaMax** (the largest gap over the run)")
     left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",

@@ -21,11 +21,9 @@ from figures.sweep import lr_sensitivity_figure
 from models import MODELS, LossSlice, load_digits, random_slice, shadow_gaps, trajectory_slice
 from optimizers import TrainResult, adamax_step_bound, train
 
-from .. import phone
 from ..cache import read_only
-from ..controls import load_state
 from ..figure import show_figure
-from ..model_controls import load_model, lr_key, read_model
+from ..layout import Layout
 from ..model_spec import (
     BATCHES,
     DEFAULT_LRS,
@@ -43,8 +41,10 @@ from ..model_spec import (
     paper_preset,
 )
 from ..presets import preset_for
+from ..sidebar.controls import load_state
+from ..sidebar.model import load_model, lr_key, read_model
+from ..sidebar.widgets import format_value, log_grid
 from ..state import AppState
-from ..widgets import format_value, log_grid
 from .model_words import bound_sentence, paper_sentence, pixels_sentence, ranking_sentence, shadow_sentence
 
 RESOLUTION = 41           # the landscape's grid per axis
@@ -100,7 +100,7 @@ def _spans_plane(checkpoints: np.ndarray) -> bool:
     return checkpoints.shape[0] >= 3 and singular.size >= 2 and singular[1] > 1e-12 * max(singular[0], 1e-300)
 
 
-def draw(state: AppState, results: list) -> None:
+def draw(state: AppState, results: list, layout: Layout) -> None:
     spec = state.model
     _controls(spec)
     view = compute_view(spec)
@@ -110,15 +110,15 @@ def draw(state: AppState, results: list) -> None:
     st.caption(f"{model.title}: {model.size:,} weights, trained on 1,347 of the 1,797 digit images (minibatches of "
                f"{spec.batch}, seed {spec.seed}), scored on the other 450. Every optimizer starts from the same "
                "weights and sees the same minibatches in the same order.")
-    _curves(spec, view, labels, colors)
+    _curves(spec, view, labels, colors, layout)
     if is_paper(spec):
         losses = {labels[key]: float(view.results[key].train_loss[-1]) for key in ("adam", "sgd", "adagrad")}
         rates = {labels[key]: spec.lr(key) for key in ("adam", "sgd", "adagrad")}
         st.markdown(paper_sentence(losses, rates, spec.epochs))
     _ratios(spec, view, labels, colors)
-    _landscape(spec, view, labels, colors)
+    _landscape(spec, view, labels, colors, layout)
     if spec.network == "logistic":
-        _weights(spec, view, labels)
+        _weights(spec, view, labels, layout)
     _sensitivity(spec, labels, colors)
 
 
@@ -163,12 +163,12 @@ def _diverged_epoch(result: TrainResult) -> int | None:
     return None if step < 0 else (step - 1) // result.steps_per_epoch + 1
 
 
-def _curves(spec: ModelSpec, view: ModelView, labels: dict, colors: dict) -> None:
+def _curves(spec: ModelSpec, view: ModelView, labels: dict, colors: dict, layout: Layout) -> None:
     runs = [ModelRun(f"{labels[key]} (α = {spec.lr(key):.3g})", colors[key], result.recorded_epochs,
                      {name: getattr(result, name) for name in ("train_loss", "test_loss", "train_accuracy",
                                                                "test_accuracy")}, _diverged_epoch(result))
             for key, result in view.results.items()]
-    narrow = phone.narrow()
+    narrow = layout.phone
     st.markdown(ranking_sentence({labels[k]: float(r.train_loss[-1]) for k, r in view.results.items()},
                                  {labels[k]: float(r.test_accuracy[-1]) for k, r in view.results.items()},
                                  {labels[k]: _diverged_epoch(r) for k, r in view.results.items()}, spec.epochs))
@@ -188,7 +188,7 @@ def _ratios(spec: ModelSpec, view: ModelView, labels: dict, colors: dict) -> Non
     st.markdown(bound_sentence(largest, still, bound, MODELS[spec.network].size))
 
 
-def _landscape(spec: ModelSpec, view: ModelView, labels: dict, colors: dict) -> None:
+def _landscape(spec: ModelSpec, view: ModelView, labels: dict, colors: dict, layout: Layout) -> None:
     st.subheader("The loss landscape on a plane", anchor=False)
     landscape = view.landscape
     a, b, values = landscape.grid
@@ -197,7 +197,7 @@ def _landscape(spec: ModelSpec, view: ModelView, labels: dict, colors: dict) -> 
     titles = ("a (1st principal direction)", "b (2nd principal direction)") if landscape.kind == "pca" else \
         ("a (random direction δ)", "b (random direction η)")
     figure = landscape_figure(a, b, values, shadows, landscape.minima[0], log=landscape.log_scale,
-                              axis_titles=titles, height=420 if phone.narrow() else 520)
+                              axis_titles=titles, height=420 if layout.phone else 520)
     show_figure(figure, key="model_landscape")
     st.markdown(shadow_sentence(
         landscape.kind, landscape.explained,
@@ -218,7 +218,7 @@ def _race_on_digits() -> None:
     load_state(replace(preset_for("digits"), model=read_model()))
 
 
-def _weights(spec: ModelSpec, view: ModelView, labels: dict) -> None:
+def _weights(spec: ModelSpec, view: ModelView, labels: dict, layout: Layout) -> None:
     st.subheader("The weights as images", anchor=False)
     result = view.results["adamax"]
     epochs = [int(e) for e in result.recorded_epochs]
@@ -228,7 +228,7 @@ def _weights(spec: ModelSpec, view: ModelView, labels: dict) -> None:
     index = epochs.index(epoch)
     size = 10 * 64
     rows = [(labels[key], np.asarray(r.params[index][:size]).reshape(10, 64)) for key, r in view.results.items()]
-    show_figure(weights_figure(rows, height=60 + 48 * len(rows) if phone.narrow() else None), key="model_weights")
+    show_figure(weights_figure(rows, height=60 + 48 * len(rows) if layout.phone else None), key="model_weights")
     data = load_digits()
     lit = (data.x_train > 0).mean(axis=0)
     rare = (lit > 0) & (lit < RARE)

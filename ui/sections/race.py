@@ -6,16 +6,14 @@ import html
 
 import streamlit as st
 
-from figures.classroom import for_presentation, hide_paths, scrub_every_frame
 from figures.explorer import CLICK_GRID_TRACE
-from figures.narrow import for_narrow
 
-from .. import phone, presentation, teacher
-from ..classroom import beside, fit_height, paths_hidden
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
 from ..handout import draw_handout
+from ..layout import Layout
 from ..live import draw_live, is_live
+from ..modes import teacher
 from ..state import AppState
 from ..summary import draw_summary
 
@@ -29,30 +27,19 @@ def cost(state: AppState) -> float:
     return 0.0
 
 
-def draw(state: AppState, results: list[RunResult]) -> None:
+def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     surface = surface_of(state)
-    _legend(results, surface, state)
-    hidden = paths_hidden()  # a lesson's question is waiting: no path, curve or outcome gives it away
-    if is_live(state, hidden):  # sliders that move the paths while dragged, above the map
+    _legend(results, surface, state, layout)
+    if is_live(state, layout.paths_hidden):  # sliders that move the paths while dragged, above the map
         draw_live(state, results)
-    stride = presentation.frame_stride()
-    figure = explorer_figure_for(state, stride)
-    if stride:  # single steps: the scrubber stops at every frame too
-        figure = scrub_every_frame(figure)
-    if presentation.on():
-        figure = for_presentation(figure, presentation.chart_height())
-    elif phone.narrow():  # a phone: the map full width on top, the curves stacked below it
-        figure = for_narrow(figure, phone.chart_width())
-    elif beside():  # a lesson's words beside the chart: the chart as tall as keeps ▶ Play on screen
-        figure = fit_height(figure, CHART_TOP)
-    show_figure(hide_paths(figure) if hidden else figure, key=CHART_KEY, on_select=_on_chart_click,
-                clickable=state.view == "contour")
-    if not hidden:
+    figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP)
+    show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour")
+    if not layout.paths_hidden:  # a lesson's question waits: no outcome may give the answer away
         draw_summary(results, surface)
         draw_handout(state, results)
 
 
-def _legend(results: list[RunResult], surface, state: AppState) -> None:
+def _legend(results: list[RunResult], surface, state: AppState, layout: Layout) -> None:
     """The runs' legend, as HTML above the chart: larger than Plotly's, and it costs the chart no redraw."""
     chips = "".join(
         f"<span style='margin-right:1.4em;white-space:nowrap'><span style='display:inline-block;width:0.9em;"
@@ -62,7 +49,7 @@ def _legend(results: list[RunResult], surface, state: AppState) -> None:
     if surface.minimum_value is None:  # where a run may go downhill out of the window
         marks += ("&emsp;➜ escaped downhill" if surface.bounded_below is False else "&emsp;➜ left the window downhill")
     scale = "log₁₀(f − f*)" if surface.log_scale else "f"
-    hint = "; click the map to start there" if state.view == "contour" and not teacher.is_locked("start") else ""
+    hint = "; click the map to start there" if state.view == "contour" and not layout.is_locked("start") else ""
     st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"
                 f"<div style='color:#555;font-size:0.9rem'>{marks}&emsp;·&emsp;map colours: {scale}, "
                 f"light is low{hint}</div>", unsafe_allow_html=True)

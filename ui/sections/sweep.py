@@ -31,13 +31,14 @@ from optimizers.outcomes import unbounded_step
 from optimizers.sweep import SweepResult, hyperparameter_axis, offload_heavy_sweeps
 from surfaces import make_surface
 
-from .. import phone, teacher
 from ..budget import sweep_work
 from ..cache import SharedMemo, cache_key, read_only
 from ..compute import RunResult, divergence_bound, labels_for, surface_of
-from ..controls import add_run
 from ..figure import show_as_built
+from ..layout import Layout
+from ..modes import teacher
 from ..presets import preset_for
+from ..sidebar.controls import add_run
 from ..state import SWEEP_RESOLUTIONS, AppState, RunSpec, SweepSpec
 from ..summary import current_tolerance
 from ..url import numeric_hyperparameters
@@ -66,7 +67,7 @@ AXIS_TITLES = {"lr": "learning rate α", "beta1": "β₁", "beta2": "β₂", "ep
                "alpha": "α (RMSProp decay)", "initial_accumulator_value": "initial accumulator s₀", "p": "p"}
 
 
-def draw(state: AppState, results: list[RunResult]) -> None:
+def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     spec = state.sweep
     _controls(spec)
     surface = surface_of(state)
@@ -86,7 +87,7 @@ def draw(state: AppState, results: list[RunResult]) -> None:
                         "no map on these axes.", icon=":material/info:")
             continue
         with column:
-            result, x_axis, y_axis = _draw_map(state, optimizer, results[optimizer], colorbar=True)
+            result, x_axis, y_axis = _draw_map(state, optimizer, results[optimizer], layout, colorbar=True)
         first = first or (optimizer, result, x_axis, y_axis)
     message = st.session_state.pop("sweep_added", None)
     if message:
@@ -99,7 +100,7 @@ def draw(state: AppState, results: list[RunResult]) -> None:
                            file_name=f"sweep_{state.surface}_{optimizer}_{x_axis.name}_{y_axis.name}.csv",
                            mime="text/csv", icon=":material/download:")
     _sensitivity(state, results)
-    _basins(state)
+    _basins(state, layout)
 
 
 def _controls(spec: SweepSpec) -> None:
@@ -188,7 +189,7 @@ def map_results(state: AppState, optimizers: list[str]) -> list[SweepResult]:
     return [found[name] for name in names]
 
 
-def _draw_map(state: AppState, optimizer: str, result: SweepResult, *, colorbar: bool):
+def _draw_map(state: AppState, optimizer: str, result: SweepResult, layout: Layout, *, colorbar: bool):
     spec = state.sweep
     index, settings = settings_for(state, optimizer)
     x_axis, y_axis = map_axes(optimizer, spec)
@@ -210,7 +211,7 @@ def _draw_map(state: AppState, optimizer: str, result: SweepResult, *, colorbar:
                               title=_title(optimizer), marks=marks, colorbar=colorbar,
                               sensitive=np.broadcast_to(sensitive, result.outcome.shape))
     key = f"sweep_map_{optimizer}"
-    show_as_built(phone.one_map(figure), key=key,
+    show_as_built(layout.chart(figure, "map"), key=key,
                   on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
     counts = {name: int((result.outcome_names == name).sum()) for name in OUTCOMES}
     st.caption(f"Other settings ({source}): {fixed}.  \nCells: "
@@ -309,7 +310,7 @@ def basin_cells(surface: str, surface_params: tuple, steps: int, spec: RunSpec,
     return result, xs, ys
 
 
-def _basins(state: AppState) -> None:
+def _basins(state: AppState, layout: Layout) -> None:
     st.subheader("Where each start ends: basins", divider="gray")
     labels = labels_for(state.runs)
     if not labels:
@@ -334,4 +335,4 @@ def _basins(state: AppState) -> None:
         figure = basin_figure(result, xs, ys, minima=surface.minima, domain=surface.domain, title=label,
                               start=state.start)
         with column:
-            show_as_built(phone.one_map(figure, true_geometry=True), key=f"sweep_basin_{index}")
+            show_as_built(layout.chart(figure, "map", true_geometry=True), key=f"sweep_basin_{index}")

@@ -1,6 +1,6 @@
 """The widgets of the section "On a real model": a ModelSpec written into their keys and read back.
 
-Like the Sweeps settings (ui/controls.py), each key is re-assigned on every read, so the settings survive the
+Like the Sweeps settings (ui/sidebar/controls.py), each key is re-assigned on every read, so the settings survive the
 reruns in which the section — and so its widgets — is not drawn: the link keeps them.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .model_spec import DEFAULT_LRS, MODEL_OPTIMIZERS, ModelSpec, with_rates
+from ..model_spec import DEFAULT_LRS, MODEL_OPTIMIZERS, ModelSpec, with_rates
 
 FIELDS = ("network", "epochs", "batch", "seed", "plane")
 

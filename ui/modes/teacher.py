@@ -17,8 +17,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from .controls import load_state
-from .sections import TITLES
+from ..sections import TITLES
+from ..sidebar.controls import load_state
 
 LOCKABLE = {"surface": "Surface", "start": "Start", "steps": "Steps", "view": "View", "runs": "Runs"}
 HIDEABLE = ("controls",)
@@ -98,7 +98,7 @@ def enforce(state):
     """The state with every locked setting put back to the pinned one, and the section back into the offered ones.
 
     Every change of the page's state — a widget, a click on a map or a Sweeps cell, a section's preset button, a
-    lesson — is a change of the widgets' values, read back once per rerun (ui/controls.read_state). Checking here,
+    lesson — is a change of the widgets' values, read back once per rerun (ui/sidebar/controls.read_state). Checking
     where the state is read, holds the locks whatever the path that tried to change them; the widgets are written
     back, and the student is told what was kept.
     """

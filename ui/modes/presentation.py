@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-DEFAULT_HEIGHT = 600        # before the browser has told its window size
-CHROME = 150                # px above the chart: section bar and legend, and a margin
-MIN_HEIGHT, MAX_HEIGHT = 420, 1000
-
 HIDE_CHROME = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"]
   {display: none !important}
@@ -57,12 +53,10 @@ def link_extras() -> dict[str, str]:
     return extras
 
 
-def chart_height() -> int:
-    """The chart's height for the reported window height (the player component sends it)."""
-    viewport = st.session_state.get("viewport_height")
-    if not viewport:
-        return DEFAULT_HEIGHT
-    return int(min(max(int(viewport) - CHROME, MIN_HEIGHT), MAX_HEIGHT))
+def viewport_height() -> int | None:
+    """The window's height in px, once the player component has reported it."""
+    value = st.session_state.get("viewport_height")
+    return int(value) if isinstance(value, int | float) and value else None
 
 
 def _leave() -> None:

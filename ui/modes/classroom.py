@@ -12,10 +12,10 @@ import html
 import numpy as np
 import streamlit as st
 
+from ..lessons import LessonError, fill, lesson_names, load_lesson
+from ..sidebar.controls import load_state
+from ..summary import run_outcomes
 from . import phone, presentation, teacher
-from .controls import load_state
-from .lessons import LessonError, fill, lesson_names, load_lesson
-from .summary import run_outcomes
 
 LESSON_TOLERANCE = 1e-4  # the tolerance the lessons' {runN.reached_at} means
 
@@ -78,7 +78,7 @@ def go_to(name: str, number: int) -> None:
 
 def on_scene_key() -> None:
     """PageDown / PageUp (a presentation clicker) in a lesson: the next / previous scene."""
-    from .player import scene_request
+    from ..player import scene_request
 
     opened, request = current(), scene_request()
     if opened is not None and request is not None:
@@ -142,7 +142,6 @@ def link_extras() -> dict[str, str]:
 
 
 LESSON_SHARE = [1, 2.6]          # the lesson's column beside the section's, on a wide screen
-CHART_MIN = 440
 
 
 def beside() -> bool:
@@ -156,23 +155,6 @@ def columns():
     if not beside():
         return None
     return st.columns(LESSON_SHARE, gap="medium")
-
-
-def chart_height(chart_top: int, default: int) -> int:
-    """The chart's height with the lesson beside it: what the window leaves below the chart's top (`chart_top` px
-    from the window's top, the section's CHART_TOP), at most `default` (the player reports the window's height,
-    ui/player.py)."""
-    viewport = st.session_state.get("viewport_height")
-    if not beside() or not viewport:
-        return int(default)
-    return int(min(default, max(CHART_MIN, int(viewport) - chart_top)))
-
-
-def fit_height(figure: dict, chart_top: int) -> dict:
-    """`figure` at chart_height (a new top-level dict; the cached figure and its frames are not copied)."""
-    default = int(figure["layout"].get("height") or 600)
-    height = chart_height(chart_top, default)
-    return figure if height == default else {**figure, "layout": {**figure["layout"], "height": height}}
 
 
 def run_facts(results, surface) -> list[dict[str, str]]:

@@ -15,11 +15,11 @@ import streamlit as st
 from optimizers import OPTIMIZERS, make_optimizer
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES
 
-from .custom import CUSTOM, applied_params, custom_preset, draw_custom_panel, load_custom
-from .model_controls import load_model, read_model
-from .noise_controls import draw_noise, load_noise, read_noise
-from .presets import preset_for
-from .state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec, SweepSpec
+from ..custom import CUSTOM, applied_params, custom_preset, draw_custom_panel, load_custom
+from ..presets import preset_for
+from ..state import MAX_RUNS, MAX_STEPS, MIN_STEPS, AppState, RunSpec, SweepSpec
+from .model import load_model, read_model
+from .noise import draw_noise, load_noise, read_noise
 from .widgets import format_value, hyperparameter_widget, log_grid
 
 STEP_OPTIONS = (10, 20, 30, 50, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000)
@@ -94,7 +94,7 @@ def _read_sweep() -> SweepSpec:
 
 def _keep(key: str) -> None:
     """Re-assign a widget's value, so it survives a rerun in which its widget is not drawn (a closed run panel
-    draws nothing: ui/controls._draw_run): Streamlit forgets a widget's value once the widget is gone."""
+    draws nothing: ui/sidebar/controls._draw_run): Streamlit forgets a widget's value once the widget is gone."""
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
 
@@ -210,7 +210,7 @@ def draw_sidebar(labels: list[str], colors: list[str], *, locked: frozenset[str]
     """Draw every control. `labels`/`colors` name the runs as the chart does (same order).
 
     `locked` names the controls shown disabled and `hidden` puts them all in a container the page hides
-    (the teacher's link, ui/teacher.py): still drawn, so Streamlit keeps their values for the link.
+    (the teacher's link, ui/modes/teacher.py): still drawn, so Streamlit keeps their values for the link.
     """
     sidebar = st.sidebar.container(key="teacher_hidden") if hidden else st.sidebar
     lock = {name: name in locked for name in ("surface", "start", "steps", "view", "runs")}
