@@ -9,9 +9,10 @@ s, t ∈ [0, 1] the surface is
 (Keys' cubic convolution with a = −½): it passes through every sample, its gradient — the same sum with w′ on
 one axis — is continuous, and it reproduces any quadratic exactly. The grid is extended by one row and column on
 each side for the cells at the edge, by Keys' condition f_{−1} = 3f_0 − 3f_1 + f_2 (exact for quadratics too).
-Outside the grid the surface continues as its tangent plane at the nearest edge point,
-f(p) = f(p̄) + ∇f(p̄)·(p − p̄), so an optimizer that leaves the sampled square meets a constant slope, never a
-wall or a NaN.
+Outside the grid the edge cells' cubics continue for one more cell (so f stays twice differentiable where it
+crosses the edge), and beyond that box f continues linearly along each axis from the nearest point q of it,
+f(p) = f(q) + ∇f(q)·d + f_xy(q)·d_x·d_y with d = p − q (a continuous gradient everywhere): an optimizer that
+leaves the sampled square meets a slope, never a wall or a NaN.
 
 >>> xs = ys = np.linspace(-1.0, 1.0, 5)
 >>> sampled = SampledFunction(xs, ys, np.add.outer(ys**2, 2 * xs**2))   # f = 2x² + y² on the grid
@@ -62,9 +63,9 @@ class SampledFunction:
     def value_and_grad(self, xy: Array) -> tuple[Array, Array]:
         """(f, ∇f) at points (..., 2): (...), (..., 2)."""
         points = np.asarray(xy, dtype=np.float64)
-        low, high = self.origin, self.origin + self.step * self.cells
-        inside = np.clip(points, low, high)
-        position = (inside - low) / self.step
+        low, high = self.origin - self.step, self.origin + self.step * (self.cells + 1)
+        near = np.clip(points, low, high)       # the edge cells' cubics continue for one more cell
+        position = (near - self.origin) / self.step
         cell = np.clip(np.floor(position), 0, self.cells - 1).astype(np.int64)
         local = position - cell
         wx, dwx = _weights(local[..., 0])
@@ -76,9 +77,14 @@ class SampledFunction:
         value = np.einsum("...m,...mn,...n->...", wy, block, wx)
         grad = np.stack([np.einsum("...m,...mn,...n->...", wy, block, dwx) / self.step[0],
                          np.einsum("...m,...mn,...n->...", dwy, block, wx) / self.step[1]], axis=-1)
-        outside = points - inside
-        if np.any(outside):   # beyond the grid: the tangent plane at the nearest edge point
-            value = value + (grad * outside).sum(axis=-1)
+        beyond = points - near
+        if np.any(beyond):
+            # Extended linearly along x, then that along y: f(p) = f(q) + ∇f(q)·d + f_xy(q)·d_x·d_y, d = p − q,
+            # q the clamped point. Its gradient is ∇f(q) + f_xy(q)·(d_y, d_x) on either side of every clamp line
+            # (the bare tangent plane f(q) + ∇f(q)·d has a kink where one coordinate starts to be clamped).
+            mixed = np.einsum("...m,...mn,...n->...", dwy, block, dwx) / (self.step[0] * self.step[1])
+            value = value + (grad * beyond).sum(axis=-1) + mixed * beyond[..., 0] * beyond[..., 1]
+            grad = grad + mixed[..., None] * beyond[..., ::-1]
         return value, grad
 
 

@@ -157,3 +157,25 @@ def test_the_race_surface_is_the_networks_loss_as_shipped():
     np.testing.assert_allclose(surface.start, fresh["path"][0])
     beyond = np.array([x1 + 5.0, y0 - 3.0])   # off the sampled box: the tangent plane, finite
     assert np.isfinite(surface.f(beyond)) and np.isfinite(surface.grad(beyond)).all()
+
+
+def test_a_sampled_surface_is_smooth_across_its_edges_and_exact_for_quadratics():
+    from surfaces.sampled import SampledFunction
+
+    xs, ys = np.linspace(-2.0, 1.0, 7), np.linspace(0.0, 3.0, 9)
+    quadratic = lambda p: 1.5 * p[..., 0] ** 2 - 0.7 * p[..., 0] * p[..., 1] + 0.3 * p[..., 1] ** 2 + p[..., 0]  # noqa: E731
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+    sampled = SampledFunction(xs, ys, quadratic(grid))
+    rng = np.random.default_rng(4)
+    inside = np.stack([rng.uniform(-2, 1, 200), rng.uniform(0, 3, 200)], axis=-1)
+    np.testing.assert_allclose(sampled(inside), quadratic(inside), atol=1e-12)
+    # everywhere — inside, across the edges, one cell beyond, far beyond — the gradient is f's own
+    points = np.concatenate([inside, np.stack([rng.uniform(-9, 8, 400), rng.uniform(-7, 10, 400)], axis=-1),
+                             np.array([[-2.0, 1.0], [1.0, 0.0], [-2.5, 3.4], [0.3, -0.5]])])
+    h = 1e-6
+    numeric = np.stack([(sampled(points + h * e) - sampled(points - h * e)) / (2 * h) for e in np.eye(2)], axis=-1)
+    np.testing.assert_allclose(sampled.grad(points), numeric, atol=2e-6)
+    with pytest.raises(ValueError, match="uniform"):
+        SampledFunction(np.array([0.0, 1.0, 3.0, 4.0]), ys, np.zeros((9, 4)))
+    with pytest.raises(ValueError, match="finite"):
+        SampledFunction(xs, ys, np.full((9, 7), np.nan))
