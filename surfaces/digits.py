@@ -33,9 +33,9 @@ def digits_surface() -> Surface:
         start=np.asarray(samples["path"][0], dtype=np.float64),
         latex=r"L\!\left(\theta_c + x\,\delta + y\,\eta\right)",
         log_scale=bool(samples["log_scale"]),
-        # The network's loss is ≥ 0, but beyond the sampled square this surface is a tangent plane, which falls
-        # without bound downhill: nothing is claimed about f below over the whole plane.
-        bounded_below=None,
+        # The network's loss is ≥ 0, and beyond the samples the surface rises as a bowl that never falls below the
+        # lowest sample (surfaces/sampled.py): the minimum inside is the global one.
+        bounded_below=True,
         note=("A 64-32-10 ReLU network's training loss on the 8×8 digits, on the plane of an AdaMax run's two "
               f"principal directions ({100 * explained[0]:.0f} % and {100 * explained[1]:.0f} % of its movement), "
               "from where that run started (81 × 81 exact samples, smoothed bicubically)."),

@@ -10,9 +10,13 @@ s, t ∈ [0, 1] the surface is
 one axis — is continuous, and it reproduces any quadratic exactly. The grid is extended by one row and column on
 each side for the cells at the edge, by Keys' condition f_{−1} = 3f_0 − 3f_1 + f_2 (exact for quadratics too).
 Outside the grid the edge cells' cubics continue for one more cell (so f stays twice differentiable where it
-crosses the edge), and beyond that box f continues linearly along each axis from the nearest point q of it,
-f(p) = f(q) + ∇f(q)·d + f_xy(q)·d_x·d_y with d = p − q (a continuous gradient everywhere): an optimizer that
-leaves the sampled square meets a slope, never a wall or a NaN.
+crosses the edge); beyond that box, from its nearest point q and with d = p − q,
+
+    f(p) = f(q) + ∇f(q)·d + f_xy(q)·d_x·d_y + c·|d|²/2
+
+— linear along x, then along y (a continuous gradient everywhere), and a bowl of curvature c chosen so that f
+never falls more than 0.1 % of the samples' range below the lowest of them (or of the box's edge): the surface
+is bounded below, and a run that leaves the map is turned back, never sent to −∞ or to a NaN.
 
 >>> xs = ys = np.linspace(-1.0, 1.0, 5)
 >>> sampled = SampledFunction(xs, ys, np.add.outer(ys**2, 2 * xs**2))   # f = 2x² + y² on the grid
@@ -53,6 +57,24 @@ class SampledFunction:
         padded[:, 0] = 3 * padded[:, 1] - 3 * padded[:, 2] + padded[:, 3]
         padded[:, -1] = 3 * padded[:, -2] - 3 * padded[:, -3] + padded[:, -4]
         self.padded = padded
+        self.curvature = 0.0
+        self.curvature = self._wall_curvature()
+
+    def _wall_curvature(self, samples: int = 400) -> float:
+        """The c of the bowl beyond the extended box (see the module docstring): the smallest that keeps f above the
+        floor — the lowest sample or box-edge value, less 0.1 % of the samples' range —, from
+        min f(q) − |∇f(q)|² / (2(c − |f_xy(q)|)) ≥ floor, taken ×1.5 over `samples` points per side of the box."""
+        low, high = self.origin - self.step, self.origin + self.step * (self.cells + 1)
+        t = np.linspace(0.0, 1.0, samples)
+        across = low + t[:, None] * (high - low)              # (samples, 2): along the bottom-left → top-right
+        boundary = np.concatenate([np.stack([across[:, 0], np.full_like(t, low[1])], axis=-1),
+                                   np.stack([across[:, 0], np.full_like(t, high[1])], axis=-1),
+                                   np.stack([np.full_like(t, low[0]), across[:, 1]], axis=-1),
+                                   np.stack([np.full_like(t, high[0]), across[:, 1]], axis=-1)])
+        value, grad, mixed = self._cubic(boundary)
+        spread = max(float(np.ptp(self.values)), 1e-12)
+        floor = min(float(self.values.min()), float(value.min())) - 1e-3 * spread
+        return 1.5 * float(np.max(np.abs(mixed) + (grad**2).sum(axis=-1) / (2 * (value - floor))))
 
     def __call__(self, xy: Array) -> Array:
         return self.value_and_grad(xy)[0]
@@ -65,6 +87,19 @@ class SampledFunction:
         points = np.asarray(xy, dtype=np.float64)
         low, high = self.origin - self.step, self.origin + self.step * (self.cells + 1)
         near = np.clip(points, low, high)       # the edge cells' cubics continue for one more cell
+        value, grad, mixed = self._cubic(near)
+        beyond = points - near
+        if np.any(beyond):
+            # Linear along x, then along y, plus a bowl: f(p) = f(q) + ∇f(q)·d + f_xy(q)·d_x·d_y + c|d|²/2, d = p − q.
+            # Its gradient, ∇f(q) + f_xy(q)·(d_y, d_x) + c·d, is the same formula on both sides of every clamp line
+            # (the bare tangent plane f(q) + ∇f(q)·d has a kink where a coordinate starts to be clamped).
+            value = value + (grad * beyond).sum(axis=-1) + mixed * beyond[..., 0] * beyond[..., 1] \
+                + 0.5 * self.curvature * (beyond**2).sum(axis=-1)
+            grad = grad + mixed[..., None] * beyond[..., ::-1] + self.curvature * beyond
+        return value, grad
+
+    def _cubic(self, near: Array) -> tuple[Array, Array, Array]:
+        """The cubic's f, ∇f and f_xy at points inside the grid widened by one cell."""
         position = (near - self.origin) / self.step
         cell = np.clip(np.floor(position), 0, self.cells - 1).astype(np.int64)
         local = position - cell
@@ -77,15 +112,8 @@ class SampledFunction:
         value = np.einsum("...m,...mn,...n->...", wy, block, wx)
         grad = np.stack([np.einsum("...m,...mn,...n->...", wy, block, dwx) / self.step[0],
                          np.einsum("...m,...mn,...n->...", dwy, block, wx) / self.step[1]], axis=-1)
-        beyond = points - near
-        if np.any(beyond):
-            # Extended linearly along x, then that along y: f(p) = f(q) + ∇f(q)·d + f_xy(q)·d_x·d_y, d = p − q,
-            # q the clamped point. Its gradient is ∇f(q) + f_xy(q)·(d_y, d_x) on either side of every clamp line
-            # (the bare tangent plane f(q) + ∇f(q)·d has a kink where one coordinate starts to be clamped).
-            mixed = np.einsum("...m,...mn,...n->...", dwy, block, dwx) / (self.step[0] * self.step[1])
-            value = value + (grad * beyond).sum(axis=-1) + mixed * beyond[..., 0] * beyond[..., 1]
-            grad = grad + mixed[..., None] * beyond[..., ::-1]
-        return value, grad
+        mixed = np.einsum("...m,...mn,...n->...", dwy, block, dwx) / (self.step[0] * self.step[1])
+        return value, grad, mixed
 
 
 def _weights(s: Array) -> tuple[Array, Array]:
