@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui.page import main
 
-# A lesson's link opens with the sidebar closed: the scene sets the view, and the chart gets the width (issue 10).
+# A lesson's link opens with the sidebar closed: the scene sets the view, and the chart gets the width.
 st.set_page_config(page_title="AdaMax Lab", page_icon="📉", layout="wide",
                    initial_sidebar_state="collapsed" if "lesson" in st.query_params else "auto")
 main()

@@ -3,7 +3,7 @@
 Left, the landscape with the three paths; they often overlap exactly, so each has its own colour, dash and
 width (widest underneath) and all stay visible. Right, how far apart the paths are at each step, for each
 pair of modes, on a log axis: identical points are drawn at DISTANCE_FLOOR, since a log axis cannot show 0.
-Static: no frames. ../shared/REFERENCE.md, "AdaMax", has the three update rules.
+Static: no frames. docs/REFERENCE.md §1 has the three update rules.
 """
 
 from __future__ import annotations

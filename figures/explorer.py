@@ -2,7 +2,7 @@
 
 One figure, one Plotly animation: a frame moves every run's head and short trail on the map and a cursor
 through the curves, so the play button and the step scrubber drive everything together. Following
-REFERENCE.md's recipe, the landscape, the full (thinned) paths and the curves are static traces drawn once;
+the recipe of docs/REFERENCE.md §6, the landscape, the full (thinned) paths and the curves are static traces drawn once;
 frames update only small traces (heads, each run's path so far at a fixed GROWN_POINTS points, cursors) with
 `redraw: False`, and axis ranges are fixed. Where runs coincide each stays visible: widths and head sizes
 shrink with the run's rank, and the start and the star are outlines drawn over everything.
@@ -288,7 +288,7 @@ def _moving_coordinates(runs: list[ExplorerRun], landscape: Landscape, surface: 
     """At one step: the heads, each run's path so far, and the heads on both curves — coordinates only,
     since a frame's trace data merges into the trace it updates.
 
-    The path so far has at most GROWN_POINTS points whatever the step (REFERENCE.md: a frame must not carry
+    The path so far has at most GROWN_POINTS points whatever the step (docs/REFERENCE.md §6: a frame must not carry
     the growing path): the last TRAIL_POINTS span the latest steps, the others are the earlier steps chosen
     as path_steps chooses the full path's (evenly in step and in arc length), so fast early moves keep
     their corners.

@@ -200,7 +200,7 @@ def nice_step(span: float, count: int = 16) -> float:
 
 def click_grid_trace(surface: Any, *, xaxis: str = "x", yaxis: str = "y") -> dict:
     """An invisible grid of points over the domain: contour traces report no clicks, scatter points do
-    (REFERENCE.md), so a click selects the nearest grid point, a round number like (0.25, 1.5); the start
+    (docs/REFERENCE.md §6), so a click selects the nearest grid point, a round number like (0.25, 1.5); the start
     inputs take any value. Its hover also tells f there, since it sits above the contour's hover."""
     (x0, x1), (y0, y1) = surface.domain
     step = nice_step(max(x1 - x0, y1 - y0))

@@ -2,7 +2,7 @@
 
 Left, the landscape with one path per p, a sequential ramp from light (small p) to dark (large p), and
 AdaMax's path in black on top. Right, the largest distance between each p's path and AdaMax's, against p on
-log–log axes, with the power law c·p^k fitted to them over p ≥ 4, dotted (../shared/REFERENCE.md, "The Lp
+log–log axes, with the power law c·p^k fitted to them over p ≥ 4, dotted (docs/REFERENCE.md §3,
 family and its limit": faster than 1/p, so the rate is measured, never assumed).
 Static: no frames.
 """

@@ -1,4 +1,4 @@
-"""Choosing which steps to draw: what keeps a 5,000-step, 8-run figure under 1 MB (REFERENCE.md, "Frame payload")."""
+"""Choosing which steps to draw: what keeps a 5,000-step, 8-run figure under 1 MB (docs/REFERENCE.md §6)."""
 
 from __future__ import annotations
 

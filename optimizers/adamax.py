@@ -8,7 +8,7 @@ Adam with the L2 norm of past gradients replaced by the L∞ norm. With m₀ = u
 
 The paper has no ε; where a coordinate's gradient has been exactly 0 since the start, m = u = 0 and the
 step is 0/0; where u = 0 but m ≠ 0 (β2 = 0 and a zero gradient after non-zero ones, or u underflowing) it is
-m/0 = ±∞. Frameworks place ε differently (see ../shared/REFERENCE.md, "AdaMax"):
+m/0 = ±∞. Frameworks place ε differently (docs/REFERENCE.md §1):
 
     eps_mode="pytorch"  u_t = max(β2·u_{t−1}, |g_t| + ε)             torch.optim.Adamax, optax.adamax
     eps_mode="keras"    θ_t = θ_{t−1} − α·m_t / ((1 − β1^t)(u_t + ε))   keras.optimizers.Adamax
@@ -181,7 +181,7 @@ class AdaMax(Optimizer):
 
 
 def adamax_step_bound(lr: Any, beta1: Any, beta2: Any, t: Any) -> Array | float:
-    r"""The largest |Δθ| AdaMax can take on one coordinate at step t (../shared/REFERENCE.md, "Step bound").
+    r"""The largest |Δθ| AdaMax can take on one coordinate at step t (docs/REFERENCE.md §2).
 
     From |g_i| ≤ u_t / β2^(t−i):
 

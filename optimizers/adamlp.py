@@ -11,7 +11,7 @@ with the same β2.
 
 `form="naive"` computes |g|^p literally: for large p it overflows to inf (|g| = 100, p = 160) or underflows
 to 0 (|g| < 1), the numerical instability the paper mentions. `form="stable"` (the default) tracks
-w = v^{1/p} directly (../shared/REFERENCE.md, "The Lp family"):
+w = v^{1/p} directly (docs/REFERENCE.md §3):
 
     a = β2·w_{t−1},  b = (1 − β2^p)^{1/p}·|g_t|,  M = max(a, b)
     w_t = M·((a/M)^p + (b/M)^p)^{1/p}      (w_t = 0 where M = 0)

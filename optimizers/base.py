@@ -247,7 +247,7 @@ def lerp_into(out: Array, previous: Array, new: Array, weight: Any) -> Array:
     """out = lerp(previous, new, weight) = (1 − weight)·previous + weight·new, in place, as PyTorch computes it.
 
     The exponential moving average of the first moment, m_t = β1·m_{t−1} + (1 − β1)·g_t, is PyTorch's
-    `exp_avg.lerp_(g, 1 − β1)`, and its CPU lerp picks one of two forms by the weight (REFERENCE.md):
+    `exp_avg.lerp_(g, 1 − β1)`, and its CPU lerp picks one of two forms by the weight (docs/REFERENCE.md §4):
 
         weight < 0.5:   previous + weight·(new − previous)
         weight ≥ 0.5:   new − (new − previous)·(1 − weight)

@@ -1,13 +1,13 @@
 r"""AdaMax as a limit, and the corner cases around it: the data behind the app's "where AdaMax comes from" views.
 
 Kingma & Ba (arXiv:1412.6980), §7.1: Adam with an Lp norm, v_t = β2^p·v_{t−1} + (1 − β2^p)·|g_t|^p, tends to
-AdaMax as p → ∞ (../shared/REFERENCE.md, "The Lp family and its limit"). Three questions, one function each:
+AdaMax as p → ∞ (docs/REFERENCE.md §3). Three questions, one function each:
 
     lp_family        how close the Adam-Lp paths come to AdaMax's as p grows (`fitted_exponent` measures how fast)
     naive_overflow   why |g|^p cannot be computed literally (|g| = 100, p = 160 is already inf in float64)
     naive_breakdown  what that does to a run: the naive form stalls, the stable form tracks AdaMax
     eps_modes        the paper's ε-free AdaMax next to PyTorch's and Keras's placements of ε
-                     (../shared/REFERENCE.md, "AdaMax"), and `zero_over_zero_steps`, where the paper's rule is 0/0
+                     (docs/REFERENCE.md §1), and `zero_over_zero_steps`, where the paper's rule is 0/0
 
 Pure NumPy: any surface-like object with f and grad will do.
 """

@@ -1,7 +1,7 @@
 """Seeded gradient noise, with common random numbers: the stochastic gradients of real training, made fair.
 
 Real training sees a noisy estimate g̃ of the gradient ∇f. Two kinds are offered (noise on the loss value would
-leave the gradient unchanged, so it goes on the gradient — REFERENCE.md, "Sweeps, noise, classroom"):
+leave the gradient unchanged, so it goes on the gradient — docs/REFERENCE.md §8):
 
     gaussian, absolute:   g̃_t = ∇f(θ_{t−1}) + σ · z_t
     gaussian, relative:   g̃_t = ∇f(θ_{t−1}) + σ · ‖∇f(θ_{t−1})‖ · z_t        (noise in proportion to the signal)

@@ -2,7 +2,7 @@
 
 Every function takes points of shape (..., 2) and returns float64 values of shape (...) (`f`) or
 (..., 2) (`*_grad`). Formulas: Wikipedia "Test functions for optimization" and the SFU Virtual
-Library of Simulation Experiments (see /work/shared/REFERENCE.md). Residuals shared by f and ∇f
+Library of Simulation Experiments (docs/REFERENCE.md §5). Residuals shared by f and ∇f
 live in one private helper per surface, so the two can never disagree about the formula.
 """
 

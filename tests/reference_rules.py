@@ -1,4 +1,4 @@
-"""Naive reference implementations of the update rules, written from ../shared/REFERENCE.md alone.
+"""Naive reference implementations of the update rules, written from docs/REFERENCE.md alone.
 
 Deliberately simple and independent of `optimizers/`: one point, an explicit loop over t, and inside it a loop
 over the two coordinates in plain Python floats, each rule written the way the REFERENCE (or PyTorch's
@@ -38,7 +38,7 @@ def _finish(path: list[list[float]]) -> np.ndarray:
     return np.array(path, dtype=np.float64)
 
 
-# --- AdaMax: Kingma & Ba, Algorithm 2, and the two framework ε placements (REFERENCE.md, "AdaMax") -------------
+# --- AdaMax: Kingma & Ba, Algorithm 2, and the two framework ε placements (docs/REFERENCE.md §1) -------------
 
 def adamax(grad: Grad, start, steps: int, *, lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999,
            eps: float = 1e-8, eps_mode: str = "pytorch", record: dict | None = None) -> np.ndarray:
@@ -69,7 +69,7 @@ def adamax(grad: Grad, start, steps: int, *, lr: float = 0.002, beta1: float = 0
     return _finish(path)
 
 
-# --- The comparison optimizers, PyTorch semantics (REFERENCE.md, "The comparison optimizers") -------------------
+# --- The comparison optimizers, PyTorch semantics (docs/REFERENCE.md §4) -------------------
 
 def adam(grad: Grad, start, steps: int, *, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
          eps: float = 1e-8, record: dict | None = None) -> np.ndarray:
@@ -149,7 +149,7 @@ def adagrad(grad: Grad, start, steps: int, *, lr: float = 1e-2, eps: float = 1e-
     return _finish(path)
 
 
-# --- Adam-Lp, the paper's parametrisation (REFERENCE.md, "The Lp family") -------------------------------------
+# --- Adam-Lp, the paper's parametrisation (docs/REFERENCE.md §3) -------------------------------------
 
 def adam_lp_naive(grad: Grad, start, steps: int, *, p: float, lr: float = 0.002, beta1: float = 0.9,
                   beta2: float = 0.999, eps: float = 1e-8, record: dict | None = None) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Adam's step bound, the step-by-step LaTeX of AdaMax/Adam/SGD, and optimizers.explain (one AdaMax run inside).
 
 The update rules are Kingma & Ba's (arXiv:1412.6980, Algorithms 1 and 2) with PyTorch's ε placement, as in
-../shared/REFERENCE.md ("AdaMax", "The comparison optimizers"); the hand computations below are written from
+docs/REFERENCE.md §1 and §4; the hand computations below are written from
 those formulas, not from the package.
 """
 

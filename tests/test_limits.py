@@ -1,5 +1,5 @@
 """optimizers.limits and its figures, beyond tests/test_lp_and_eps.py: the default orders, the edge cases,
-and what the Lp and ε figures draw (../shared/REFERENCE.md, "AdaMax" and "The Lp family and its limit")."""
+and what the Lp and ε figures draw (docs/REFERENCE.md §1 and §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 7, points 2–6: the page's sentences say what its own numbers show (each failed on the old main)."""
+"""The page's sentences say what its own numbers show."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_inside_bounds_are_the_inspected_runs_at_the_chosen_step():
     optimizer = AdaMax(lr=0.1, beta2=0.99)
     text = inside_explanation(internals_of(optimizer), lr=0.1, beta1=0.9, beta2=0.99, t=500)
     assert "7.3" not in text and "7.27" not in text
-    # Adam's exact bound for β2 = 0.99 at t = 500: REFERENCE.md gives 2.35 α in the limit; the sum by hand:
+    # Adam's exact bound for β2 = 0.99 at t = 500: docs/REFERENCE.md §2 gives 2.35 α in the limit; the sum by hand:
     a = np.array([(0.1 * 0.9 ** (500 - i)) / (1 - 0.9**500) for i in range(1, 501)])
     b = np.array([(0.01 * 0.99 ** (500 - i)) / (1 - 0.99**500) for i in range(1, 501)])
     adam_bound = np.sqrt(np.sum(a**2 / b))

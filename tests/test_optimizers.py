@@ -1,6 +1,6 @@
 """The optimizers against the naive references of tests/reference_rules.py, plus validation and metadata.
 
-Facts checked come from ../shared/REFERENCE.md ("AdaMax", "The Lp family", "The comparison optimizers").
+Facts checked come from docs/REFERENCE.md §1, §3 and §4.
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ def test_step_bound_formula(beta1, beta2):
 
 
 def test_step_bound_defaults_value_from_reference():
-    """REFERENCE.md: the ratio reaches (1 − β1)/(1 − β1/β2) ≈ 1.0091 for the defaults."""
+    """docs/REFERENCE.md §2: the ratio reaches (1 − β1)/(1 − β1/β2) ≈ 1.0091 for the defaults."""
     assert adamax_step_bound(1.0, 0.9, 0.999, 10**6) == pytest.approx(1.0091, abs=5e-5)
 
 
@@ -294,10 +294,10 @@ def _distance_to_adamax(p: float, form: str = "stable") -> float:
 
 
 def test_adamlp_approaches_adamax_as_p_grows():
-    """REFERENCE.md: on Rosenbrock from (−1.5, 2), lr 0.05, 300 steps, ≈0.77 at p=4, ≈0.12 at 16, ≈0.019 at 64."""
+    """docs/REFERENCE.md §3: Rosenbrock from (−1.5, 2), lr 0.05, 300 steps: 0.845 at p=4, 0.125 at 16, 0.020 at 64."""
     distances = {p: _distance_to_adamax(p) for p in (4, 8, 16, 64, 128)}
     assert distances[4] > distances[8] > distances[16] > distances[64] > distances[128]
-    for p, quoted in ((4, 0.77), (16, 0.12), (64, 0.019), (128, 0.007)):
+    for p, quoted in ((4, 0.845), (16, 0.125), (64, 0.020), (128, 0.0076)):
         assert quoted / 1.5 < distances[p] < quoted * 1.5, (p, distances[p])
     assert distances[64] < 0.03
 
@@ -428,7 +428,7 @@ def test_balanced_checker_rejects_unbalanced():
 
 
 def test_defaults_match_reference():
-    """REFERENCE.md tables: PyTorch's defaults (and the paper's for AdaMax)."""
+    """docs/REFERENCE.md §1 and §4: PyTorch's defaults (and the paper's for AdaMax)."""
     assert (AdaMax().lr, AdaMax().beta1, AdaMax().beta2, AdaMax().eps, AdaMax().eps_mode) == (
         0.002, 0.9, 0.999, 1e-8, "pytorch")
     assert (Adam().lr, Adam().beta1, Adam().beta2, Adam().eps) == (1e-3, 0.9, 0.999, 1e-8)

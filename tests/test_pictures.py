@@ -1,4 +1,4 @@
-"""Issue 7, "Pictures": maps at true geometry, every run of the race visible, "Add a run" adds something new,
+"""Pictures: maps at true geometry, every run of the race visible, "Add a run" adds something new,
 the 3-D view's colours, minima and speed, and nothing clipped or raw. Browser checks are in tests/e2e."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Presentation mode's run labels (issue 10): each rides on its moving point on the side facing the middle of the
+"""Presentation mode's run labels: each rides on its moving point on the side facing the middle of the
 map, and is never clipped at the plot area's edge."""
 
 from __future__ import annotations

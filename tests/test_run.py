@@ -1,4 +1,4 @@
-"""`run`: shapes, broadcasting, batching, divergence, recorded state and limits (../shared/DESIGN.md, contract)."""
+"""`run`: shapes, broadcasting, batching, divergence, recorded state and limits (the public contract in the README)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Tests for the `surfaces` package: formulas, gradients, minima, metadata and the quadratic's parameters.
 
 Every analytic gradient is compared with central finite differences, every listed minimum is checked
-numerically (REFERENCE.md warns that public apps carry wrong minima), and the `log_scale` flags are
+numerically (public apps carry wrong minima, docs/REFERENCE.md §5), and the `log_scale` flags are
 recomputed from the rule stated in surfaces/catalog.py.
 """
 
@@ -104,7 +104,7 @@ def test_start_is_inside_the_domain_and_not_stationary(case):
 
 
 def test_reference_minima_values():
-    """The minima stated in REFERENCE.md (rounded there), against the full-precision metadata."""
+    """The minima of docs/REFERENCE.md §5 (rounded there), against the full-precision metadata."""
     expected = {"rosenbrock": ([[1, 1]], 0.0), "beale": ([[3, 0.5]], 0.0), "rastrigin": ([[0, 0]], 0.0),
                 "ackley": ([[0, 0]], 0.0), "booth": ([[1, 3]], 0.0), "goldstein_price": ([[0, -1]], 3.0),
                 "himmelblau": ([[3, 2], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]], 0.0),

@@ -1,4 +1,4 @@
-"""The teacher's link (issue 10): sections offered, controls locked or hidden, and the panel that writes the link."""
+"""The teacher's link: sections offered, controls locked or hidden, and the panel that writes the link."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 7's points on the maths: each test failed on the main it was written against.
+"""The maths behind the page's claims, each against an independent computation.
 
 PyTorch is the reference where it is installed (pip install torch==2.13.0); the same facts are also checked
 against the rules written out by hand, so the test means something without it.

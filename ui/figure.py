@@ -1,7 +1,7 @@
 """Show a figure dict from `figures` with st.plotly_chart: without plotly.py re-validating it, and drawn once.
 
 st.plotly_chart turns a dict into `go.Figure(**dict)`, which validates every animation frame (tens of
-milliseconds per hundred frames, REFERENCE.md), but takes a Figure's `to_dict()` as it is. `Prebuilt` is a
+milliseconds per hundred frames, docs/REFERENCE.md §6), but takes a Figure's `to_dict()` as it is. `Prebuilt` is a
 Figure whose to_dict() is the dict that figures/ built — and that the tests validate through go.Figure.
 
 Drawn once: Streamlit's chart (1.67) mounts each new figure with Plotly.react and then, when it re-applies its

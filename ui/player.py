@@ -13,7 +13,7 @@ chart loads): no second copy of plotly.js, and the chart, its frames and the cli
   plotly.js re-laid out mid-animation keeps drawing the traces for the old size. Play resumes from the same frame,
   and a chart still found misdrawn is redrawn.
 - Speed: choosing a speed in the chart's menu also rewrites the ▶ Play button's frame duration, so Pause then
-  Play resumes at that speed (issue 7, point 18); the speed is kept for charts drawn later in the same page.
+  Play resumes at that speed; the speed is kept for charts drawn later in the same page.
 """
 
 from __future__ import annotations
@@ -384,7 +384,7 @@ def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, rep
     """Mount the player under the chart. `on_scene` runs when PageUp/PageDown ask for another scene (read the
     direction with `scene_request()`). With `report_viewport`, the window's height is kept in
     st.session_state["viewport_height"] (one rerun when it changes by more than 40 px). With `frame_key`, the step
-    where the chart's scrubber comes to rest is written to st.session_state[frame_key] (issue 7, point 21: the
+    where the chart's scrubber comes to rest is written to st.session_state[frame_key] (the
     Inside AdaMax equations follow the scrubber)."""
     _player(key="player", data={"lesson": lesson, "stride": frame_key is None,  # Inside AdaMax: fixed frames
                                 "viewport": st.session_state.get("viewport_height") or 0,

@@ -1,6 +1,6 @@
 """Browser tests: the real app, served by `streamlit run`, driven by Playwright in Debian's Chromium.
 
-Never `playwright install` (it downloads a browser): we launch /usr/bin/chromium (REFERENCE.md). Without
+Never `playwright install` (it downloads a browser): we launch /usr/bin/chromium (docs/REFERENCE.md §9). Without
 Chromium these tests skip with the reason — except under CI=true, where they must run and so fail instead.
 """
 

@@ -120,7 +120,7 @@ def test_internals_cursor_moves_with_the_scrubber(page, app_url):
 
 
 def test_inside_equations_at_step_200_are_not_cut_off(browser, app_url):
-    """Issue 7, point 20: the equations with numbers got a 3/5 column and were cut off at step 200 (1,440 wide)."""
+    """The equations with numbers got a 3/5 column and were cut off at step 200 (1,440 wide)."""
     context = browser.new_context(viewport={"width": 1440, "height": 1400})
     page = context.new_page()
     page.set_default_timeout(60_000)

@@ -1,4 +1,4 @@
-"""Lessons outside presentation mode (issue 10): ▶ Play on screen without scrolling, for every scene of every
+"""Lessons outside presentation mode: ▶ Play on screen without scrolling, for every scene of every
 shipped lesson, at 1366×768, 1440×900 and 1920×1080 — the lesson's words sit beside the chart, not above it."""
 
 from __future__ import annotations

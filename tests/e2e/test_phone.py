@@ -1,4 +1,4 @@
-"""Phones (issue 10): at 390×844 the race stacks — the map spans the width at true geometry, nothing overlaps."""
+"""Phones: at 390×844 the race stacks — the map spans the width at true geometry, nothing overlaps."""
 
 from __future__ import annotations
 

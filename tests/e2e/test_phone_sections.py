@@ -1,4 +1,4 @@
-"""Phones (issue 10): at 390×844 every section and the lessons are laid out for the width, nothing overlapping.
+"""Phones: at 390×844 every section and the lessons are laid out for the width, nothing overlapping.
 
 One checklist, measured on bounding boxes in Chromium, for each section and for lesson scenes:
 - the page does not scroll sideways, and every element (charts included) fits the window's width;

@@ -1,4 +1,4 @@
-"""Issue 7, "Pictures", in Chromium: maps drawn at true geometry at a desktop, a laptop and a phone width."""
+"""Pictures in Chromium: maps drawn at true geometry at a desktop, a laptop and a phone width."""
 
 from __future__ import annotations
 

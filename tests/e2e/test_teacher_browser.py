@@ -1,4 +1,4 @@
-"""The teacher's link in a real browser (issue 10): choose what students see in the sidebar, read the link the
+"""The teacher's link in a real browser: choose what students see in the sidebar, read the link the
 panel shows, open it in a fresh browser (a student's), and find exactly those sections, the control locked or
 the controls hidden."""
 

@@ -5,11 +5,14 @@ frame hands every section."""
 from __future__ import annotations
 
 from ..layout import Layout
-from . import classroom, phone, presentation, teacher
 
 
 def read_layout() -> Layout:
     """This rerun's Layout, from every mode's state (the one place they are read together)."""
+    # Imported here, not above: a mode's module may be imported alone (ui/lessons.py reads a link's stride with
+    # ui/modes/presentation.py, and ui/modes/classroom.py reads lessons) without loading the others first.
+    from . import classroom, phone, presentation, teacher
+
     return Layout(
         width=phone.width(),
         viewport_height=presentation.viewport_height(),

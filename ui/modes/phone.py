@@ -1,4 +1,4 @@
-"""Phones: every section laid out for a narrow screen (issue 10, "Phones").
+"""Phones: every section laid out for a narrow screen.
 
 The race's figure is re-laid out by figures/narrow.py, the other sections' by figures/stacked.py (`stacked`,
 `one_map` below); displayed formulas wider than the screen are drawn smaller until they fit (a small component

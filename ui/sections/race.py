@@ -56,7 +56,7 @@ def _legend(results: list[RunResult], surface, state: AppState, layout: Layout) 
 
 
 def _on_chart_click() -> None:
-    """A click on the map's invisible grid moves the start there (REFERENCE.md: contours report no clicks)."""
+    """A click on the map's invisible grid moves the start there (docs/REFERENCE.md §6: contours report no clicks)."""
     if teacher.is_locked("start"):  # the teacher's link locked the start
         return
     event = st.session_state.get(CHART_KEY)
