@@ -48,13 +48,12 @@ def curves_figure(runs: list[ModelRun], *, height: int = 560, columns: int = 2) 
         x0 = column * (width + gap_x)
         y1 = 1 - row * (tall + gap_y)
         loss = "loss" in key
-        layout[f"xaxis{suffix}"] = {
-            "domain": [round(x0, 4), round(min(x0 + width, 1.0), 4)], "anchor": f"y{suffix}", "zeroline": False,
-            "title": {"text": "epoch" if row == rows - 1 or columns == 1 else ""}}
+        layout[f"xaxis{suffix}"] = {"domain": [round(x0, 4), round(min(x0 + width, 1.0), 4)], "anchor": f"y{suffix}",
+                                    "title": {"text": "epoch" if row == rows - 1 else ""}, "zeroline": False}
         layout[f"yaxis{suffix}"] = {
             "domain": [round(max(y1 - tall, 0.0), 4), round(min(y1, 1.0), 4)], "anchor": f"x{suffix}",
             "type": "log" if loss else "linear", "exponentformat": "power", "title": {"text": title},
-            **({} if loss else {"range": [0, 1.02], "tickformat": ".0%"})}
+            **({"dtick": "D2"} if loss else {"range": [0, 1.02], "tickformat": ".0%"})}
         for run in runs:
             values = run.curves[key]
             shown = np.maximum(values, LOSS_FLOOR) if loss else values
@@ -152,22 +151,23 @@ def landscape_figure(a: np.ndarray, b: np.ndarray, values: np.ndarray, shadows: 
 
 def weights_figure(rows: list[tuple[str, np.ndarray]], *, height: int | None = None) -> dict:
     """Each optimizer's logistic-regression weights as ten 8×8 images in a row (digit 0…9, weights (10, 64)),
-    one heatmap with blank gaps; each row scaled to its own largest |weight| (red > 0, blue < 0)."""
+    one heatmap with blank gaps; each row scaled to its own 99th percentile of |weight| (red > 0, blue < 0;
+    the few larger ones saturate), so rows of different scales show their patterns alike."""
     gap, side = 1, 8
     width = 10 * (side + gap) - gap
     tall = len(rows) * (side + gap) - gap
     z = np.full((tall, width), np.nan)
     for row, (_, weights) in enumerate(rows):
-        scale = max(float(np.abs(weights).max()), 1e-300)
+        scale = max(float(np.percentile(np.abs(weights), 99)), 1e-300)
         for digit in range(10):
             top, left = row * (side + gap), digit * (side + gap)
-            z[top:top + side, left:left + side] = weights[digit].reshape(side, side) / scale
+            z[top:top + side, left:left + side] = np.clip(weights[digit].reshape(side, side) / scale, -1, 1)
     ticks = [row * (side + gap) + side / 2 - 0.5 for row in range(len(rows))]
     return {"data": [{"type": "heatmap", "z": [_rounded(line, 3) for line in z], "zmin": -1, "zmax": 1,
                       "colorscale": "RdBu", "reversescale": True, "showscale": False, "hoverongaps": False,
                       "xgap": 0, "ygap": 0, "hovertemplate": "relative weight %{z:.2f}<extra></extra>"}],
             "layout": {
-                "height": height or 90 + 62 * len(rows), "font": FONT, "margin": {"l": 120, "r": 10, "t": 30, "b": 10},
+                "height": height or 60 + 100 * len(rows), "font": FONT, "margin": {"l": 120, "r": 10, "t": 30, "b": 10},
                 "xaxis": {"tickvals": [d * (side + gap) + side / 2 - 0.5 for d in range(10)],
                           "ticktext": [str(d) for d in range(10)], "side": "top", "showgrid": False,
                           "zeroline": False, "fixedrange": True},

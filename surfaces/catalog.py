@@ -17,6 +17,7 @@ import numpy as np
 
 from . import classic, periodic
 from .base import UNSET, Surface
+from .digits import digits_surface
 from .quadratic import ANGLE_RANGE, CONDITION_RANGE, quadratic
 
 # The root of ∇f = 0 found with 60-digit arithmetic (mpmath), rounded to float64; f there is −1.0316284534898774.
@@ -73,7 +74,7 @@ _CLASSIC = (
              "A degenerate saddle whose gradient and curvature both vanish at the origin, so escaping it is slow."),
 )
 
-SURFACES: dict[str, Surface] = {surface.key: surface for surface in (*_CLASSIC, quadratic())}
+SURFACES: dict[str, Surface] = {surface.key: surface for surface in (*_CLASSIC, digits_surface(), quadratic())}
 
 # Parameters a surface accepts in make_surface, with their valid ranges (for sliders and URL validation).
 SURFACE_PARAMETER_RANGES: dict[str, dict[str, tuple[float, float]]] = {

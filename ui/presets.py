@@ -84,6 +84,12 @@ PRESETS: dict[str, AppState] = {
     "quadratic": AppState("quadratic", (("angle", 30.0), ("condition", 30.0)), (-1.8, 1.2), 300, "contour", _runs(
         ("adamax", {"lr": 0.1}), ("adam", {"lr": 0.1}), ("sgd", {"lr": 0.02, "momentum": 0.9}),
         ("sgd", {"lr": 0.06}))),
+    # A real network's loss on the plane of an AdaMax run (surfaces/digits.py), from where that run started: all
+    # three come down the long slope the 20 training epochs took and stay on the sampled square. Adam is within
+    # 1e-4 of the plane's minimum (f* = 0.0485) from step 222, SGD with momentum from 427; AdaMax, its steps capped
+    # near lr, is 5e-4 short at step 500.
+    "digits": AppState("digits", (), (-12.36, -4.589), 500, "contour", _runs(
+        ("adamax", {"lr": 0.5}), ("adam", {"lr": 0.5}), ("sgd", {"lr": 0.5, "momentum": 0.9}))),
 }
 
 DEFAULT_SURFACE = "rosenbrock"

@@ -132,3 +132,66 @@ def test_bad_slice_arguments_are_named(trained, call, match):
     model, result = trained
     with pytest.raises(ValueError, match=match):
         call(model, result)
+
+
+def test_the_race_surface_is_the_networks_loss_as_shipped():
+    """surfaces/data/ holds what models/race.py computes today, and the smooth surface built on it is within
+    1e-4 of the network's exact loss on the plane (its gradient within 5 %) at random points of the map."""
+    from models.race import DATA_FILE, SHIPPED, race_landscape, with_minimum
+    from surfaces import SURFACES
+
+    fresh = with_minimum(race_landscape())
+    with np.load(DATA_FILE) as stored:
+        assert set(stored.files) == set(SHIPPED)
+        for name in SHIPPED:
+            np.testing.assert_allclose(stored[name], fresh[name], rtol=1e-9, atol=1e-12, err_msg=name)
+    surface = SURFACES["digits"]
+    rng = np.random.default_rng(0)
+    (x0, x1), (y0, y1) = surface.domain
+    points = np.stack([rng.uniform(x0, x1, 100), rng.uniform(y0, y1, 100)], axis=-1)
+    exact, slope = plane_loss(MODELS["mlp"], fresh["center"], fresh["directions"], points, DATA.x_train,
+                              DATA.y_train)
+    assert np.abs(surface.f(points) - exact).max() < 1e-4
+    error = np.linalg.norm(surface.grad(points) - slope, axis=-1) / np.linalg.norm(slope, axis=-1)
+    assert error.max() < 0.05 and np.median(error) < 0.005
+    np.testing.assert_allclose(surface.start, fresh["path"][0])
+    beyond = np.array([x1 + 5.0, y0 - 3.0])   # off the sampled box: the tangent plane, finite
+    assert np.isfinite(surface.f(beyond)) and np.isfinite(surface.grad(beyond)).all()
+
+
+def test_a_sampled_surface_is_smooth_across_its_edges_and_exact_for_quadratics():
+    from surfaces.sampled import SampledFunction
+
+    xs, ys = np.linspace(-2.0, 1.0, 7), np.linspace(0.0, 3.0, 9)
+    quadratic = lambda p: 1.5 * p[..., 0] ** 2 - 0.7 * p[..., 0] * p[..., 1] + 0.3 * p[..., 1] ** 2 + p[..., 0]  # noqa: E731
+    grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+    sampled = SampledFunction(xs, ys, quadratic(grid))
+    rng = np.random.default_rng(4)
+    inside = np.stack([rng.uniform(-2, 1, 200), rng.uniform(0, 3, 200)], axis=-1)
+    np.testing.assert_allclose(sampled(inside), quadratic(inside), atol=1e-12)
+    # everywhere — inside, across the edges, one cell beyond, far beyond — the gradient is f's own
+    points = np.concatenate([inside, np.stack([rng.uniform(-9, 8, 400), rng.uniform(-7, 10, 400)], axis=-1),
+                             np.array([[-2.0, 1.0], [1.0, 0.0], [-2.5, 3.4], [0.3, -0.5]])])
+    h = 1e-4   # beyond the box f is a steep bowl: a smaller step would lose the difference to rounding
+    numeric = np.stack([(sampled(points + h * e) - sampled(points - h * e)) / (2 * h) for e in np.eye(2)], axis=-1)
+    # (on the widened box's edge f is C1, not C2: a difference straddling it is off by O(h·c), c the bowl's curvature)
+    np.testing.assert_allclose(sampled.grad(points), numeric, rtol=1e-6, atol=2e-4)
+    with pytest.raises(ValueError, match="uniform"):
+        SampledFunction(np.array([0.0, 1.0, 3.0, 4.0]), ys, np.zeros((9, 4)))
+    with pytest.raises(ValueError, match="finite"):
+        SampledFunction(xs, ys, np.full((9, 7), np.nan))
+
+
+def test_the_race_surface_is_bounded_below_by_its_minimum_everywhere():
+    """Beyond its samples the digits surface rises as a bowl: no point of the plane, near the map or far off it,
+    is below the listed minimum, so bounded_below = True and f* is the global minimum."""
+    from surfaces import SURFACES
+
+    surface = SURFACES["digits"]
+    (x0, x1), (y0, y1) = surface.domain
+    rng = np.random.default_rng(2)
+    for reach in (2.0, 50.0, 1e4):
+        points = np.stack([rng.uniform(x0 - reach, x1 + reach, 50_000), rng.uniform(y0 - reach, y1 + reach, 50_000)],
+                          axis=-1)
+        assert surface.f(points).min() >= surface.minimum_value - 1e-9
+    assert surface.bounded_below is True

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from surfaces import SURFACE_PARAMETER_RANGES, SURFACES, Surface, make_surface, quadratic
 
 EXPECTED_KEYS = ["rosenbrock", "beale", "saddle", "himmelblau", "rastrigin", "ackley", "booth", "goldstein_price",
-                 "six_hump_camel", "monkey_saddle", "quadratic"]
+                 "six_hump_camel", "monkey_saddle", "digits", "quadratic"]
 QUADRATIC_PARAMS = [(1.0, 0.0), (10.0, 45.0), (1e4, -60.0), (250.0, 180.0), (3.5, -180.0)]
 CASES: dict[str, Surface] = {**SURFACES, **{f"quadratic({k:g},{a:g})": quadratic(k, a) for k, a in QUADRATIC_PARAMS}}
 CASE_IDS = list(CASES)

@@ -220,3 +220,34 @@ def test_a_long_training_waits_for_a_click():
     assert any("computed on request" in info.value for info in app.info)
     assert not any(f["layout"].get("uirevision") == "model-curves"
                    for f in (chart(app, i) for i in range(len(app.get("plotly_chart")))))
+
+
+def test_what_the_real_model_lesson_says_is_what_the_default_views_show():
+    """lessons/real_model.toml states facts about the default views in words: checked on the same training."""
+    data = load_digits()
+    spec = ModelSpec()
+    runs = {key: train(make_model_optimizer(key, spec.lr(key)), MODELS["mlp"], data, epochs=spec.epochs,
+                       batch_size=spec.batch, seed=spec.seed) for key in MODEL_OPTIMIZERS}
+    decades = {}   # the 5 %–95 % range of |Δθ|/α over the weights that moved, in decades (bins of a tenth)
+    for key, result in runs.items():
+        share = np.cumsum(result.step_ratio_counts[1:]) / result.step_ratio_counts[1:].sum()
+        decades[key] = (np.searchsorted(share, 0.95) - np.searchsorted(share, 0.05)) / 10
+    assert max(decades, key=decades.get) == "sgd"
+    assert runs["adamax"].step_ratio_max.max() <= 1.0091 and runs["adagrad"].step_ratio_max.max() <= 1 + 1e-9
+    logistic = ModelSpec(network="logistic")
+    lit = (data.x_train > 0).mean(axis=0)
+    rare, common = (lit > 0) & (lit < 0.05), lit >= 0.05
+    for key, bound in (("sgd", (0, 0.1)), ("adamax", (0.5, 2.0))):
+        weights = train(make_model_optimizer(key, logistic.lr(key)), MODELS["logistic"], data, epochs=20,
+                        batch_size=64).params[-1][:640].reshape(10, 64)
+        ratio = np.abs(weights[:, rare]).mean() / np.abs(weights[:, common]).mean()
+        assert bound[0] < ratio < bound[1], (key, ratio)
+
+
+def test_race_on_this_landscape_opens_the_race_on_the_digits_surface():
+    app = open_app({"section": "model", "model": "mlp(epochs=2)"})
+    app.button(key="model_race").click().run()
+    assert not app.exception
+    link = query(app)
+    assert link["surface"] == ["digits"] and "section" not in link and link["model"] == ["mlp(epochs=2)"]
+    assert any("A real network's loss (digits)" in m.value for m in app.markdown)

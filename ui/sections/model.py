@@ -10,7 +10,7 @@ Everything is computed once per setting in this process and shared by every sess
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -40,7 +40,9 @@ from ..model_spec import (
     model_work,
     paper_preset,
 )
-from ..sidebar.model import load_model, lr_key
+from ..presets import preset_for
+from ..sidebar.controls import load_state
+from ..sidebar.model import load_model, lr_key, read_model
 from ..sidebar.widgets import format_value, log_grid
 from ..state import AppState
 from .model_words import bound_sentence, paper_sentence, pixels_sentence, ranking_sentence, shadow_sentence
@@ -116,7 +118,7 @@ def draw(state: AppState, results: list, layout: Layout) -> None:
     _ratios(spec, view, labels, colors)
     _landscape(spec, view, labels, colors, layout)
     if spec.network == "logistic":
-        _weights(spec, view, labels)
+        _weights(spec, view, labels, layout)
     _sensitivity(spec, labels, colors)
 
 
@@ -205,11 +207,18 @@ def _landscape(spec: ModelSpec, view: ModelView, labels: dict, colors: dict, lay
         {labels[k]: g["map_loss"] for k, g in view.gaps.items()},
         {labels[k]: g["coordinates"] for k, g in view.gaps.items()}))
     st.caption(f"f(a, b) = L(θc + a·δ + b·η) on the training set, {RESOLUTION} × {RESOLUTION} points, centred on "
-               "the AdaMax run's last weights θc. Race on it: the same optimizers, two coordinates instead of "
-               f"{MODELS[spec.network].size:,}.")
+               "the AdaMax run's last weights θc. The race's surface “A real network's loss (digits)” is this "
+               "plane for the page's choice (the 32-unit network, principal plane, seed 0): the same optimizers "
+               f"race on it with two coordinates instead of {MODELS[spec.network].size:,}.")
+    st.button("Race on this landscape", key="model_race", on_click=_race_on_digits, icon=":material/sports_score:")
 
 
-def _weights(spec: ModelSpec, view: ModelView, labels: dict) -> None:
+def _race_on_digits() -> None:
+    """Open the race on the digits surface (its preset), keeping this section's settings in the link."""
+    load_state(replace(preset_for("digits"), model=read_model()))
+
+
+def _weights(spec: ModelSpec, view: ModelView, labels: dict, layout: Layout) -> None:
     st.subheader("The weights as images", anchor=False)
     result = view.results["adamax"]
     epochs = [int(e) for e in result.recorded_epochs]
@@ -219,7 +228,7 @@ def _weights(spec: ModelSpec, view: ModelView, labels: dict) -> None:
     index = epochs.index(epoch)
     size = 10 * 64
     rows = [(labels[key], np.asarray(r.params[index][:size]).reshape(10, 64)) for key, r in view.results.items()]
-    show_figure(weights_figure(rows), key="model_weights")
+    show_figure(weights_figure(rows, height=60 + 48 * len(rows) if layout.phone else None), key="model_weights")
     data = load_digits()
     lit = (data.x_train > 0).mean(axis=0)
     rare = (lit > 0) & (lit < RARE)
@@ -228,7 +237,7 @@ def _weights(spec: ModelSpec, view: ModelView, labels: dict) -> None:
              for key, r in view.results.items() if _diverged_epoch(r) is None}
     ratios = {label: float(w[:, rare].mean() / max(w[:, common].mean(), 1e-300)) for label, w in final.items()}
     st.caption("Each digit's row of weights W (10 × 64) drawn as its 8×8 image: red pushes towards that digit, "
-               "blue away; each optimizer's row is scaled to its own largest weight.")
+               "blue away; each optimizer's row is scaled to its own largest weights (the 99th percentile of |w|).")
     if ratios:
         st.markdown(pixels_sentence(ratios, int(rare.sum())))
 
