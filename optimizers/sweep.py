@@ -59,6 +59,7 @@ from .outcomes import (
     RunMetrics,
     classify,
     recent_window_start,
+    rest_tolerance,
     stationary_tolerance,
     surface_bounded_below,
 )
@@ -492,7 +493,8 @@ def _sweep_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array, step
         final_gradient_norm=np.where(np.isfinite(gradient_norm), gradient_norm, np.inf),
         recent_displacement=np.linalg.norm(final_point - recent_point, axis=-1),
         recent_path_length=recent_path, recent_extent=np.linalg.norm(recent_high - recent_low, axis=-1),
-        recent_steps=steps - recent_at, gradient_tolerance=gradient_tolerance, has_minimum=minimum_value is not None,
+        recent_steps=steps - recent_at, gradient_tolerance=gradient_tolerance,
+        movement_tolerance=rest_tolerance(surface), has_minimum=minimum_value is not None,
         bounded_below=bounded_below)
 
 

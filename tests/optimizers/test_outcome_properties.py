@@ -64,9 +64,12 @@ def test_every_outcome_means_what_it_says(case):
     outcome = OUTCOMES[int(classify(metrics))]
     points, losses = trajectory.points, trajectory.losses
     words = describe(OUTCOMES.index(outcome), metrics, tolerance=TOLERANCE)
-    if outcome == "stalled":  # a stationary point: ∇f vanishes there relative to the surface's gradients
+    (x0, x1), (y0, y1) = surface.domain
+    at_rest = np.linalg.norm(points[-1] - points[recent_window_start(steps)]) <= 1e-3 * np.hypot(x1 - x0, y1 - y0)
+    if outcome == "stalled":  # a stationary point: ∇f vanishes there relative to the surface's gradients, at rest
         gradient = np.linalg.norm(finite_difference_gradient(surface, points[-1]))
         assert gradient <= 1.01 * metrics.gradient_tolerance + 1e-6 * max(1.0, float(np.abs(losses[-1])))
+        assert at_rest
     elif outcome == "oscillating":  # a long path in a small box over the last tenth
         recent = points[recent_window_start(steps):]
         path = sum(float(np.hypot(*(b - a))) for a, b in itertools.pairwise(recent))
@@ -84,6 +87,8 @@ def test_every_outcome_means_what_it_says(case):
         assert losses[first] - surface.minimum_value <= TOLERANCE < losses[-1] - surface.minimum_value
     elif outcome == "diverged":
         assert trajectory.diverged_at > 0
+    elif outcome == "moving":  # not at rest at a stationary point
+        assert not at_rest or np.linalg.norm(surface.grad(points[-1])) > metrics.gradient_tolerance
     if outcome != "stalled":  # nothing else claims a stationary point
         assert "stationary" not in words
 

@@ -166,3 +166,12 @@ def test_settled_is_the_step_from_which_it_stays_within_and_the_words_say_which(
     assert describe(REACHED, steady, (0,), tolerance=1e-4).endswith("from step 1, and stayed")
     never = trajectory_metrics(trajectory, flat, minimum_value=-1.0, tolerance=1e-4)  # never within
     assert int(never.settled_at[0]) == -1 and int(never.reached_at[0]) == -1
+
+
+def test_a_run_creeping_along_a_flat_valley_toward_the_minimum_is_moving_not_stalled():
+    """Rosenbrock preset, SGD with momentum: |∇f| = 0.009 is tiny beside the surface's gradients, but the run still
+    travels 0.012 in a straight line over its last 50 steps toward (1, 1): it has not stalled anywhere."""
+    outcome, metrics, trajectory = outcome_of(SGD(lr=0.002, momentum=0.9), "rosenbrock", (-1.2, 1.0), 500)
+    assert float(metrics.final_gradient_norm) < metrics.gradient_tolerance
+    assert np.linalg.norm(trajectory.points[-1] - trajectory.points[450]) > 0.01
+    assert outcome == "moving"
