@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import numpy as np
@@ -91,7 +92,8 @@ def test_the_sentences_on_the_page_say_only_what_is_proven():
 
     app = open_app({"surface": "custom", "formula": "1/(1+x**2+y**2)", "steps": "300"})
     assert not app.exception
-    text = " ".join(block.value for block in [*app.markdown, *app.info, *app.caption])
+    # as a reader sees it: the header writes the surface's note as escaped HTML
+    text = html.unescape(" ".join(block.value for block in [*app.markdown, *app.info, *app.caption]))
     assert "f > 0 everywhere" in text
     assert not any(words in text for words in FALSE_WORDS) and "f → −∞" not in text
 

@@ -25,7 +25,7 @@ def internals_of(optimizer, steps=500):
 def test_header_gives_the_races_median_step_not_alpha():
     app = open_app({})
     assert not app.exception
-    header = next(m.value for m in app.markdown if m.value.startswith("AdaMax (Kingma"))
+    header = next(m.value for m in app.markdown if "AdaMax (Kingma" in m.value)
     assert "moves a coordinate by about" not in header
     # independent: the default race's first AdaMax run, from its points
     points = run(AdaMax(lr=0.1, beta2=0.99), ROSENBROCK, START, 500).points
