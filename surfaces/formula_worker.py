@@ -96,10 +96,11 @@ def serve() -> None:
     """The worker's loop: requests on stdin, replies on stdout, until stdin closes (the server exited)."""
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the replies
+    import gc
     import warnings
 
     import numpy
-    import sympy  # noqa: F401  (imported before the memory cap is set)
+    import sympy  # imported before the memory cap is set
 
     numpy.seterr(all="ignore")  # inf and NaN are expected on strange formulas; the checks detect them
     warnings.simplefilter("ignore")  # nobody reads the worker's warnings: its replies say what matters
@@ -134,6 +135,11 @@ def serve() -> None:
             return  # its heap may be fragmented near the cap: a fresh worker serves the next formula
         except Exception as error:  # any failure of SymPy on a strange formula is a refusal
             _write(replies, ("refused", f"this formula could not be processed ({type(error).__name__})"))
+        finally:
+            # A worker serves formula after formula under one memory cap: SymPy's caches (expressions, their
+            # derivatives) would otherwise grow with every formula and leave the next one less room.
+            sympy.core.cache.clear_cache()
+            gc.collect()
 
 
 # ---------------------------------------------------------------- the server's side
