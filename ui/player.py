@@ -126,8 +126,22 @@ function reportFrame(gd) {
   clearTimeout(player.frameTimer);
   player.frameTimer = setTimeout(() => {
     const frame = Number(gd._fullLayout._currentFrame);
+    if (player.seeking) return;  // the chart followed a step typed in: that step stays as typed
     if (!player.playing && Number.isFinite(frame)) player.setState('frame', frame);
   }, 300);
+}
+function seekPending() {
+  // A step typed into the section's "step t": the chart goes to the frame nearest to it.
+  const player = state(), gd = chart();
+  if (player.seek === undefined || !gd) return;
+  const target = player.seek, list = names(gd).map(Number);
+  player.seek = undefined;
+  let best = 0;
+  list.forEach((step, i) => { if (Math.abs(step - target) < Math.abs(list[best] - target)) best = i; });
+  if (Number(gd._fullLayout._currentFrame) === list[best] || animating(gd)) return;
+  player.seeking = true;
+  show(gd, best);
+  setTimeout(() => { player.seeking = false; }, 800);
 }
 function reducedMotion() {
   return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
@@ -355,6 +369,7 @@ export default function(component) {
   player.trigger = setTriggerValue;
   player.setState = setStateValue;
   player.reportsFrame = !!(data && data.frame);
+  if (data && data.seek && data.seek !== player.lastSeek) { player.lastSeek = data.seek; player.seek = data.seek; }
   player.lesson = !!(data && data.lesson);
   player.strideAware = !!(data && data.stride);
   if (data && data.present && !player.presenting) {  // presentation mode just began: from the page's top
@@ -374,6 +389,7 @@ export default function(component) {
       guardRedraws();
       charts().forEach(gd => { hook(gd); repair(gd); });
       takePendingStep();
+      seekPending();
       focusableScrolling();
       labelCharts();
     }, 300);
@@ -436,6 +452,7 @@ def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, rep
     _player(key="player", data={"lesson": lesson, "stride": frame_key is None,  # Inside AdaMax: fixed frames
                                 "viewport": st.session_state.get("viewport_height") or 0,
                                 "present": bool(st.session_state.get("present")),
+                                "seek": int(st.session_state.get(frame_key) or 0) if frame_key else 0,
                                 "report": report_viewport, "frame": bool(frame_key),
                                 "narrowBelow": NARROW_BELOW, "narrow": phone.narrow()},
             on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,

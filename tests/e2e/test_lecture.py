@@ -115,3 +115,22 @@ def test_presentation_mode_starts_at_the_top_of_the_page(sized_page, app_url):
     page.wait_for_timeout(1_000)
     seen = page.evaluate(ON_SCREEN)
     assert seen["playTop"] >= 0 and seen["mapBottom"] <= page.viewport_size["height"], seen
+
+
+@pytest.mark.parametrize("sized_page", [(1440, 900)], indirect=True)
+def test_a_step_typed_into_inside_adamax_moves_the_chart(sized_page, app_url):
+    page = sized_page
+    page.goto(app_url + "/?surface=rosenbrock&start=-1.2,1&steps=300&section=inside&run=adamax(lr%3D0.1)")
+    wait_for_app(page)
+    page.wait_for_selector(".player button")
+    page.wait_for_timeout(800)
+    field = page.get_by_label("step t (follows the chart's scrubber)")
+    field.fill("150")
+    field.press("Enter")
+    wait_for_app(page)
+    frames = page.evaluate("() => document.querySelector('.js-plotly-plot')._transitionData._frames"
+                           ".map(f => Number(f.name))")
+    nearest = min(frames, key=lambda step: abs(step - 150))
+    page.wait_for_function(f"() => ({FRAME})() === {nearest}", timeout=15_000)
+    page.wait_for_timeout(1_000)
+    assert field.input_value() == "150"  # the typed step stays as typed
