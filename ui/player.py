@@ -328,7 +328,9 @@ function typing(target) {
   return !!target.closest('input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"]');
 }
 function onKey(event) {
-  if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+  // composedPath()[0]: the element inside a component's shadow root (the live sliders), not its host
+  const target = event.composedPath ? event.composedPath()[0] : event.target;
+  if (event.altKey || event.ctrlKey || event.metaKey || typing(target)) return;
   const player = state();
   if (event.key === 'PageDown' || event.key === 'PageUp') {
     if (player.lesson && player.trigger) {
