@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,8 @@ class FormulaSurface(Surface):
     minima_message: one sentence saying which, for the page; `note` adds what is proven beyond the domain.
     bound_reason: how `bounded_below` was proven, in words ("" where it is None).
     lower_bound: a proven f ≥ lower_bound everywhere, where one was computed; positive: f > 0 proven.
+    sources: the checked NumPy source of f, ∇f and both ({"f", "grad", "both"}), each `def generated(x, y)`
+        returning a tuple (what an exported script reuses: no SymPy needed to run it).
     """
 
     formula: str = ""
@@ -75,6 +77,7 @@ class FormulaSurface(Surface):
     bound_reason: str = ""
     lower_bound: float | None = None
     positive: bool = False
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 def __getattr__(name: str) -> Any:
@@ -153,7 +156,8 @@ def _surface(description: dict[str, Any], minimum) -> FormulaSurface:
         value_and_grad=value_and_grad, bounded_below=description["bounded_below"],
         formula=description["formula"], minima_source=description["minima_source"],
         minima_message=description["minima_message"], bound_reason=description["bound_reason"],
-        lower_bound=description["lower_bound"], positive=bool(description["positive"]))
+        lower_bound=description["lower_bound"], positive=bool(description["positive"]),
+        sources=dict(description["sources"]))
 
 
 class _Memo:

@@ -223,20 +223,21 @@ def _collect(function: types.FunctionType, collected: dict[str, str]) -> None:
 
 
 def _formula_code(surface) -> list[str]:
-    """A user's formula: its expression and exact gradient, printed by SymPy as NumPy."""
-    import sympy
-    from sympy.printing.numpy import NumPyPrinter
+    """A user's formula: the very NumPy code the page runs (generated from its exact gradient, checked), so the
+    file needs no SymPy and computes what the page computed."""
+    def renamed(source: str, name: str) -> str:
+        return source.replace("def generated(x, y):", f"def {name}(x, y):", 1).rstrip()
 
-    from surfaces.formula import X, Y, parse_formula
-
-    expression = parse_formula(surface.formula)
-    printer = NumPyPrinter()
-    dx, dy = (printer.doprint(sympy.diff(expression, symbol)) for symbol in (X, Y))
-    return [f"# f(x, y) = {surface.formula}",
+    return [f"# f(x, y) = {surface.formula}", "import numpy", "", "",
+            renamed(surface.sources["f"], "_f_parts"), "", "",
+            renamed(surface.sources["grad"], "_grad_parts"), "", "",
             "def f(xy):",
             "    x, y = np.asarray(xy, dtype=np.float64)[..., 0], np.asarray(xy, dtype=np.float64)[..., 1]",
-            f"    return {printer.doprint(expression)} + 0.0 * x",
+            "    with np.errstate(all='ignore'):",
+            "        return np.broadcast_to(_f_parts(x, y)[0], x.shape) + 0.0 * x",
             "", "", "def grad(xy):",
             "    x, y = np.asarray(xy, dtype=np.float64)[..., 0], np.asarray(xy, dtype=np.float64)[..., 1]",
-            f"    return np.stack([{dx} + 0.0 * x, {dy} + 0.0 * y], axis=-1)", "", "",
+            "    with np.errstate(all='ignore'):",
+            "        dx, dy = _grad_parts(x, y)",
+            "    return np.stack(np.broadcast_arrays(dx + 0.0 * x, dy + 0.0 * y), axis=-1)", "", "",
             "def value_and_grad(xy):", "    return f(xy), grad(xy)", "", ""]
