@@ -31,7 +31,9 @@ OVERLAYS = (("diverged", "blew up", "#B00020"), ("escaped", "escaped downhill (f
             ("stalled", "stalled at a stationary point", "#7A7A7A"), ("oscillating", "oscillating", "#CC79A7"),
             ("unreached", "never within tolerance", "#D4D4D4"))
 PAINTED = tuple(outcome for outcome, _, _ in OVERLAYS[:-1])   # outcomes painted over the metric, in OVERLAYS' order
-SENSITIVE_NAME = "step unbounded here: the outcome can change with the start's last digit"
+SENSITIVE_NAME = "hatched: step unbounded"   # short, for a phone's legend; the page's caption says what it means
+SENSITIVE_WORDS = ("Hatched cells have β₂ ≤ β₁ (Adam: β₁² ≥ β₂): the step has no bound there, and a run's outcome "
+                   "can change with the last digit of its start — a colour there is not a reproducible fact.")
 METRIC_COLORSCALE = "Viridis"
 CLICK_TRACE = 2               # index of the first trace of the invisible click grid in a map's data
 MAX_CLICK_SIDE = 64           # at most 64 × 64 click points (SVG nodes and bytes); finer maps use every k-th cell

@@ -18,6 +18,7 @@ import streamlit as st
 from figures import run_colors
 from figures.sweep import (
     METRICS,
+    SENSITIVE_WORDS,
     MapAxis,
     MapMark,
     basin_figure,
@@ -215,7 +216,8 @@ def _draw_map(state: AppState, optimizer: str, result: SweepResult, layout: Layo
                   on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
     counts = {name: int((result.outcome_names == name).sum()) for name in OUTCOMES}
     st.caption(f"Other settings ({source}): {fixed}.  \nCells: "
-               + " · ".join(f"{name} {count:,}" for name, count in counts.items() if count))
+               + " · ".join(f"{name} {count:,}" for name, count in counts.items() if count)
+               + (f"  \n{SENSITIVE_WORDS}" if np.any(sensitive) else ""))
     return result, x_axis, y_axis
 
 
