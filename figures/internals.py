@@ -133,10 +133,12 @@ def internals_figure(surface: Any, label: str, color: str, internals: Any, *, he
          "fillcolor": "rgba(120, 120, 120, 0.06)", "name": "Adam's step box", "showlegend": True},
         {"mode": "lines", "line": {"color": color, "width": 2.5}, "fill": "toself",
          "fillcolor": with_alpha(color, 0.15), "name": "AdaMax's step box", "showlegend": True},
-        {"mode": "lines+markers", "line": {"color": "#111", "width": 2}, "marker": {"size": [0, 7], "color": "#111"},
-         "name": "next step", "showlegend": False},
         {"mode": "markers", "marker": {"size": 13, "color": color, "line": {"width": 2, "color": "white"}},
          "name": "θ_t", "showlegend": False},
+        # Over θ_t: in a flat basin the step is a few px, and its end would hide under θ_t's marker.
+        {"mode": "lines+markers", "line": {"color": "#111", "width": 2},
+         "marker": {"size": [0, 8], "color": "#111", "line": {"width": 1.5, "color": "white"}},
+         "name": "next step", "showlegend": False},
     ]
     for style, coordinates in zip(styles, first[:4], strict=True):
         traces.append({"type": "scatter", **coordinates, **style, "hoverinfo": "skip"})
@@ -154,7 +156,7 @@ def internals_figure(surface: Any, label: str, color: str, internals: Any, *, he
 
 
 def _moving(internals: Any, k: int, bound: np.ndarray, adam_bound: np.ndarray, series: tuple) -> list[dict]:
-    """At step t = k + 1: the boxes around θ_{t−1} for step t, the step itself, θ_{t−1}, and four cursors."""
+    """At step t = k + 1: the boxes around θ_{t−1} for step t, θ_{t−1}, the step itself, and four cursors."""
     k = int(k)
     here, there = internals.theta[k], internals.theta[k + 1]
     t = int(internals.t[k])
@@ -164,8 +166,8 @@ def _moving(internals: Any, k: int, bound: np.ndarray, adam_bound: np.ndarray, s
         {"x": [t, t], "y": ["x", "y"]},
     ]
     return [_box(here, adam_bound[k]), _box(here, internals.bound[k]),
-            {"x": rounded([here[0], there[0]], 6), "y": rounded([here[1], there[1]], 6)},
-            {"x": rounded([here[0]], 6), "y": rounded([here[1]], 6)}, *cursors]
+            {"x": rounded([here[0]], 6), "y": rounded([here[1]], 6)},
+            {"x": rounded([here[0], there[0]], 6), "y": rounded([here[1], there[1]], 6)}, *cursors]
 
 
 def _cursor(t: int, arrays: list[np.ndarray], log: bool = False) -> dict:

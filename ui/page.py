@@ -127,7 +127,7 @@ h1 {{padding-top: 0; padding-bottom: 0; font-size: 2.1rem !important}}
 /* A phone: Plotly's toolbar would cover the path buttons and the Sweeps legends (zoom and pan are pinches there). */
 @media (max-width: 640px) {{ .js-plotly-plot .modebar-container {{display: none !important}} }}
 .lab-note {{font-size: 0.9rem; line-height: 1.35}}
-.lab-sentence p {{font-size: 0.9rem; line-height: 1.4; margin-bottom: 0}}
+.st-key-lab_sentence p {{font-size: 0.9rem; line-height: 1.4; margin-bottom: 0}}
 {CAPTION_STYLE}
 </style>"""
 
@@ -151,7 +151,7 @@ def _header(surface, state, layout: Layout, *, with_median: bool = True) -> None
     # A long formula gets the page's width below, not a cramped column: at 1,440 px the column holds ~40
     # characters of LaTeX (Beale's 61 and the six-hump camel's 67 were cut off there).
     (formula if len(surface.latex) <= FORMULA_BESIDE else st).latex(formula_latex(surface.latex))
-    st.markdown(f"<div class='lab-sentence'>\n\n{_sentence(state, with_median)}\n\n</div>", unsafe_allow_html=True)
+    st.container(key="lab_sentence").markdown(_sentence(state, with_median))  # no HTML: it names the runs
 
 
 def _sentence(state, with_median: bool) -> str:

@@ -371,7 +371,10 @@ export default function(component) {
   player.trigger = setTriggerValue;
   player.setState = setStateValue;
   player.reportsFrame = !!(data && data.frame);
-  if (data && data.seek && data.seek !== player.lastSeek) { player.lastSeek = data.seek; player.seek = data.seek; }
+  if (data && data.seek) {  // a new step typed in (not the one the page opened with, where the chart starts)
+    if (player.lastSeek !== undefined && data.seek !== player.lastSeek) player.seek = data.seek;
+    player.lastSeek = data.seek;
+  }
   player.lesson = !!(data && data.lesson);
   player.strideAware = !!(data && data.stride);
   if (data && data.present && !player.presenting) {  // presentation mode just began: from the page's top

@@ -99,9 +99,9 @@ def _breakdown_sentence(result: dict) -> str:
     effect = (r"v becomes inf, so the step $m/v^{1/p}$ is 0 and that coordinate stalls"
               if result["breakdown_kind"] == "overflow" else
               r"v underflows to 0, so the step $m/(0 + \epsilon)$ is huge")
-    return (f"Run naively at p = {p}, |g|^p breaks down at step {result['breakdown_step']} "
+    return (f"Run naively at p = {p}, $|g|^p$ breaks down at step {result['breakdown_step']} "
             f"({result['breakdown_kind']} on {result['breakdown_axis']}): {effect}. The naive run ends "
             f"{result['naive_to_adamax']:.3g} away from AdaMax's end point; the stable form, which tracks "
-            f"w = v^{{1/p}} directly, ends {result['stable_to_adamax']:.3g} away.")
+            "$w = v^{1/p}$ directly, ends " f"{result['stable_to_adamax']:.3g} away.")
 
 
