@@ -176,7 +176,8 @@ class Live {
     cell.value.textContent = formatValue(value);
     const outcome = this.model.header.outcomes[slider.outcomes[cell.index]];
     cell.outcome.textContent = outcome;
-    cell.outcome.style.color = this.model.header.outcome_colors[slider.outcomes[cell.index]];
+    // the outcome's colour as a swatch, the word in dark text (yellow "moving" would not read on white)
+    cell.outcome.style.setProperty("--outcome", this.model.header.outcome_colors[slider.outcomes[cell.index]]);
     cell.track.setAttribute("aria-valuenow", String(cell.index));
     cell.track.setAttribute("aria-valuetext", `${slider.name} = ${formatValue(value)}, ${outcome}`);
     cell.element.dataset.value = String(value);
