@@ -30,16 +30,13 @@ def cost(state: AppState) -> float:
 def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     surface = surface_of(state)
     _legend(results, surface, state, layout)
-    # Sliders that move the paths while dragged, above the map; filled last, so the chart is not kept waiting
-    live = st.empty() if is_live(state, layout.paths_hidden) else None
+    if is_live(state, layout.paths_hidden):  # sliders that move the paths while dragged, above the map
+        draw_live(state, results)   # before the chart: drawn after it, they would push the map down under a click
     figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP)
     show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour")
     if not layout.paths_hidden:  # a lesson's question waits: no outcome may give the answer away
         draw_summary(results, surface)
         draw_handout(state, results)
-    if live is not None:
-        with live:
-            draw_live(state, results)
 
 
 def _legend(results: list[RunResult], surface, state: AppState, layout: Layout) -> None:
