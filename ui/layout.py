@@ -18,7 +18,7 @@ from figures.stacked import fit_map, stack
 
 ChartKind = Literal["race", "panels", "map"]
 PHONE_PADDING = 6   # px each side of the page's content on a narrow screen (ui/modes/phone.py's CSS)
-CHART_MIN = 440     # a chart beside a lesson is never shorter than this
+CHART_MIN = 360     # a chart fitted to the window is never shorter than this
 PRESENTATION_CHROME = 150                       # px above the chart in presentation mode …
 PRESENTATION_QUESTION = 70                      # … and a lesson's question with Reveal, in a row above it
 PRESENTATION_HEIGHTS = (420, 600, 1000)         # least, before the window's size is known, most

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from figures.live import decode
 from tests.support.app import open_app, open_scene
+from ui.live import SELECTED_KEY
 from ui.presets import preset_for
 
 LIVE = "adamax_lab_live"
@@ -14,19 +15,23 @@ def _live(app):
     return [element for element in app.get("bidi_component") if element.proto.component_name == LIVE]
 
 
-def test_the_race_has_live_sliders_for_every_runs_lr_and_run_1s_settings():
+def test_the_race_has_live_sliders_for_every_runs_lr_and_the_tuned_runs_settings():
     app = open_app()
     assert not app.exception
     (element,) = _live(app)
     header, _ = decode(element.proto.bytes)
     runs = preset_for("rosenbrock").runs
     assert [run["index"] for run in header["runs"]] == list(range(len(runs)))
-    assert [slider["name"] for slider in header["runs"][0]["sliders"]] == ["lr", "beta1", "beta2"]
-    assert all([slider["name"] for slider in run["sliders"]] == ["lr"] for run in header["runs"][1:])
+    assert all([slider["name"] for slider in run["sliders"]] == ["lr"] for run in header["runs"])
     for run, spec in zip(header["runs"], runs, strict=True):
         lr = run["sliders"][0]
         assert lr["values"][lr["current"]] == spec.kwargs()["lr"]
     assert len(element.proto.bytes) <= 150_000
+    app.session_state[SELECTED_KEY] = 0      # run 1's "more ›"
+    app.run()
+    header, _ = decode(_live(app)[0].proto.bytes)
+    assert [slider["name"] for slider in header["runs"][0]["sliders"]] == ["lr", "beta1", "beta2"]
+    assert len(_live(app)[0].proto.bytes) <= 150_000
 
 
 def test_a_rerun_that_changes_nothing_sends_the_same_bytes():

@@ -1,7 +1,8 @@
 """Live sliders: a custom component that scrubs the race's paths while a slider is dragged, without a rerun.
 
-For every run, its lr, and for the run being tuned (the "more ›" of a run's slider picks it; run 1 first) its
-other numeric hyperparameters: the server computes each slider's grid of values — every value's whole path —
+For every run, its lr, and for the run being tuned (the "more ›" of a run's slider picks it; none at first: each
+tuned slider's grid costs a batch on every change of that run's other settings) its other numeric
+hyperparameters: the server computes each slider's grid of values — every value's whole path —
 in one batched `run` per run (optimizers/live.py), keeps each grid while its own slider's value moves (the run's
 current path is the race's own trajectory) and ships them compactly (figures/live.py). The browser (live.js, a
 Streamlit v2 component: its JS, CSS and HTML are strings, no build) draws a slider per hyperparameter with each
@@ -36,7 +37,7 @@ from ..state import AppState, RunSpec
 from ..summary import current_tolerance
 
 LIVE_KEY = "live_sliders"
-SELECTED_KEY = "live_selected"    # index of the run whose other hyperparameters are live too
+SELECTED_KEY = "live_selected"    # index of the run whose other hyperparameters are live too (none: −1)
 _HERE = Path(__file__).parent
 PAYLOADS = SharedMemo(max_entries("live_payload"))   # whole payloads, keyed on everything they show
 GRIDS = SharedMemo(max_entries("live_grid"))         # a slider's grid of paths, encoded
@@ -67,8 +68,8 @@ def draw_live(state: AppState, results: list[RunResult]) -> None:
     global _mount
     if _mount is None:
         _mount = _component()
-    selected = int(st.session_state.get(SELECTED_KEY, 0))
-    selected = selected if 0 <= selected < len(state.runs) else 0
+    selected = int(st.session_state.get(SELECTED_KEY, -1))   # none until a "more ›" picks a run
+    selected = selected if 0 <= selected < len(state.runs) else -1
     payload = live_payload(state, results, selected, current_tolerance())
     _mount(key=LIVE_KEY, data=payload, on_release_change=_on_release, on_select_change=_on_select)
 

@@ -94,6 +94,12 @@ class Live {
   decode(data) {
     const id = ++this.requested;
     this.decodeStarted = performance.now();
+    // The header (values, outcomes: a few kB of JSON) is read here, so the sliders take their place on the page
+    // in the frame the component appears (the map below does not jump); the paths follow from the worker.
+    try {
+      const length = new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(4, true);
+      this.applyHeader(JSON.parse(new TextDecoder().decode(data.subarray(8, 8 + length))), id);
+    } catch (error) { /* the worker names what is wrong with the payload */ }
     const copy = data.slice();
     this.worker.postMessage({ id, bytes: copy }, [copy.buffer]);
   }
@@ -103,12 +109,18 @@ class Live {
     if (message.error) { this.note.textContent = "Live sliders unavailable: " + message.error; return; }
     this.stats.decodes.push({ worker: message.ms, total: performance.now() - this.decodeStarted });
     if (this.drag) { this.pendingModel = message; return; }
-    this.apply(message);
+    this.complete(message);
   }
 
-  apply(model) {
-    this.model = model;
-    const { header } = model;
+  complete(message) {
+    if (!this.model || this.model.id !== message.id) this.applyHeader(message.header, message.id);
+    this.model.paths = message.paths;
+    this.box.dataset.ready = "1";
+    this.settle();
+  }
+
+  applyHeader(header, id) {
+    this.model = { header, id, paths: null };
     const seen = new Set();
     let at = this.grid.firstChild;
     header.runs.forEach((run, r) => run.sliders.forEach((slider, s) => {
@@ -129,9 +141,6 @@ class Live {
     if (header.simplified) parts.push(`paths simplified to within ${(header.tolerance_px + 0.21).toFixed(1)} px`);
     if (header.thinned > 1) parts.push(`every ${header.thinned}th value computed (payload budget)`);
     this.note.textContent = parts.length ? `Long run: ${parts.join("; ")}.` : "";
-    this.box.dataset.ready = "1";
-    this.root.host?.setAttribute?.("data-live-ready", String(this.requested));
-    this.settle();
   }
 
   makeCell() {
@@ -176,7 +185,8 @@ class Live {
     cell.value.textContent = formatValue(value);
     const outcome = this.model.header.outcomes[slider.outcomes[cell.index]];
     cell.outcome.textContent = outcome;
-    cell.outcome.style.color = this.model.header.outcome_colors[slider.outcomes[cell.index]];
+    // the outcome's colour as a swatch, the word in dark text (yellow "moving" would not read on white)
+    cell.outcome.style.setProperty("--outcome", this.model.header.outcome_colors[slider.outcomes[cell.index]]);
     cell.track.setAttribute("aria-valuenow", String(cell.index));
     cell.track.setAttribute("aria-valuetext", `${slider.name} = ${formatValue(value)}, ${outcome}`);
     cell.element.dataset.value = String(value);
@@ -278,7 +288,7 @@ class Live {
     } else if (!this.awaiting) {
       this.clear();
     }
-    if (this.pendingModel) { const model = this.pendingModel; this.pendingModel = null; this.apply(model); }
+    if (this.pendingModel) { const model = this.pendingModel; this.pendingModel = null; this.complete(model); }
     if (this.pending) { const data = this.pending; this.pending = null; this.lastBytes = null; this.receive(data, this.chartKey); }
   }
 
@@ -307,7 +317,7 @@ class Live {
 
   draw() {
     const gd = this.chart();
-    if (!gd || !this.model || this.drawingOff) return;   // drawingOff: the benchmark's baseline
+    if (!gd || !this.model || !this.model.paths || this.drawingOff) return;   // drawingOff: the bench's baseline
     const started = performance.now();
     const { header, paths } = this.model;
     const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;

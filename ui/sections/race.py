@@ -21,6 +21,17 @@ from ..summary import current_tolerance, draw_summary, run_outcomes
 CHART_KEY = "explorer_chart"
 CHART_TOP = 215        # px above the chart with a lesson beside it (measured)
 PAGE_CHART_TOP = 325   # px above the chart under the page's header (measured): ▶ Play on screen at 1366×768
+LIVE_ROW = 48          # px a row of live sliders takes (measured) …
+LIVE_COLUMNS = 3       # … at most this many sliders a row on a laptop's page beside the sidebar
+
+
+def live_rows(runs: int) -> int:
+    """Rows of live sliders above the map on a laptop: one slider per run, and up to two more for a tuned run.
+
+    >>> live_rows(4), live_rows(1)
+    (2, 1)
+    """
+    return -(-(runs + 2) // LIVE_COLUMNS)
 FRAME_KEY = None  # the race's scrubber drives nothing else on the page
 
 
@@ -32,18 +43,20 @@ def cost(state: AppState) -> float:
 def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     surface = surface_of(state)
     _legend(results, surface, state, layout)
-    # Sliders that move the paths while dragged, above the map; filled last, so the chart is not kept waiting
-    live = st.empty() if is_live(state, layout.paths_hidden) else None
-    figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP,
-                          page_chart_top=PAGE_CHART_TOP)
+    live = is_live(state, layout.paths_hidden)  # sliders that move the paths while dragged
+    if live and not layout.phone:  # above the map, before the chart: after it, they would push the map down
+        draw_live(state, results)
+    # Their rows push the map down on a laptop: the chart is fitted lower, so ▶ Play and the map stay on screen.
+    below = LIVE_ROW * live_rows(len(state.runs)) if live and not layout.phone else 0
+    figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP + below,
+                          page_chart_top=PAGE_CHART_TOP + below)
     show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour",
                 description=describe_race(results, surface, state, layout.paths_hidden))
+    if live and layout.phone:  # a phone: under the map and ▶ Play, which must share its screen
+        draw_live(state, results)
     if not layout.paths_hidden:  # a lesson's question waits: no outcome may give the answer away
         draw_summary(results, surface)
         draw_handout(state, results)
-    if live is not None:
-        with live:
-            draw_live(state, results)
 
 
 def describe_race(results: list[RunResult], surface, state: AppState, hidden: bool) -> str:
