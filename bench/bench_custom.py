@@ -7,8 +7,8 @@ Prints (with the load average: this machine is shared):
 - the time to turn a formula into a surface (in the worker: parse, exact gradient, code, checks on the domain,
   minima search, boundedness proof; here: compile the checked code), for a few formulas, first time (the result
   is memoised after that);
-- the slowest refusal over the hostile corpus of tests/test_formula.py (the budget: under a second each);
-- the expensive corpus of tests/test_formula_limits.py (cheap to write, expensive to process): each one's time
+- the slowest refusal over the hostile corpus of tests/surfaces/test_formula.py (the budget: under a second each);
+- the expensive corpus of tests/surfaces/test_formula_limits.py (cheap to write, expensive to process): each one's time
   to be drawn or refused under the worker's limits;
 - other sessions' latency while the worst formula is processed: a cheap race (three runs of 500 steps on
   Rosenbrock) timed again and again in this process, quiet, while a worker chews the worst formula, and while
@@ -42,8 +42,8 @@ from bench.bench_core import best_time  # noqa: E402  (one timer for every bench
 from optimizers import SGD, Adam, AdaMax, GradientNoise, run  # noqa: E402
 from surfaces import SURFACES, formula_worker  # noqa: E402
 from surfaces.formula import FormulaError, clear_cache, custom_surface  # noqa: E402
-from tests.test_formula import WRITTEN, hostile_corpus  # noqa: E402
-from tests.test_formula_limits import EXPENSIVE, SMALL, nested_powers  # noqa: E402
+from tests.surfaces.test_formula import WRITTEN, hostile_corpus  # noqa: E402
+from tests.surfaces.test_formula_limits import EXPENSIVE, SMALL, nested_powers  # noqa: E402
 
 DOMAIN = ((-2.0, 2.0), (-2.0, 2.0))
 

@@ -76,6 +76,15 @@ class StreamlitSession:
         state.bool_value = value
         return await self.rerun([state])
 
+    async def click(self, key: str) -> Rerun:
+        """Click a button (a trigger: true for this rerun only, as the browser sends it)."""
+        state = WidgetState(id=self.widget_id(key))
+        state.trigger_value = True
+        return await self.rerun([state])
+
+    def has_widget(self, key: str) -> bool:
+        return any(widget_id.endswith(f"-{key}") for widget_id in self.widgets)
+
     async def rerun(self, states: list[WidgetState]) -> Rerun:
         message = BackMsg()
         client = message.rerun_script

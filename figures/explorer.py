@@ -269,7 +269,7 @@ def _divergence_trace(run: ExplorerRun, landscape: Landscape, surface: Any, view
 def _minima_3d(landscape: Landscape, surface: Any, minima: dict) -> dict:
     points = np.c_[minima["x"], minima["y"]]
     return {"type": "scatter3d", "mode": "markers", **_xy(points, landscape, surface, "3d"),
-            "name": "global minimum", "showlegend": False, "hovertemplate": minima["hovertemplate"],
+            "name": minima["name"], "showlegend": False, "hovertemplate": minima["hovertemplate"],
             "marker": {"symbol": "diamond", "size": 7, "color": minima["marker"]["color"],
                        "line": {"width": 1, "color": "#333"}}}
 
@@ -331,7 +331,7 @@ def _moving_traces(runs: list[ExplorerRun], view: str, first: list[dict]) -> lis
 
 def _star_outline(minima: dict) -> dict:
     """The star's outline, drawn over the current points: a run sitting on the minimum stays visible in it."""
-    return {**minima, "name": "global minimum (outline)", "hoverinfo": "skip", "hovertemplate": None,
+    return {**minima, "name": f"{minima['name']} (outline)", "hoverinfo": "skip", "hovertemplate": None,
             "showlegend": False,
             "marker": {**minima["marker"], "symbol": "star-open", "color": "#333", "line": {"width": 1.6}}}
 

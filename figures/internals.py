@@ -18,7 +18,9 @@ from .landscape import BACKDROP_RESOLUTION, contour_image, equal_scale, minima_t
 from .palette import FONT, X_COLOR, Y_COLOR, with_alpha
 from .sampling import frame_steps, rounded, scrubber_stops, typed
 
-LEGEND = (f"<span style='color:{X_COLOR}'>■ x</span>&ensp;<span style='color:{Y_COLOR}'>■ y</span>&emsp;"
+# The coordinates' colours as swatches beside dark words: the olive as text would fail WCAG's contrast (3.0 of 4.5).
+_SWATCH = "<span style='display:inline-block;width:0.8em;height:0.8em;background:{};vertical-align:-0.05em'></span>"
+LEGEND = (f"{_SWATCH.format(X_COLOR)} x&ensp;{_SWATCH.format(Y_COLOR)} y&emsp;"
           "solid: AdaMax's u<sub>t</sub> · dotted: Adam's √v̂<sub>t</sub> on the same gradients · dashed: ± the step "
           "bound&emsp;|&emsp;map: solid box = AdaMax's next step can't leave it, dotted box = Adam's")
 SERIES_POINTS = 800

@@ -162,17 +162,26 @@ def mesh_trace(landscape: Landscape, *, scene: str = "scene") -> dict:
     }
 
 
+def minimum_name(surface: Any) -> str:
+    """What a star on the map is: a surface's known global minimum, the minimum a user gave for their formula,
+    or the lowest point a numerical search found on the map (not claimed to be global: f may fall elsewhere)."""
+    source = getattr(surface, "minima_source", None)
+    if source == "given":
+        return "the minimum you gave"
+    return "lowest point found on the map" if source is not None else "global minimum"
+
+
 def minima_trace(surface: Any, *, xaxis: str = "x", yaxis: str = "y") -> dict | None:
-    """Gold stars at the global minima (None for surfaces without any)."""
+    """Gold stars at the minima (None for surfaces without any), named by `minimum_name`."""
     minima = np.asarray(surface.minima, dtype=np.float64).reshape(-1, 2)
     if len(minima) == 0:
         return None
-    value = surface.minimum_value
+    value, name = surface.minimum_value, minimum_name(surface)
     return {
         "type": "scatter", "mode": "markers", "x": minima[:, 0].tolist(), "y": minima[:, 1].tolist(),
-        "xaxis": xaxis, "yaxis": yaxis, "name": "global minimum",
+        "xaxis": xaxis, "yaxis": yaxis, "name": name,
         "marker": {"symbol": "star", "size": 17, "color": MINIMUM_COLOR, "line": {"width": 1.2, "color": "#333"}},
-        "hovertemplate": f"global minimum (%{{x:.4f}}, %{{y:.4f}}), f = {value:.6g}<extra></extra>",
+        "hovertemplate": f"{name} (%{{x:.4f}}, %{{y:.4f}}), f = {value:.6g}<extra></extra>",
     }
 
 

@@ -1,6 +1,11 @@
 """The live sliders' payload: every computed path of every live slider, in a few bytes per step.
 
-Layout (little-endian):  b"LIVE" · uint32 n · n bytes of UTF-8 JSON (the header) · zlib(body)
+Layout (little-endian):  b"LIVE" · uint32 n · n bytes of UTF-8 JSON (the header) · the body, raw deflate
+
+The body is each run's block deflated on its own (ended by a sync flush, so the blocks join into one stream)
+and an empty final block: a run is compressed once, when it is computed, and a payload is the concatenation of
+its runs' blocks — changing one run re-deflates that run alone (joining 8 runs' paths into one deflate call cost
+110 ms at level 6, 760 ms at level 9).
 
 Positions are quantised on the map: a coordinate x becomes round((x − x0)/(x1 − x0) · QUANTA) (y likewise on
 its own range), so one unit is 1/QUANTA of the map's width: on a map MAP_PX pixels wide, QUANTA = 4096 puts every
@@ -9,8 +14,9 @@ far off the map (a run on its way to blowing up) keep their true coordinates: a 
 at the true angle. Each path is
 written as the second differences of its quantised points (a point predicted to continue the last step; the
 first from 0), all x's then all y's, each a zigzag varint, and the whole body deflated: a smooth path costs about
-half a byte a step, a converged one almost nothing (measured on 8 runs × 3 sliders × 65 values at 500 steps:
-first differences interleaved took 459 kB, second differences by coordinate 294 kB). Differences of rounded
+half a byte a step, a converged one almost nothing (measured on 8 runs × 3 sliders × 65 values at 500 steps,
+deflated at level 9: first differences interleaved took 363 kB, second differences by coordinate 294 kB; the
+level used, 6, gives 331 kB). Differences of rounded
 points, not rounded differences: the error never accumulates along a path.
 
 Long horizons: beyond FULL_STEPS steps a path keeps a point only once it is more than SIMPLIFY_PX from the last
@@ -32,7 +38,7 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,7 +52,7 @@ QUANTA = 4096            # quantisation units across the map's x (and y) range
 MAP_PX = 1200            # the widest map the page draws (a 1920-px window): tolerances are pixels of it
 FULL_STEPS = 1000        # up to this many steps every point is kept; beyond, paths are simplified …
 SIMPLIFY_PX = 0.25       # … to within this many pixels (plus ≤ 0.21 px of quantisation: under half a pixel)
-DEFLATE_LEVEL = 9
+DEFLATE_LEVEL = 6        # level 9 saved 4 % and took 7× longer (760 against 112 ms for 8 runs)
 MAX_BYTES = 1_000_000    # a payload never exceeds this: values are thinned until it fits
 _OVERLAY = {outcome: color for outcome, _, color in OVERLAYS}
 # The sweep maps paint the outcomes of PAINTED in fixed colours, and colour the rest by f − f* on Viridis, dark
@@ -137,26 +143,70 @@ def thinned_indices(count: int, current: int, stride: int) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class EncodedRun:
     """One run's batch as the payload carries it, before it is joined to the others': its sliders, each member's
-    point count and the members' varint bytes (held deflated at a fast level, `offsets` into the inflated bytes) —
-    a run at 5,000 steps is megabytes as points, a few hundred kB here, so a cache can keep many."""
+    point count and the members' varint bytes, deflated (raw, sync-flushed: `deflated`; `offsets` index the
+    inflated bytes) — a run at 5,000 steps is megabytes as points, a few hundred kB here, so a cache keeps many."""
 
     sliders: tuple
     counts: tuple[int, ...]
     offsets: tuple[int, ...]
-    body: bytes
+    deflated: bytes
+
+    def inflated(self) -> bytes:
+        return zlib.decompressobj(-15).decompress(self.deflated)
+
+
+def encode_members(points: np.ndarray, domain, steps: int) -> tuple[list[bytes], list[int]]:
+    """Each path of `points` (steps + 1, members, 2) quantised, simplified (beyond FULL_STEPS) and written as
+    varints: (bytes per member, points kept per member)."""
+    quanta = quantise(points, domain)
+    keep = (keep_mask(quanta, SIMPLIFY_PX * QUANTA / MAP_PX) if steps > FULL_STEPS
+            else np.ones(quanta.shape[:2], dtype=bool))
+    members = [_zigzag_varints(second_differences(quanta[keep[:, m], m]).T.reshape(-1))
+               for m in range(quanta.shape[1])]
+    return members, [int(c) for c in keep.sum(axis=0)]
+
+
+def _encoded(sliders: tuple, members: list[bytes], counts) -> EncodedRun:
+    offsets = np.concatenate([[0], np.cumsum([len(member) for member in members])])
+    compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+    deflated = compressor.compress(b"".join(members)) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    return EncodedRun(sliders, tuple(int(c) for c in counts), tuple(int(o) for o in offsets), deflated)
 
 
 def encode_run(batch: LiveBatch, domain, steps: int) -> EncodedRun:
     """Quantise, simplify (beyond FULL_STEPS) and write one run's paths."""
-    quanta = quantise(batch.points, domain)                       # (steps + 1, members, 2)
-    simplified = steps > FULL_STEPS
-    keep = (keep_mask(quanta, SIMPLIFY_PX * QUANTA / MAP_PX) if simplified
-            else np.ones(quanta.shape[:2], dtype=bool))
-    members = [_zigzag_varints(second_differences(quanta[keep[:, m], m]).T.reshape(-1))
-               for m in range(quanta.shape[1])]
-    offsets = np.concatenate([[0], np.cumsum([len(member) for member in members])])
-    return EncodedRun(batch.sliders, tuple(int(c) for c in keep.sum(axis=0)), tuple(int(o) for o in offsets),
-                      zlib.compress(b"".join(members), 1))
+    members, counts = encode_members(batch.points, domain, steps)
+    return _encoded(batch.sliders, members, counts)
+
+
+def with_current(grid: EncodedRun, value: float, points: np.ndarray, outcome: int, domain, steps: int) -> EncodedRun:
+    """One slider's grid (`encode_run` of a `live_batch(grid_only=True)` of one slider) with the run's current
+    value: where the value is on the grid, only the slider's `current` moves there (nothing is re-encoded);
+    otherwise the run's own path `points` (steps + 1, 2) and `outcome` are inserted at the value's place."""
+    (slider,) = grid.sliders
+    found = np.flatnonzero(slider.values == value)
+    if len(found):
+        return EncodedRun((replace(slider, current=int(found[0])),), grid.counts, grid.offsets, grid.deflated)
+    at = int(np.searchsorted(slider.values, value))
+    raw = grid.inflated()
+    members = [raw[grid.offsets[i]:grid.offsets[i + 1]] for i in range(len(grid.counts))]
+    (member,), (count,) = encode_members(np.asarray(points, dtype=np.float64)[:, None, :], domain, steps)
+    members.insert(at, member)
+    counts = [*grid.counts[:at], count, *grid.counts[at:]]
+    inserted = replace(slider, values=np.insert(slider.values, at, value), current=at,
+                       outcomes=np.insert(slider.outcomes, at, outcome).astype(np.int8))
+    return _encoded((inserted,), members, counts)
+
+
+def merge(parts: list[EncodedRun]) -> EncodedRun:
+    """One run's sliders encoded apart, as one (their sync-flushed deflate blocks simply follow each other)."""
+    offsets, shift = [0], 0
+    for part in parts:
+        offsets += [shift + o for o in part.offsets[1:]]
+        shift += part.offsets[-1]
+    return EncodedRun(tuple(slider for part in parts for slider in part.sliders),
+                      tuple(c for part in parts for c in part.counts), tuple(offsets),
+                      b"".join(part.deflated for part in parts))
 
 
 def encode(runs: list[LiveRun], domain, steps: int, *, max_bytes: int = MAX_BYTES) -> bytes:
@@ -168,10 +218,9 @@ def encode(runs: list[LiveRun], domain, steps: int, *, max_bytes: int = MAX_BYTE
 
 def assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, *, max_bytes: int = MAX_BYTES) -> bytes:
     """The payload of runs already encoded (`encode_run`); `LiveRun.batch` is not read here."""
-    bodies = [zlib.decompress(encoded.body) for _, encoded in runs]
     stride = 1
     while True:
-        payload = _assemble(runs, bodies, domain, steps, stride)
+        payload = _assemble(runs, domain, steps, stride)
         if len(payload) <= max_bytes:
             return payload
         if stride > SLIDER_VALUES:
@@ -180,12 +229,12 @@ def assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, *, max_
         stride *= 2
 
 
-def _assemble(runs: list[tuple[LiveRun, EncodedRun]], bodies: list[bytes], domain, steps: int,
-              stride: int) -> bytes:
+def _assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, stride: int) -> bytes:
     (x0, x1), (y0, y1) = domain
     simplified = steps > FULL_STEPS
     header_runs, body = [], []
-    for (live, encoded), members in zip(runs, bodies, strict=True):
+    for live, encoded in runs:
+        members = encoded.inflated() if stride > 1 else b""
         sliders, first = [], 0
         for slider in encoded.sliders:
             chosen = thinned_indices(len(slider.values), slider.current, stride)
@@ -194,8 +243,11 @@ def _assemble(runs: list[tuple[LiveRun, EncodedRun]], bodies: list[bytes], domai
                             "current": int(np.flatnonzero(chosen == slider.current)[0]),
                             "outcomes": [int(slider.outcomes[i]) for i in chosen],
                             "points": [encoded.counts[first + i] for i in chosen]})
-            body.extend(members[encoded.offsets[first + i]:encoded.offsets[first + i + 1]] for i in chosen)
+            if stride > 1:
+                body.extend(members[encoded.offsets[first + i]:encoded.offsets[first + i + 1]] for i in chosen)
             first += len(slider.values)
+        if stride == 1:
+            body.append(encoded.deflated)
         header_runs.append({"index": live.index, "label": live.label, "color": live.color,
                             "width": round(float(live.width), 2), "sliders": sliders})
     header = {"version": 1, "steps": int(steps), "x": [float(x0), float(x1)], "y": [float(y0), float(y1)],
@@ -204,7 +256,12 @@ def _assemble(runs: list[tuple[LiveRun, EncodedRun]], bodies: list[bytes], domai
               "outcomes": list(OUTCOMES), "outcome_colors": [OUTCOME_COLORS[name] for name in OUTCOMES],
               "runs": header_runs}
     text = json.dumps(header, separators=(",", ":")).encode()
-    return MAGIC + struct.pack("<I", len(text)) + text + zlib.compress(b"".join(body), DEFLATE_LEVEL)
+    if stride == 1:   # the runs' blocks as they are, and an empty final block (BFINAL, fixed codes, end of block)
+        deflated = b"".join(body) + b"\x03\x00"
+    else:             # values thinned: the chosen members deflated afresh
+        compressor = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+        deflated = compressor.compress(b"".join(body)) + compressor.flush()
+    return MAGIC + struct.pack("<I", len(text)) + text + deflated
 
 
 def _read_varints(data: bytes) -> np.ndarray:
@@ -227,7 +284,7 @@ def decode(payload: bytes) -> tuple[dict, list[list[list[np.ndarray]]]]:
         raise ValueError("not a live payload (no LIVE magic)")
     (length,) = struct.unpack("<I", payload[4:8])
     header = json.loads(payload[8:8 + length])
-    varints = _read_varints(zlib.decompress(payload[8 + length:]))
+    varints = _read_varints(zlib.decompress(payload[8 + length:], -15))
     domain = (tuple(header["x"]), tuple(header["y"]))
     at, paths = 0, []
     for run in header["runs"]:

@@ -4,8 +4,8 @@ figures/narrow.py does this for the race's figure, whose panels it knows by name
 (Inside AdaMax, From Adam to AdaMax, Where ε goes) are the same kind of thing — a map on axes x/y, beside it one
 or more panels on axes x2/y2, x3/y3, … — so one function stacks them all, reading the panels from the layout:
 
-    legend (two entries a row) · map (square for a square domain) · each panel, in its top-to-bottom order ·
-    ▶ Play and the scrubber, when the figure is animated
+    legend (two entries a row) · map (square for a square domain) · ▶ Play and the scrubber, when the figure
+    is animated (under the map, so a phone's screen shows them together) · each panel, in its top-to-bottom order
 
 A panel keeps its share of the height (a thin strip stays thin) and gets room under it for its tick labels and
 title only when its x axis shows them. Titles and notes that named a place in the paper are moved onto their
@@ -129,13 +129,13 @@ def stack(figure: dict, width: int) -> dict:
     top = legend + 6
     map_px = plot_width * map_aspect(layout) * MAP_SLACK
     controls = PLAY_ROW + SCRUBBER if _animated(layout) else 0
-    below, cursor = [], map_px + MAP_GAP  # px from the plot area's top: where each panel starts
+    below, cursor = [], map_px + MAP_GAP + controls  # px from the plot area's top: where each panel starts
     for (yaxis, xaxis), height in zip(panels, heights, strict=True):
         cursor += _place_notes(notes.get(yaxis, []), yaxis, xaxis, height, font)
         below.append((cursor, cursor + height))
         shows_ticks = (layout.get(xaxis) or {}).get("showticklabels", True) is not False
         cursor += height + (TICKS if shows_ticks else BETWEEN)
-    inner = cursor + controls
+    inner = cursor
     layout["height"] = round(top + inner + 6)
     layout["margin"] = {"l": SIDE, "r": SIDE, "t": top, "b": 6, "autoexpand": False}
 
@@ -164,7 +164,7 @@ def stack(figure: dict, width: int) -> dict:
     if legend:
         layout["legend"] = {**(layout.get("legend") or {}), **legend_spec, "y": 1.0, "yref": "paper",
                             "yanchor": "bottom"}
-    _controls_at_bottom(layout, inner, up)
+    _controls_under_map(layout, map_px + MAP_GAP, up)
     return figure
 
 
@@ -203,15 +203,16 @@ def _place_notes(notes: list[dict], yaxis: str, xaxis: str, height: float, font:
     return above + (6 if notes else 0)
 
 
-def _controls_at_bottom(layout: dict, inner: float, up) -> None:
-    """▶ Play / ❚❚ Pause on a row of their own, the scrubber under them across the width."""
+def _controls_under_map(layout: dict, top: float, up) -> None:
+    """▶ Play / ❚❚ Pause on a row of their own `top` px under the plot area's top, the scrubber under them across
+    the width."""
     for menu in layout.get("updatemenus", []):
         if menu.get("type") == "buttons":
-            menu.update(x=0.0, xanchor="left", y=up(inner - PLAY_ROW - SCRUBBER), yanchor="top")
+            menu.update(x=0.0, xanchor="left", y=up(top), yanchor="top")
         else:
-            menu.update(x=1.0, xanchor="right", y=up(inner - PLAY_ROW - SCRUBBER), yanchor="top", direction="up")
+            menu.update(x=1.0, xanchor="right", y=up(top), yanchor="top", direction="down")
     for slider in layout.get("sliders", []):
-        slider.update(x=0.0, len=1.0, y=up(inner - SCRUBBER + 4), yanchor="top")
+        slider.update(x=0.0, len=1.0, y=up(top + PLAY_ROW + 4), yanchor="top")
 
 
 MAP_TOP = 44            # px: the map's title

@@ -12,15 +12,19 @@ The design:
   number, so several sessions' jobs are in the helper at once. The helper runs each job (a generator that yields
   after every step of its loop, `optimizers.sweep._sweep_piece_steps`) for at most SLICE_SECONDS at a time, in
   turn: a long sweep cannot keep another session's short one waiting behind it. A thread of the parent reads
-  the replies and wakes the caller waiting for each; the caller waits without holding the GIL;
+  the replies and wakes the caller waiting for each; the caller waits without holding the GIL. For a server
+  (`niceness` set, by optimizers.sweep.offload_heavy_sweeps) the helper runs at a lower priority: where cores are
+  short, the processes answering clicks come first;
 - `submit(…, queue=False)` (the split of a large sweep, for speed) only takes an idle helper: nobody waits for
   another session's sweep. `submit(…, queue=True)` (a heavy sweep sent whole) joins the helper's turns;
 - the helper's share of a split follows its speed relative to the caller's (`share`); when the two processes had
   to take turns on one core, splits pause for PAUSE_SECONDS;
 - anything that cannot go (an object pickle refuses, a class the helper cannot import) or a helper that died
   mid-job: the caller computes that piece itself. A helper that exits is restarted after a back-off (BACKOFF_FIRST
-  seconds, doubling with each death in a row up to BACKOFF_MAX), with a line in the log;
-- the helper exits when its stdin closes: at the parent's exit (atexit), or when the parent dies.
+  seconds, doubling with each death in a row up to BACKOFF_MAX), with a line in the log; a heavy sweep sent
+  meanwhile waits for it rather than hold its caller's interpreter;
+- the helper exits when its stdin closes: at the parent's exit (an atexit hook, registered when the first helper
+  starts, not on import), or when the parent dies.
 
 Set the environment variable ADAMAX_LAB_SWEEP_HELPER=0 to never start it (every sweep then runs in its caller).
 """
@@ -28,6 +32,7 @@ Set the environment variable ADAMAX_LAB_SWEEP_HELPER=0 to never start it (every 
 from __future__ import annotations
 
 import atexit
+import importlib
 import logging
 import os
 import pickle
@@ -49,12 +54,19 @@ SPEED_MEMORY_SECONDS = 5.0   # a speed measured longer ago than this is forgotte
 MIN_PARALLELISM = 1.3     # CPU time / wall time of a split sweep below this: it did not get two cores …
 PAUSE_SECONDS = 2.0       # … and splits pause this long (a busy machine's load comes and goes within seconds)
 SLICE_SECONDS = 0.02      # the helper runs one job this long before turning to the next
-READY_SECONDS = 20.0      # a queued job waits this long at most for a helper that is starting (imports ≈ 0.3–2 s)
+READY_SECONDS = 40.0      # a queued job waits this long at most for a helper to start (imports ≈ 0.3–2 s) or
+                          # to come back after its back-off (≤ BACKOFF_MAX), rather than hold its caller's interpreter
 BACKOFF_FIRST = 0.5       # seconds before restarting a helper that exited …
 BACKOFF_MAX = 30.0        # … doubling with each exit in a row, up to this
 BACKOFF_FORGET = 60.0     # a helper that lived this long before exiting starts the count again
+NICENESS = 10             # a server's helper: its scheduling priority below its parent's (os.nice)
+_NICENESS_VARIABLE = "ADAMAX_LAB_SWEEP_HELPER_NICENESS"
 _HEADER = struct.Struct("<Q")
-_BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from optimizers._helper import serve; serve()"
+# The helper's command: argv[1] names the work ("module:function"), imported in the helper's own process (this module
+# imports nothing of the package: no import circle with optimizers/sweep.py, which uses it); the rest is sys.path.
+_BOOTSTRAP = ("import importlib, sys; sys.path[:0] = sys.argv[2:]; module, name = sys.argv[1].split(':'); "
+              "from optimizers._helper import serve; serve(work=getattr(importlib.import_module(module), name))")
+WORK = "optimizers.sweep:_sweep_piece_steps"   # what a job runs: a sweep's piece, one step at a time
 LOG = logging.getLogger("adamax_lab.sweep_helper")
 
 
@@ -116,6 +128,8 @@ class _Helper:
         self.speed = 1.0               # its speed over the caller's, as last measured (1: as fast; 0.5: half)
         self.measured_at = -np.inf     # when (time.monotonic())
         self.paused_until = -np.inf    # no split before this time (time.monotonic())
+        self.niceness = 0              # added to the helper's niceness when it starts (a server's: NICENESS)
+        self.exit_hook = False         # atexit closes the helper; registered when the first helper starts
 
     def share(self, cells: int) -> float:
         """The fraction of a batch of `cells` to send the helper, so that both finish together.
@@ -161,12 +175,16 @@ class _Helper:
         self.ready = threading.Event()
         paths = [path for path in sys.path if isinstance(path, str) and path]
         try:
-            process = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP, *paths],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            process = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP, WORK, *paths],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       env={**os.environ, _NICENESS_VARIABLE: str(self.niceness)})
         except OSError:  # no interpreter to start (an embedded Python): sweeps run in their caller
             self.process = None
             return
         self.process, self.started_at = process, time.monotonic()
+        if not self.exit_hook:  # the helper ends with this process: registered once, when the first one starts
+            atexit.register(self.close)
+            self.exit_hook = True
         threading.Thread(target=self._read_replies, args=(process, self.ready), daemon=True,
                          name="sweep-helper-replies").start()
 
@@ -242,17 +260,22 @@ class _Helper:
 
         queue=False: only to an idle, ready helper (a split: nobody waits for another session's sweep; the first
         such request starts the helper and runs here). queue=True: to the helper whatever it is doing, its turns
-        shared with the jobs it holds; waits up to READY_SECONDS for a helper that is starting.
+        shared with the jobs it holds; waits up to READY_SECONDS for a helper that is starting or restarting.
         """
         if not ENABLED:
             return None
-        with self.lock:
-            if not self._running(start=True):
-                return None
-            ready = self.ready
-            if not queue and (self.jobs or not ready.is_set()):
-                return None
-        if queue and not ready.wait(READY_SECONDS):
+        deadline = time.monotonic() + READY_SECONDS
+        while True:
+            with self.lock:
+                running = self._running(start=True)
+                ready = self.ready
+                waiting_restart = self.process is None and self.restart_at > time.monotonic() and not self.closing
+            if running or not queue or not waiting_restart or time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)   # a helper restarting after its back-off: a heavy sweep waits for it, not here
+        if not running or (not queue and (self.jobs or not ready.is_set())):
+            return None
+        if queue and not ready.wait(max(deadline - time.monotonic(), 0.0)):
             return None
         try:
             request = pickle.dumps(arguments, protocol=pickle.HIGHEST_PROTOCOL)
@@ -342,7 +365,6 @@ class _Pending:
 
 
 HELPER = _Helper()
-atexit.register(HELPER.close)
 
 
 # --- the helper's side -------------------------------------------------------------------------------------------
@@ -362,9 +384,12 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None,
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is for the parent; it ends us by closing stdin
+    # A server's sweeps are batch work: where cores are short, the processes answering students' clicks come first.
+    os.nice(int(os.environ.get(_NICENESS_VARIABLE, "0")))
     np.seterr(all="ignore")  # jobs pause inside np.errstate blocks and resume in another order: one state for all
     if work is None:
-        from optimizers.sweep import _sweep_piece_steps as work
+        module, name = WORK.split(":")
+        work = getattr(importlib.import_module(module), name)
     inbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
 
     def receive() -> None:

@@ -149,6 +149,12 @@ class Optimizer:
         HYPERPARAMETERS: the Hyperparameter specs, in display order.
         LATEX: the update rule as LaTeX (aligned lines), the very text the app renders.
         STATE_LATEX: LaTeX symbol of each recorded state field, e.g. {"m": "m_t", "u": "u_t"}.
+
+    Inside `run` and `sweep` (only there) an optimizer is a copy whose array hyperparameters are expanded to the
+    batch's shape, and that copy carries one more attribute, `_spread` ({name: Spread}), set by
+    optimizers/trajectory.py `expand_hyperparameters`: `per_configuration` evaluates β^t once per configuration
+    through it. It is not a hyperparameter (no field, not in `hyperparameters()`), and an optimizer a user makes
+    never has it.
     """
 
     key: ClassVar[str]
@@ -207,7 +213,7 @@ class Optimizer:
         """function(hyperparameter `name`), for a function that works element by element (e.g. 1 − β^t).
 
         Inside `run` and `sweep` an array hyperparameter is expanded to the points' full shape, but
-        trajectory._expand_hyperparameters keeps the values as given (`Spread`): there the function is
+        trajectory.expand_hyperparameters keeps the values as given (`Spread`): there the function is
         evaluated once per configuration and its result spread over the batch. np.power costs 30–100 ns an
         element, and a 64 × 64 grid has 64 values of β2 for 8,192 coordinates: β2^t on the full array was a
         third of a sweep of Adam. Element by element, every member gets bit for bit the value its

@@ -7,7 +7,7 @@ the "nines" −log10(1 − β) of a β, linear otherwise), as a sweep's axes are
 and `live_batch` runs all of them, for all live hyperparameters, as ONE batched `run`: member i varies one
 hyperparameter and keeps the others at the run's settings. A step's cost is mostly fixed overhead (Python calls,
 small-array NumPy calls), so 200 members cost little more than one. Each member's path is, bit for bit, the path
-of `run` for that configuration alone (element-wise kernels; tests/test_live.py checks it) — but for Adam-Lp,
+of `run` for that configuration alone (element-wise kernels; tests/optimizers/test_live.py checks it) — but for Adam-Lp,
 whose β2^p and (·)^(1/p) with an array p round some values one ulp away from a scalar p's (paths within 1e-12).
 
 Offered values are short decimals (3 significant digits of α, of 1 − β, 4 of a linear value): the value a
@@ -43,7 +43,7 @@ class LiveSlider:
     name: str
     scale: str
     values: Array             # (n,) float64
-    current: int              # values[current] is the run's own value, bit for bit
+    current: int              # values[current] is the run's own value, bit for bit (−1: not among them)
     outcomes: Array           # (n,) int8
 
 
@@ -111,6 +111,12 @@ def slider_values(spec: Hyperparameter, current: float, count: int = SLIDER_VALU
     return values, int(np.flatnonzero(values == current)[0])
 
 
+def grid_values(spec: Hyperparameter, count: int = SLIDER_VALUES) -> Array:
+    """The short values a slider offers whatever the current one: `slider_values` without the current value."""
+    return np.array(sorted({short_value(spec, float(v)) for v in hyperparameter_axis(spec, count)}),
+                    dtype=np.float64)
+
+
 def _allowed(optimizer: str, name: str, values: Array, settings: dict[str, Any]) -> Array:
     """The values the optimizer accepts with the run's other settings (Nesterov needs momentum > 0)."""
     if optimizer == "sgd" and name == "momentum" and settings.get("nesterov"):
@@ -120,11 +126,14 @@ def _allowed(optimizer: str, name: str, values: Array, settings: dict[str, Any])
 
 def live_batch(optimizer: str, settings: dict[str, Any], names: tuple[str, ...], surface: Any, start: Any,
                steps: int, *, bound: float, noise: GradientNoise | None = None, tolerance: float = 1e-4,
-               count: int = SLIDER_VALUES) -> LiveBatch:
+               count: int = SLIDER_VALUES, grid_only: bool = False) -> LiveBatch:
     """The paths of `optimizer` (its hyperparameters `settings`, the rest at defaults) for every value of each
     live hyperparameter in `names`, as one batched `run` from `start` on `surface` for `steps` steps.
 
     Each value's outcome is `classify`'s, with f* = surface.minimum_value and `tolerance`: the race's own.
+    `grid_only`: the grid's values alone, without the run's current one (unless it is on the grid), each
+    slider's `current` then −1 (or its index there): a slider's grid does not depend on the slider's own
+    current value, so a page keeps it while that value moves, and adds the current path from the run itself.
     """
     cls = OPTIMIZERS.get(optimizer)
     if cls is None:
@@ -137,8 +146,11 @@ def live_batch(optimizer: str, settings: dict[str, Any], names: tuple[str, ...],
             raise ValueError(f"{cls.title} has no numeric hyperparameter {name!r}; live ones: "
                              f"{', '.join(live_names(optimizer))}")
         values, _ = slider_values(specs[name], base[name], count)
+        if grid_only:
+            values = grid_values(specs[name], count)
         values = _allowed(optimizer, name, values, base)
-        columns.append((name, values, int(np.flatnonzero(values == float(base[name]))[0])))
+        found = np.flatnonzero(values == float(base[name]))
+        columns.append((name, values, int(found[0]) if len(found) else -1))
     members = sum(len(values) for _, values, _ in columns)
     arrays = {}
     for name, _, _ in columns:  # every member carries the run's value of `name` but those that vary it
@@ -159,5 +171,5 @@ def live_batch(optimizer: str, settings: dict[str, Any], names: tuple[str, ...],
     return LiveBatch(tuple(sliders), trajectory.points, np.asarray(trajectory.diverged_at))
 
 
-__all__ = ["LIVE_SCALES", "OUTCOMES", "SLIDER_VALUES", "LiveBatch", "LiveSlider", "live_batch", "live_names",
-           "short_value", "slider_values"]
+__all__ = ["LIVE_SCALES", "OUTCOMES", "SLIDER_VALUES", "LiveBatch", "LiveSlider", "grid_values", "live_batch",
+           "live_names", "short_value", "slider_values"]

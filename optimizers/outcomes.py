@@ -10,13 +10,16 @@ A run ends in exactly one of eight outcomes, decided in this order (docs/OUTCOME
     reached      f − f* ≤ tolerance at the last step (and so at some step before)
     left         f − f* ≤ tolerance at some step, but not at the last: it reached the minimum's level, then left
     stalled      it rests at a stationary point: |∇f| at the last point ≤ the surface's stationary tolerance,
-                 STATIONARY_FRACTION of the median |∇f| over its window (`stationary_tolerance`)
+                 STATIONARY_FRACTION of the median |∇f| over its window (`stationary_tolerance`), and it moved
+                 at most REST_FRACTION of the window's diagonal over the last tenth (`rest_tolerance`): a run still
+                 creeping toward a minimum along a flat valley is "moving", not stalled
     oscillating  over the last tenth of the run it travelled at least OSCILLATION_RATIO times the diagonal of the
                  box its points stayed in: it goes back and forth (a 3-cycle, a zigzag) instead of settling
     moving       none of the above: still on its way
 
-Where f* is known (a minimum the surface attains), a departure while falling is a blow-up: f cannot fall past f*,
-so a run that leaps out from its best point so far (Adam with β2 = 0 does) "diverged".
+Where f* is known and f is proven bounded below (a minimum the surface attains), a departure while falling is a
+blow-up: f cannot fall past f*, so a run that leaps out from its best point so far (Adam with β2 = 0 does)
+"diverged".
 
 Everything here is a function of running metrics (`RunMetrics`): values a run keeps as it goes (final and best
 loss, first and settling steps within tolerance, divergence step, final point and gradient, the path length and
@@ -41,6 +44,8 @@ GRADIENT_TOLERANCE = 1e-6     # the stationary tolerance of a surface-like objec
 STATIONARY_FRACTION = 1e-4    # |∇f| ≤ this × the median |∇f| over the window: a stationary point
 STATIONARY_GRID = 33          # the median is taken over a 33 × 33 grid of the window
 OSCILLATION_RATIO = 5.0       # path length ≥ this × the box it stayed in, over the last tenth: oscillating
+REST_FRACTION = 1e-3          # moved at most this × the window's diagonal over the last tenth: at rest
+MOVEMENT_TOLERANCE = 1e-5     # the rest tolerance of a surface-like object without a window
 RECENT_FRACTION = 0.1         # "recently" means the last tenth of the steps
 
 
@@ -73,6 +78,22 @@ def stationary_tolerance(surface: Any) -> float:
         norms = np.linalg.norm(np.asarray(surface.grad(np.stack([x, y], axis=-1)), dtype=np.float64), axis=-1)
     finite = norms[np.isfinite(norms)]
     return STATIONARY_FRACTION * float(np.median(finite)) if finite.size else GRADIENT_TOLERANCE
+
+
+def rest_tolerance(surface: Any) -> float:
+    """How little a run may move over its last tenth and count as at rest: REST_FRACTION of the diagonal of the
+    surface's window (MOVEMENT_TOLERANCE without one).
+
+    >>> class Square:
+    ...     domain = ((0.0, 3.0), (0.0, 4.0))
+    >>> rest_tolerance(Square())
+    0.005
+    """
+    domain = getattr(surface, "domain", None)
+    if domain is None:
+        return MOVEMENT_TOLERANCE
+    (x0, x1), (y0, y1) = domain
+    return REST_FRACTION * float(np.hypot(x1 - x0, y1 - y0))
 
 
 def surface_bounded_below(surface: Any, minimum_value: float | None) -> bool | None:
@@ -121,6 +142,7 @@ class RunMetrics:
     recent_extent: the diagonal of the bounding box of the last tenth's points.
     recent_steps: how many steps the last tenth holds.
     gradient_tolerance: the surface's stationary tolerance (`stationary_tolerance`).
+    movement_tolerance: how little a run at rest moves over its last tenth (`rest_tolerance`).
     has_minimum:  f* is known (a minimum the surface attains).
     bounded_below: True proven bounded below, False proven unbounded below, None not known.
     """
@@ -139,6 +161,7 @@ class RunMetrics:
     recent_extent: Array
     recent_steps: int = 1
     gradient_tolerance: float = GRADIENT_TOLERANCE
+    movement_tolerance: float = MOVEMENT_TOLERANCE
     has_minimum: bool = False
     bounded_below: bool | None = None
 
@@ -148,7 +171,8 @@ class RunMetrics:
         return classify(self)
 
 
-SCALAR_FIELDS = ("recent_steps", "gradient_tolerance", "has_minimum", "bounded_below")  # one value for the batch
+# one value for the whole batch, not an array per member
+SCALAR_FIELDS = ("recent_steps", "gradient_tolerance", "movement_tolerance", "has_minimum", "bounded_below")
 
 
 def classify(metrics: RunMetrics) -> Array:
@@ -167,9 +191,11 @@ def classify(metrics: RunMetrics) -> Array:
     """
     diverged = metrics.diverged_at >= 0
     # Falling when it left: its last finite f is its best so far and below where it started.
+    # A known f* bounds f only where boundedness is proven too (a formula's f* is the lowest value on its window).
     downhill = ((metrics.final_loss <= metrics.best_loss) & (metrics.final_loss < metrics.start_loss)
-                & (not metrics.has_minimum))
-    stationary = metrics.final_gradient_norm <= metrics.gradient_tolerance
+                & (not (metrics.has_minimum and metrics.bounded_below is True)))
+    stationary = ((metrics.final_gradient_norm <= metrics.gradient_tolerance)
+                  & (metrics.recent_displacement <= metrics.movement_tolerance))
     oscillating = ((metrics.recent_path_length > 0)
                    & (metrics.recent_path_length >= OSCILLATION_RATIO * metrics.recent_extent))
     away = ESCAPED if metrics.bounded_below is False else DEPARTED
@@ -215,13 +241,14 @@ def trajectory_metrics(trajectory: Trajectory, surface: Any, *, minimum_value: f
         recent_path_length=path_length,
         recent_extent=np.linalg.norm(recent.max(axis=0) - recent.min(axis=0), axis=-1),
         recent_steps=len(recent) - 1, gradient_tolerance=stationary_tolerance(surface),
+        movement_tolerance=rest_tolerance(surface),
         has_minimum=minimum_value is not None, bounded_below=surface_bounded_below(surface, minimum_value))
 
 
 def describe(code: int, metrics: RunMetrics, index: tuple = (), *, tolerance: float) -> str:
     """One member's outcome in words, with its numbers: the label the race's table and notices show.
 
-    Every clause is a fact of the metrics it is given (tests/test_outcomes.py recomputes each from the run).
+    Every clause is a fact of the metrics it is given (tests/optimizers/test_outcomes.py recomputes each from the run).
     """
     outcome = OUTCOMES[int(code)]
     final_loss = float(metrics.final_loss[index])

@@ -23,7 +23,7 @@ loop is single-threaded NumPy, and threads measured slower than one (each ufunc 
 helper's share follows its measured speed (half on a quiet machine, less or nothing when its core is busy), and
 a sweep never waits for another session's: with the helper busy it runs whole in its caller, as before. Cells
 are independent and every operation is elementwise, so the result is bit for bit the one-process one
-(tests/test_sweep_helper.py).
+(tests/optimizers/test_sweep_helper.py).
 
 >>> import numpy as np
 >>> from optimizers import AdaMax
@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from ._heap import keep_heap_warm
-from ._helper import HELPER, STEP_OVERHEAD_CELLS
+from ._helper import HELPER, NICENESS, STEP_OVERHEAD_CELLS
 from .base import Array, Hyperparameter, Optimizer
 from .noise import GradientNoise
 from .outcomes import (
@@ -59,6 +59,7 @@ from .outcomes import (
     RunMetrics,
     classify,
     recent_window_start,
+    rest_tolerance,
     stationary_tolerance,
     surface_bounded_below,
 )
@@ -66,13 +67,13 @@ from .trajectory import (
     DEFAULT_BOUND,
     MAX_BATCH,
     SurfaceLike,
-    _all_healthy,
-    _check_steps,
-    _evaluate,
-    _expand_hyperparameters,
-    _healthy,
-    _initial_params,
-    _points_shape,
+    all_healthy,
+    check_steps,
+    evaluate,
+    expand_hyperparameters,
+    healthy_mask,
+    initial_params,
+    points_shape,
 )
 
 MAX_SWEEP_POINT_STEPS = 500_000_000   # cells × steps: about a minute of work on one core, never unbounded
@@ -81,8 +82,8 @@ LOSS_BLOCK = 32                       # steps whose losses are buffered between 
 LOSS_BLOCK_VALUES = 1 << 19           # … at most this many values (4 MB) in all: a huge batch folds more often
 SPLIT_MIN_CELLS = 2048                # a batch of at least this many cells …
 SPLIT_MIN_CELL_STEPS = 1_000_000      # … and this much work (≈ 10 ms) is split in two, a share to the helper process
-OFFLOAD_CELL_STEPS = 4_000_000        # with offload_heavy_sweeps on, a sweep with more work (steps × (cells + a
-                                      # step's fixed cost), ≈ 50 ms of a core) runs whole in the helper process
+OFFLOAD_CELL_STEPS = 1_000_000        # with offload_heavy_sweeps on, a sweep with more work (steps × (cells + a
+                                      # step's fixed cost), ≈ 12 ms of a core) runs whole in the helper process
 LOG_AXIS_DECADES = 8                  # a log axis whose range starts at 0 (ε) starts this many decades below its top
 
 
@@ -140,6 +141,9 @@ def sweep(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
     read the true f.
 
     Limits (ValueError beyond): 0 ≤ steps ≤ MAX_STEPS; batch ≤ MAX_BATCH; steps × batch ≤ MAX_SWEEP_POINT_STEPS.
+
+    Side effects: as `run`'s on the allocator (optimizers/_heap.py); a large sweep starts the helper process
+    (optimizers/_helper.py; ADAMAX_LAB_SWEEP_HELPER=0 never starts it).
     """
     plan = _plan(optimizer, surface, start, steps, tolerance=tolerance, bound=bound, minimum_value=minimum_value,
                  noise=noise)
@@ -221,14 +225,16 @@ _offload = False
 def offload_heavy_sweeps(on: bool = True) -> None:
     """Whether a sweep over OFFLOAD_CELL_STEPS runs whole in the helper process instead of in its caller.
 
-    For a server shared by many sessions (the page switches it on): its interpreter then spends at most ≈ 50 ms
+    For a server shared by many sessions (the page switches it on): its interpreter then spends at most ≈ 12 ms
     of a core on any one sweep, and waits for the rest without holding the GIL, while the helper runs every
-    session's heavy sweeps in turns (optimizers/_helper.py). Off (the default, for a script or a notebook), a
-    large sweep is split between the caller and the helper, which finishes sooner on an idle machine. Where the
-    helper is unavailable (off, one core, or restarting after it died) the sweep runs in its caller as before.
-    The result is the same either way, bit for bit."""
+    session's heavy sweeps in turns (optimizers/_helper.py), at a lower priority than the server's processes.
+    Off (the default, for a script or a notebook), a large sweep is split between the caller and the helper,
+    which finishes sooner on an idle machine. Where there is no helper (switched off, or one core) a sweep runs in
+    its caller; while a helper restarts after it died, a heavy sweep waits for it. The result is the same either
+    way, bit for bit."""
     global _offload
     _offload = bool(on)
+    HELPER.niceness = NICENESS if _offload else 0   # from the helper's next start (the page's first sweep)
 
 
 def _heavy(plan: _Plan) -> bool:
@@ -287,8 +293,8 @@ def _plan(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
           bound: float = DEFAULT_BOUND, minimum_value: float | EllipsisType | None = ...,
           noise: GradientNoise | None = None) -> _Plan:
     """`sweep`'s arguments checked (ValueError naming the bad one) and the batch laid out."""
-    steps = _check_steps(steps)
-    start, shape = _points_shape(optimizer, start)
+    steps = check_steps(steps)
+    start, shape = points_shape(optimizer, start)
     batch = int(np.prod(shape[:-1]))
     if batch > MAX_BATCH:
         raise ValueError(f"batch size must be at most {MAX_BATCH:,}, got {batch:,}")
@@ -305,7 +311,7 @@ def _plan(optimizer: Optimizer, surface: SurfaceLike, start: Any, steps: int, *,
         if not np.isfinite(minimum_value):
             raise ValueError(f"minimum_value must be finite or None, got {minimum_value!r}")
         minimum_value = float(minimum_value)
-    params = _initial_params(start, shape)
+    params = initial_params(start, shape)
     arguments = (steps, float(tolerance), float(bound), minimum_value, noise, stationary_tolerance(surface),
                  surface_bounded_below(surface, minimum_value))
     return _Plan(optimizer, surface, params, batch, steps, float(tolerance), minimum_value, arguments)
@@ -323,7 +329,7 @@ def _sweep_piece_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array
                        bound: float, minimum_value: float | None, noise: GradientNoise | None,
                        gradient_tolerance: float, bounded_below: bool | None) -> Generator[None, None, RunMetrics]:
     """`_sweep_piece` one step at a time (what the helper process runs)."""
-    return _sweep_steps(_expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
+    return _sweep_steps(expand_hyperparameters(optimizer, params.shape), surface, params, steps, tolerance, bound,
                         minimum_value, noise, gradient_tolerance, bounded_below)
 
 
@@ -403,8 +409,8 @@ def _sweep_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array, step
         scratch = np.empty_like(params)
         noisy = np.empty_like(params) if noise is not None else None
         previous, current = params, np.empty_like(params)
-        loss, grad = _evaluate(surface, params)
-        healthy = _healthy(params, loss, grad, bound)
+        loss, grad = evaluate(surface, params)
+        healthy = healthy_mask(params, loss, grad, bound)
         diverged_at[~healthy] = 0
         loss = np.where(healthy, loss, 0.0)     # as in run: an invalid start shows f = 0 and ∇f = 0, never NaN
         grad = np.where(healthy[..., None], grad, 0.0)
@@ -447,9 +453,9 @@ def _sweep_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array, step
             np.add(previous, updates, out=current)
             if any_dead:  # members that diverged earlier stay at their last finite point
                 np.copyto(current, previous, where=dead)
-            new_loss, new_grad = _evaluate(surface, current)
-            if not _all_healthy(current, new_loss, new_grad, bound):
-                healthy = _healthy(current, new_loss, new_grad, bound)
+            new_loss, new_grad = evaluate(surface, current)
+            if not all_healthy(current, new_loss, new_grad, bound):
+                healthy = healthy_mask(current, new_loss, new_grad, bound)
                 diverged_at[~healthy & (diverged_at < 0)] = t
                 failing = np.repeat(~healthy[..., None], 2, axis=-1)
                 np.copyto(current, previous, where=failing)
@@ -487,7 +493,8 @@ def _sweep_steps(optimizer: Optimizer, surface: SurfaceLike, params: Array, step
         final_gradient_norm=np.where(np.isfinite(gradient_norm), gradient_norm, np.inf),
         recent_displacement=np.linalg.norm(final_point - recent_point, axis=-1),
         recent_path_length=recent_path, recent_extent=np.linalg.norm(recent_high - recent_low, axis=-1),
-        recent_steps=steps - recent_at, gradient_tolerance=gradient_tolerance, has_minimum=minimum_value is not None,
+        recent_steps=steps - recent_at, gradient_tolerance=gradient_tolerance,
+        movement_tolerance=rest_tolerance(surface), has_minimum=minimum_value is not None,
         bounded_below=bounded_below)
 
 

@@ -1,7 +1,7 @@
 """The catalogue: every test surface with its metadata, and `make_surface` to look one up by key.
 
 Domains, minima and formulas follow docs/REFERENCE.md §5; the minima are given to
-full double precision and each is checked numerically in tests/test_surfaces.py.
+full double precision and each is checked numerically in tests/surfaces/test_surfaces.py.
 
 `log_scale` follows one rule, checked in that test: True where f − f* spans at least 3 decades over the
 domain, measured from its 0.1 % quantile to its maximum (f* = the grid minimum where f is unbounded below).

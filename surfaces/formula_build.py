@@ -8,7 +8,8 @@ everywhere), times one evaluation (a formula too slow to evaluate would make eve
 minima (surfaces/minima.py), and asks what can be proven about f's lower bound (surfaces/formula_bounds.py).
 It returns plain data (numbers, text, the code's source), which crosses a process boundary as a pickle.
 
-Before each stage it calls `stage(name)`, so the server can say which one ran out of time.
+Before each stage it calls `stage(name)` (a key of formula_worker.STAGES), so the server can say which one ran
+out of time.
 """
 
 from __future__ import annotations
@@ -36,10 +37,6 @@ GRADIENT_SINGULAR_SHARE = 0.01  # ∇f may be non-finite on at most this share o
 BOUNDS_SECONDS = 3.0      # the prover's share of the time; out of time, boundedness is "not known"
 MAX_POINT_SECONDS = 2e-3  # (f, ∇f) at one point: the page's three runs of 500 steps call it 1,500 times
 MAX_GRID_SECONDS = 0.25   # (f, ∇f) at 10,000 points: a sweep's step over a 100 × 100 grid
-STAGES = {  # stage → what it does, in the words of "this formula takes too long to …"
-    "read": "read", "differentiate": "differentiate", "code": "turn into code",
-    "check": "evaluate on the domain", "minima": "search for its minima", "bounds": "analyse",
-}
 
 
 def describe(formula: str, domain, minimum: tuple[float, float] | None,

@@ -45,6 +45,10 @@ MAX_WORKERS = 2           # this project's machines have 2 cores
 MAX_IDLE = 1
 QUEUE_SECONDS = 2 * WALL_LIMIT_SECONDS
 POLL_SECONDS = 0.05
+STAGES = {  # the stages of surfaces/formula_build.py → what each does, in "this formula takes too long to …"
+    "read": "read", "differentiate": "differentiate", "code": "turn into code",
+    "check": "evaluate on the domain", "minima": "search for its minima", "bounds": "analyse",
+}
 _HEADER = struct.Struct("<Q")
 _BOOTSTRAP = "import sys; sys.path[:0] = sys.argv[1:]; from surfaces.formula_worker import serve; serve()"
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -92,10 +96,11 @@ def serve() -> None:
     """The worker's loop: requests on stdin, replies on stdout, until stdin closes (the server exited)."""
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the replies
+    import gc
     import warnings
 
     import numpy
-    import sympy  # noqa: F401  (imported before the memory cap is set)
+    import sympy  # imported before the memory cap is set
 
     numpy.seterr(all="ignore")  # inf and NaN are expected on strange formulas; the checks detect them
     warnings.simplefilter("ignore")  # nobody reads the worker's warnings: its replies say what matters
@@ -130,6 +135,11 @@ def serve() -> None:
             return  # its heap may be fragmented near the cap: a fresh worker serves the next formula
         except Exception as error:  # any failure of SymPy on a strange formula is a refusal
             _write(replies, ("refused", f"this formula could not be processed ({type(error).__name__})"))
+        finally:
+            # A worker serves formula after formula under one memory cap: SymPy's caches (expressions, their
+            # derivatives) would otherwise grow with every formula and leave the next one less room.
+            sympy.core.cache.clear_cache()
+            gc.collect()
 
 
 # ---------------------------------------------------------------- the server's side
@@ -239,8 +249,6 @@ atexit.register(_POOL.close)
 
 def process_formula(formula: str, domain, minimum) -> tuple[str, Any]:
     """("done", description) or ("refused", message) from a worker; FormulaTimeout or FormulaBusy otherwise."""
-    from .formula_build import STAGES
-
     if not _POOL.slots.acquire(timeout=QUEUE_SECONDS):
         raise FormulaBusy("the server is busy with other formulas: try again in a few seconds")
     try:

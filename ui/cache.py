@@ -10,7 +10,7 @@ Streamlit not to hash them). The price: a cached object is shared, so it must ne
 
 Bytes: an entry's size has a worst case that the app's limits fix (MAX_RUNS runs × MAX_STEPS steps, state
 recorded); max_entries × that worst case is each cache's bound in bytes, listed in CACHE_BUDGETS (checked by
-tests/test_cache.py against real worst-case entries). Entries idle for TTL_SECONDS are dropped.
+tests/ui/test_cache.py against real worst-case entries). Entries idle for TTL_SECONDS are dropped.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ CACHE_BUDGETS: dict[str, tuple[int, int]] = {
     "explorer_figure": (24, 2_400_000),  # 8 runs × 5,000 steps: ≈ 0.75 MB of JSON, ≈ 2.3 MB as Python objects
     "internals": (32, 800_000),          # Inside AdaMax of a 5,000-step run ≈ 0.7 MB
     "internals_figure": (16, 1_000_000),  # its chart ≈ 0.35 MB of JSON, ≈ 0.7 MB as Python objects
-    "live_run": (12, 1_500_000),         # a run's live paths at 5,000 steps, deflated: ≤ 0.5 MB measured
+    "live_grid": (24, 600_000),          # a slider's grid of paths at 5,000 steps, deflated: ≤ 0.5 MB measured
     "live_payload": (4, 1_000_000),      # the live sliders' payload: at most 1 MB (figures/live.MAX_BYTES)
 }
 CACHE_BYTES = sum(entries * size for entries, size in CACHE_BUDGETS.values())  # ≈ 176 MB per process

@@ -69,7 +69,7 @@ def plain_arrays(node: Any) -> Any:
     return node
 
 
-_shown = SharedMemo(MEMO_SIZE)  # id(spec) * 2 + selectable → (spec, its Prebuilt)
+_shown = SharedMemo(MEMO_SIZE)  # (id(spec), selectable, description) → (spec, its Prebuilt)
 
 
 def drawn_once(spec: dict, selectable: bool) -> dict:
@@ -77,14 +77,43 @@ def drawn_once(spec: dict, selectable: bool) -> dict:
     return _prebuilt(spec, selectable).to_dict()
 
 
-def _prebuilt(spec: dict, selectable: bool) -> Prebuilt:
+def describe(spec: dict) -> str:
+    """A chart in words, for a screen reader: its title, what its lines and marks are, its axes."""
+    layout = spec.get("layout", {})
+    title = layout.get("title")
+    title = title.get("text") if isinstance(title, dict) else title
+    names = []
+    for trace in spec.get("data", []):
+        name = str(trace.get("name") or "")
+        if name and trace.get("showlegend", True) is not False and name not in names and trace.get("visible", True):
+            names.append(name)
+    axes = []
+    for key in sorted(layout):
+        if key.startswith(("xaxis", "yaxis")) and isinstance(layout[key], dict):
+            text = layout[key].get("title")
+            text = text.get("text") if isinstance(text, dict) else text
+            if text and text not in axes:
+                axes.append(str(text))
+    words = [f"Chart: {title}." if title else "Chart."]
+    if names:
+        words.append("Shows " + "; ".join(names[:12]) + ".")
+    if axes:
+        words.append("Axes: " + ", ".join(axes) + ".")
+    return " ".join(words)
+
+
+def _prebuilt(spec: dict, selectable: bool, description: str | None = None) -> Prebuilt:
     """drawn_once's figure as a Prebuilt, memoised on the figure object (held, so its id stays its own): a rerun
-    that shows a cached figure again neither converts it again nor builds another go.Figure (≈ 2 ms)."""
-    key = id(spec) * 2 + selectable
+    that shows a cached figure again neither converts it again nor builds another go.Figure (≈ 2 ms).
+
+    The chart's text alternative travels in its layout's `meta` (the player gives the chart element that label:
+    ui/player.py), so it costs the page no element of its own."""
+    key = (id(spec), selectable, description)
     held = _shown.get(key)
     if held is not None and held[0] is spec:
         return held[1]
-    layout = {"datarevision": 0, **(SELECTABLE_LAYOUT if selectable else {}), **spec["layout"]}
+    meta = {"description": description or describe(spec)}
+    layout = {"datarevision": 0, **(SELECTABLE_LAYOUT if selectable else {}), **spec["layout"], "meta": meta}
     shown = {"data": plain_arrays(spec["data"]), "layout": plain_arrays(layout)}
     if spec.get("frames"):
         shown["frames"] = plain_arrays(spec["frames"])
@@ -94,9 +123,10 @@ def _prebuilt(spec: dict, selectable: bool) -> Prebuilt:
 
 
 def show_figure(spec: dict, *, key: str, on_select: Callable[[], None] | None = None,
-                clickable: bool = False) -> None:
+                clickable: bool = False, description: str | None = None) -> None:
+    """st.plotly_chart of a figure dict; `description` is its text alternative (by default: describe(spec))."""
     selectable = clickable and on_select is not None
-    figure = _prebuilt(spec, selectable)
+    figure = _prebuilt(spec, selectable, description)
     if selectable:
         st.plotly_chart(figure, key=key, on_select=on_select, selection_mode="points", config=CONFIG, theme=None)
     else:
@@ -107,8 +137,8 @@ def show_as_built(spec: dict, *, key: str, on_select: Callable[[], None] | None 
     """st.plotly_chart of the figure as figures/ built it (base64 typed arrays kept, so drawn twice): for figures
     that are new on almost every rerun and large, where converting costs more than the second draw it saves —
     the Sweeps maps (≈ 35 ms a map, and 292 kB as plain arrays against their 300 kB budget)."""
+    figure = Prebuilt({**spec, "layout": {**spec["layout"], "meta": {"description": describe(spec)}}})
     if on_select is not None:
-        st.plotly_chart(Prebuilt(spec), key=key, on_select=on_select, selection_mode="points", config=CONFIG,
-                        theme=None)
+        st.plotly_chart(figure, key=key, on_select=on_select, selection_mode="points", config=CONFIG, theme=None)
     else:
-        st.plotly_chart(Prebuilt(spec), key=key, config=CONFIG, theme=None)
+        st.plotly_chart(figure, key=key, config=CONFIG, theme=None)

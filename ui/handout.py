@@ -8,6 +8,7 @@ Every download is built only when its button is pressed (Streamlit calls the dat
 
 from __future__ import annotations
 
+import html
 import json
 
 import numpy as np
@@ -17,16 +18,36 @@ import streamlit as st
 
 from optimizers import make_optimizer
 
-from .compute import RunResult, divergence_bound, explorer_figure_for, labels_for, surface_of
+from .compute import RunResult, explorer_figure_for, surface_of
+from .snippet import python_snippet
 from .state import AppState
 from .url import to_query_string
 
 
-def animation_html(figure: dict, title: str) -> str:
-    """A self-contained page that plays `figure` offline (plotly.js inside, no MathJax, no network)."""
-    return pio.to_html(figure, include_plotlyjs=True, include_mathjax=False, full_html=True, auto_play=False,
-                       config={"displaylogo": False}, div_id="adamax-lab", default_width="100%",
-                       validate=True).replace("<head>", f"<head><title>{title}</title>", 1)
+def animation_html(figure: dict, title: str, heading: str = "") -> str:
+    """A self-contained page that plays `figure` offline (plotly.js inside, no MathJax, no network), with its
+    legend (the run names) on, and `heading` (the surface and the runs' settings, plain text) above it."""
+    layout = figure["layout"]
+    top = int((layout.get("margin") or {}).get("t", 52))
+    figure = {**figure, "layout": {**layout, "showlegend": True, "margin": {**(layout.get("margin") or {}),
+                                                                             "t": top + 60},
+                                   "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
+                                              "font": {"size": 14}, "bgcolor": "rgba(255,255,255,0.85)"}}}
+    page = pio.to_html(figure, include_plotlyjs=True, include_mathjax=False, full_html=True, auto_play=False,
+                       config={"displaylogo": False}, div_id="adamax-lab", default_width="100%", validate=True)
+    page = page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
+    if heading:
+        page = page.replace("<body>", f"<body><h2 style='font-family: sans-serif; margin: 0.5rem 1rem'>"
+                                      f"{html.escape(heading)}</h2>", 1)
+    return page
+
+
+def export_heading(state: AppState, results: list[RunResult]) -> str:
+    """The offline page's heading: the surface, its formula as text, the start and steps, and the runs."""
+    surface = surface_of(state)
+    x, y = state.start
+    return (f"AdaMax Lab — {surface.name}, from ({x:g}, {y:g}), {state.steps} steps: "
+            + ", ".join(result.label for result in results))
 
 
 def runs_frame(results: list[RunResult]) -> pd.DataFrame:
@@ -75,32 +96,6 @@ def _finite(values: np.ndarray) -> list:
     return np.where(np.isfinite(array), array, None).tolist()
 
 
-def python_snippet(state: AppState) -> str:
-    """Python that reproduces the runs with the library (run from the repository's root)."""
-    surface = surface_of(state)
-    lines = [
-        "import numpy as np",
-        "",
-        "from optimizers import make_optimizer, run",
-        "from surfaces import make_surface",
-        "",
-        f"surface = make_surface({state.surface!r}{''.join(f', {k}={v!r}' for k, v in state.surface_params)})",
-        f"start = np.array([{state.start[0]!r}, {state.start[1]!r}])",
-        "runs = {",
-    ]
-    for label, spec in zip(labels_for(state.runs), state.runs, strict=True):
-        arguments = "".join(f", {name}={value!r}" for name, value in spec.params)
-        lines.append(f"    {label!r}: make_optimizer({spec.optimizer!r}{arguments}),")
-    lines += [
-        "}",
-        "for label, optimizer in runs.items():",
-        f"    trajectory = run(optimizer, surface, start, {state.steps}, bound={divergence_bound(surface)!r})",
-        "    x, y = trajectory.points[-1]",
-        "    print(f\"{label}: ends at ({x:.6g}, {y:.6g}), f = {trajectory.losses[-1]:.6g}\")",
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def draw_handout(state: AppState, results: list[RunResult]) -> None:
     """The downloads, in a closed panel under the race; drawn only when opened (a lazy expander), since every
     element costs each rerun time on the server and in the browser."""
@@ -112,13 +107,14 @@ def draw_handout(state: AppState, results: list[RunResult]) -> None:
         name = f"adamax_lab_{state.surface}"
         left, middle, right = st.columns(3)
         left.download_button("Animation (HTML, plays offline)", lambda: animation_html(
-            explorer_figure_for(state), "AdaMax Lab"), file_name=f"{name}.html", mime="text/html",
+            explorer_figure_for(state), "AdaMax Lab", export_heading(state, results)), file_name=f"{name}.html",
+            mime="text/html",
             key="download_html", icon=":material/movie:", on_click="ignore")
         middle.download_button("Runs (CSV)", lambda: runs_csv(results), file_name=f"{name}.csv", mime="text/csv",
                                key="download_csv", icon=":material/table:", on_click="ignore")
         right.download_button("Runs and settings (JSON)", lambda: runs_json(state, results),
                               file_name=f"{name}.json", mime="application/json", key="download_json",
                               icon=":material/data_object:", on_click="ignore")
-        st.caption("Reproduce these runs with the library (from the repository's root):")
+        st.caption("Reproduce these runs anywhere: a Python file that needs NumPy only.")
         st.code(python_snippet(state), language="python")
 

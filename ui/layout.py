@@ -19,7 +19,8 @@ from figures.stacked import fit_map, stack
 ChartKind = Literal["race", "panels", "map"]
 PHONE_PADDING = 6   # px each side of the page's content on a narrow screen (ui/modes/phone.py's CSS)
 CHART_MIN = 440     # a chart beside a lesson is never shorter than this
-PRESENTATION_CHROME = 150                       # px above the chart in presentation mode
+PRESENTATION_CHROME = 150                       # px above the chart in presentation mode …
+PRESENTATION_QUESTION = 70                      # … and a lesson's question with Reveal, in a row above it
 PRESENTATION_HEIGHTS = (420, 600, 1000)         # least, before the window's size is known, most
 
 
@@ -64,26 +65,29 @@ class Layout:
         return name in self.locked
 
     def chart_height(self, chart_top: int, default: int) -> int:
-        """A chart's height: in presentation mode what the window allows, beside a lesson what the window leaves
-        below the chart's top (`chart_top` px), at most `default`; otherwise `default`."""
+        """A chart's height: in presentation mode what the window allows (less a lesson's question row); else what
+        the window leaves below the chart's top (`chart_top` px from the window's top), at least CHART_MIN and
+        at most `default`, so ▶ Play and the scrubber stay on screen."""
         if self.present:
             least, unknown, most = PRESENTATION_HEIGHTS
             if not self.viewport_height:
                 return unknown
-            return int(min(max(self.viewport_height - PRESENTATION_CHROME, least), most))
-        if self.lesson_beside and self.viewport_height:
+            chrome = PRESENTATION_CHROME + (PRESENTATION_QUESTION if self.lesson else 0)
+            return int(min(max(self.viewport_height - chrome, least), most))
+        if self.viewport_height:
             return int(min(default, max(CHART_MIN, self.viewport_height - chart_top)))
         return int(default)
 
     def chart(self, figure: dict, kind: ChartKind, *, chart_top: int | None = None,
-              true_geometry: bool = False) -> dict:
+              page_chart_top: int | None = None, true_geometry: bool = False) -> dict:
         """`figure` adapted to this layout — the one place that happens (a new top-level dict; a cached figure and
         its frames are never modified).
 
         kind "race": the animated race (map and curves): for a projector, a phone, beside a lesson, one step a
         frame when asked, its paths hidden while a question waits. "panels": a section's map-and-panels figure,
         stacked on a phone. "map": one map, fitted to a phone's width. With `chart_top` (the section's CHART_TOP) a
-        chart beside a lesson is as tall as keeps ▶ Play on screen.
+        chart beside a lesson is as tall as keeps ▶ Play on screen; with `page_chart_top`, under the page's header
+        too (no lesson open).
         """
         if kind == "map":
             return fit_map(figure, self.chart_width, true_geometry=true_geometry) if self.phone else figure
@@ -94,12 +98,20 @@ class Layout:
                 figure = for_presentation(figure, self.chart_height(0, 600))
             elif self.phone:
                 figure = for_narrow(figure, self.chart_width)
-            elif self.lesson_beside and chart_top is not None:
-                figure = self._fitted(figure, chart_top)
+            elif (top := self._top(chart_top, page_chart_top)) is not None:
+                figure = self._fitted(figure, top)
             return hide_paths(figure) if self.paths_hidden else figure
         if self.phone:
             return stack(figure, self.chart_width)
-        return self._fitted(figure, chart_top) if self.lesson_beside and chart_top is not None else figure
+        top = self._top(chart_top, page_chart_top)
+        return self._fitted(figure, top) if top is not None else figure
+
+    def _top(self, chart_top: int | None, page_chart_top: int | None) -> int | None:
+        """The chart's top for fitting it to the window: beside a lesson, or under the page's header (no lesson
+        open); None where the chart keeps its own height (a lesson above it, or no top given)."""
+        if self.lesson_beside:
+            return chart_top
+        return page_chart_top if not self.lesson else None
 
     def _fitted(self, figure: dict, chart_top: int) -> dict:
         default = int(figure["layout"].get("height") or 600)

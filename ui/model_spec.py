@@ -32,7 +32,7 @@ DEFAULT_LRS = {
     "mlp2": {"adamax": 0.02, "adam": 0.01, "sgd": 0.1, "rmsprop": 0.003, "adagrad": 0.05},
 }
 # The best of SENSITIVITY_LRS for each optimizer: logistic regression, 20 epochs, minibatches of 128, seed 0,
-# lowest final training loss (tests/test_model_section.py recomputes them).
+# lowest final training loss (tests/ui/test_model_section.py recomputes them).
 PAPER_INDEX = {"adamax": 13, "adam": 11, "sgd": 14, "rmsprop": 7, "adagrad": 14}
 PAPER_LRS = {key: float(f"{SENSITIVITY_LRS[index]:.4g}") for key, index in PAPER_INDEX.items()}  # a short link
 # Run-steps (ui/budget.py's unit, ≈ 40 µs) of one epoch of one optimizer at minibatches of 64, and of a 41 × 41

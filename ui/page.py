@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from contextlib import nullcontext
 from dataclasses import replace
 
@@ -39,7 +40,7 @@ def main() -> None:
     if state != st.session_state.get("link_state"):  # the view moved on from the link: its notices are done
         st.session_state["link_notices"] = []
     if not work_allowed(state):  # a heavy view waits for a click (ui/budget.py): one link cannot hold up a class
-        _header(surface_of(state), state, with_median=False)  # the median needs the runs it waits for
+        _header(surface_of(state), state, layout, with_median=False)  # the median needs the runs it waits for
         if st.session_state.get("link_notices"):
             show_link_notices(st.session_state["link_notices"])
         ask_to_compute(state)
@@ -62,15 +63,17 @@ def main() -> None:
         else:
             section.draw(state, results, layout)
         draw_player(lesson=layout.lesson, on_scene=classroom.on_scene_key,
-                    report_viewport=layout.present or layout.lesson_beside, frame_key=section.FRAME_KEY)
+                    report_viewport=True,  # the chart's height follows the window's (ui/layout.py)
+                    frame_key=section.FRAME_KEY)
     with above:
         phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
         if layout.present:  # the race alone, large: no header, no sidebar
             presentation.draw_chrome()
+            question_strip = st.container()  # a lesson's question and Reveal, above the chart
         elif layout.lesson_beside:  # a lesson's words beside the chart stand for the header (ui/modes/classroom.py)
             st.markdown(PAGE_STYLE, unsafe_allow_html=True)
         else:
-            _header(surface, state)
+            _header(surface, state, layout)
         st.segmented_control("Section", teacher.offered(state.section), key="section",
                              format_func=lambda key: SECTIONS[key].title, selection_mode="single",
                              label_visibility="collapsed")
@@ -81,8 +84,10 @@ def main() -> None:
     if state.noise is not None:
         caption.caption(f"Noisy gradients — {state.noise.label()}: every run sees the same draws; maps and curves "
                         "show the true f along the noisy paths.")
-    if layout.present:  # below the chart, so ▶ Play stays on screen
-        classroom.draw_lesson(results, surface)
+    if layout.phone and not layout.present and not layout.lesson_beside:
+        _header_below(surface, state)
+    if layout.present:  # below the chart, so ▶ Play stays on screen (the question goes above it)
+        classroom.draw_lesson(results, surface, question_area=question_strip)
         _notices(results, surface, layout)
         presentation.draw_exit()
     presentation.draw_toggle()
@@ -112,32 +117,59 @@ def _view_query(state) -> dict:
     return {**url.encode(state), **classroom.link_extras(), **presentation.link_extras()}
 
 
-PAGE_STYLE = """<style>
-.block-container {padding-top: 2.2rem; padding-bottom: 1rem}   /* the chart and its controls fit a laptop screen */
-h1 {padding-top: 0}
+# Captions in a grey that reads (Streamlit's is #828180 on white: contrast 3.9, WCAG 2.1 AA asks 4.5).
+CAPTION_STYLE = ('[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * '
+                 '{color: #5f5e5c !important; opacity: 1 !important}')
+PAGE_STYLE = f"""<style>
+.block-container {{padding-top: 1.4rem; padding-bottom: 1rem}}   /* the chart and its controls fit a laptop screen */
+h1 {{padding-top: 0; padding-bottom: 0; font-size: 2.1rem !important}}
+.lab-title {{font-size: 1.15rem}}
+/* A phone: Plotly's toolbar would cover the path buttons and the Sweeps legends (zoom and pan are pinches there). */
+@media (max-width: 640px) {{ .js-plotly-plot .modebar-container {{display: none !important}} }}
+.lab-note {{font-size: 0.9rem; line-height: 1.35}}
+.lab-sentence p {{font-size: 0.9rem; line-height: 1.4; margin-bottom: 0}}
+{CAPTION_STYLE}
 </style>"""
 
 
 FORMULA_BESIDE = 40  # the longest LaTeX source drawn in the header's right column
 
 
-def _header(surface, state, *, with_median: bool = True) -> None:
+def _header(surface, state, layout: Layout, *, with_median: bool = True) -> None:
+    """The title, the surface and its formula in one row, the page's sentence under them across the width: on a
+    laptop's 768 px the map, ▶ Play and the scrubber then fit under it. A phone gets the title and the surface's
+    name here and the rest under the chart (`_header_below`), so the map and ▶ Play share its screen."""
     st.markdown(PAGE_STYLE, unsafe_allow_html=True)
-    left, right = st.columns([3, 2], vertical_alignment="center")
-    left.title("AdaMax Lab")
-    index, spec = adamax_runs(state)[0]
-    if index is None or not with_median:  # no AdaMax in the race (or not computed yet): no median
-        left.markdown(header_sentence(None, None, None))
-    else:
-        scene = replace(state, runs=(), section="inside")  # the same cache entry Inside AdaMax uses
-        optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
-        label = escape_markdown(labels_for(state.runs)[index])
-        left.markdown(header_sentence(label, internals_for(scene, spec), float(optimizer.lr), float(optimizer.beta1),
-                                      float(optimizer.beta2)))
-    right.markdown(f"**{surface.name}** — {surface.note}")
+    if layout.phone:
+        st.markdown(f"<div class='lab-title'><b>AdaMax Lab</b> · {html.escape(surface.name)}</div>",
+                    unsafe_allow_html=True)
+        return
+    title, note, formula = st.columns([1.25, 2.2, 2], vertical_alignment="center")
+    title.title("AdaMax Lab")
+    note.markdown(f"<div class='lab-note'><b>{html.escape(surface.name)}</b> — {html.escape(surface.note)}</div>",
+                  unsafe_allow_html=True)
     # A long formula gets the page's width below, not a cramped column: at 1,440 px the column holds ~40
     # characters of LaTeX (Beale's 61 and the six-hump camel's 67 were cut off there).
-    (right if len(surface.latex) <= FORMULA_BESIDE else st).latex(formula_latex(surface.latex))
+    (formula if len(surface.latex) <= FORMULA_BESIDE else st).latex(formula_latex(surface.latex))
+    st.markdown(f"<div class='lab-sentence'>\n\n{_sentence(state, with_median)}\n\n</div>", unsafe_allow_html=True)
+
+
+def _sentence(state, with_median: bool) -> str:
+    index, spec = adamax_runs(state)[0]
+    if index is None or not with_median:  # no AdaMax in the race (or not computed yet): no median
+        return header_sentence(None, None, None)
+    scene = replace(state, runs=(), section="inside")  # the same cache entry Inside AdaMax uses
+    optimizer = make_optimizer(spec.optimizer, **spec.kwargs())
+    label = escape_markdown(labels_for(state.runs)[index])
+    return header_sentence(label, internals_for(scene, spec), float(optimizer.lr), float(optimizer.beta1),
+                           float(optimizer.beta2))
+
+
+def _header_below(surface, state) -> None:
+    """A phone's header, under the chart: the page's sentence, the surface's note and its formula."""
+    st.markdown(_sentence(state, True))
+    st.markdown(f"**{surface.name}** — {surface.note}")
+    st.latex(formula_latex(surface.latex))
 
 
 def formula_latex(latex: str) -> str:
@@ -155,6 +187,7 @@ def _notices(results, surface, layout: Layout) -> None:
     if layout.paths_hidden or layout.section_hidden:  # the notices would give the answer away
         return
     bound = divergence_bound(surface)
+    off_map = []  # runs that left the map without blowing up or escaping: one notice for all of them
     for result, (outcome, _, metrics) in zip(results, run_outcomes(results, surface, current_tolerance()),
                                                  strict=True):
         step = int(metrics.diverged_at)
@@ -174,9 +207,11 @@ def _notices(results, surface, layout: Layout) -> None:
                     f"Whether f falls without bound that way is not known. Its last point is {where}.",
                     icon=":material/south_east:")
         elif left := _first_step_off_map(result.trajectory.points, surface.domain):
-            st.info(f"**{escape_markdown(result.label)} left the map at step {left}**: the map shows the plot window "
-                    f"only. Its last point is {where}.",
-                    icon=":material/south_east:")
+            off_map.append(f"**{escape_markdown(result.label)} left the map at step {left}**; its last point is "
+                           f"{where.split(' (an arrow')[0]}")
+    if off_map:
+        st.info("; ".join(off_map) + ". The map shows the plot window only (an arrow at its edge points to a run "
+                "that ended outside it).", icon=":material/open_in_full:")
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east")

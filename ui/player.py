@@ -34,7 +34,8 @@ FULLSCREEN_ICON = ('<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden=
 LINK_ICON = ('<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M7 9l2-2M6 5l1.5-1.5a2.5 '
              '2.5 0 013.5 3.5L9.5 8.5M10 11l-1.5 1.5a2.5 2.5 0 01-3.5-3.5L6.5 7.5" fill="none" '
              'stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/></svg>')
-HTML = f"""<div class="player"><button type="button" class="step-back" title="One iteration back (Shift+←)"
+HTML = f"""<div class="player"><button type="button" class="play" title="Play or pause (Space)">▶ Play / ❚❚ Pause
+</button><button type="button" class="step-back" title="One iteration back (Shift+←)"
 aria-label="One iteration back">◀ 1 step</button><button type="button" class="step-forward"
 title="One iteration forward (Shift+→)" aria-label="One iteration forward">1 step ▶</button>
 <button type="button" class="fullscreen" title="Fullscreen (F); Esc to leave">{FULLSCREEN_ICON} Fullscreen</button>
@@ -110,6 +111,7 @@ function hook(gd) {
     const label = (event.button && event.button.label) || '';
     const match = label.match(/speed ([0-9.]+)/);
     if (match) { state().speed = parseFloat(match[1]); applySpeed(gd); }
+    if (label.includes('Play') && reducedMotion()) { show(gd, names(gd).length - 1); return; }
     if (label.includes('Play') || match) { state().playing = true; state().playingChart = gd; }
     if (label.includes('Pause')) state().playing = false;
   });
@@ -124,11 +126,29 @@ function reportFrame(gd) {
   clearTimeout(player.frameTimer);
   player.frameTimer = setTimeout(() => {
     const frame = Number(gd._fullLayout._currentFrame);
+    if (player.seeking) return;  // the chart followed a step typed in: that step stays as typed
     if (!player.playing && Number.isFinite(frame)) player.setState('frame', frame);
   }, 300);
 }
+function seekPending() {
+  // A step typed into the section's "step t": the chart goes to the frame nearest to it.
+  const player = state(), gd = chart();
+  if (player.seek === undefined || !gd) return;
+  const target = player.seek, list = names(gd).map(Number);
+  player.seek = undefined;
+  let best = 0;
+  list.forEach((step, i) => { if (Math.abs(step - target) < Math.abs(list[best] - target)) best = i; });
+  if (Number(gd._fullLayout._currentFrame) === list[best] || animating(gd)) return;
+  player.seeking = true;
+  show(gd, best);
+  setTimeout(() => { player.seeking = false; }, 800);
+}
+function reducedMotion() {
+  return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+}
 function play(gd, from) {
   const list = names(gd), at = from === undefined ? currentIndex(gd) : from;
+  if (reducedMotion()) { show(gd, list.length - 1); return; }  // the outcome at once; the steps stay a click each
   const start = at >= list.length - 1 ? 0 : at;
   window.Plotly.animate(gd, list.slice(start), {frame: {duration: FRAME_MS / state().speed, redraw: redraw(gd)},
                         transition: {duration: 0}, mode: 'immediate'});
@@ -283,12 +303,34 @@ function takePendingStep() {
   player.pendingStep = undefined;
   if (index >= 0) show(gd, index);
 }
+function labelCharts() {
+  // Each chart's text alternative (the figure's layout.meta.description, written by the page) as its label.
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const words = gd.layout && gd.layout.meta && gd.layout.meta.description;
+    if (words && gd.getAttribute('aria-label') !== words) {
+      gd.setAttribute('role', 'figure');
+      gd.setAttribute('aria-label', words);
+    }
+  }
+}
+function focusableScrolling() {
+  // An equation wider than its column scrolls sideways: a keyboard must reach it to scroll it (WCAG 2.1.1).
+  for (const block of document.querySelectorAll('.katex-display')) {
+    if (block.tabIndex < 0 && block.scrollWidth > block.clientWidth + 1) {
+      block.tabIndex = 0;
+      block.setAttribute('role', 'group');
+      block.setAttribute('aria-label', 'Equation, scrolls sideways with the arrow keys');
+    }
+  }
+}
 function typing(target) {
   if (!target || !target.closest) return false;
   return !!target.closest('input, textarea, select, [contenteditable="true"], [role="slider"], [role="combobox"]');
 }
 function onKey(event) {
-  if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+  // composedPath()[0]: the element inside a component's shadow root (the live sliders), not its host
+  const target = event.composedPath ? event.composedPath()[0] : event.target;
+  if (event.altKey || event.ctrlKey || event.metaKey || typing(target)) return;
   const player = state();
   if (event.key === 'PageDown' || event.key === 'PageUp') {
     if (player.lesson && player.trigger) {
@@ -329,14 +371,30 @@ export default function(component) {
   player.trigger = setTriggerValue;
   player.setState = setStateValue;
   player.reportsFrame = !!(data && data.frame);
+  if (data && data.seek && data.seek !== player.lastSeek) { player.lastSeek = data.seek; player.seek = data.seek; }
   player.lesson = !!(data && data.lesson);
   player.strideAware = !!(data && data.stride);
+  if (data && data.present && !player.presenting) {  // presentation mode just began: from the page's top
+    for (const box of document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"], '
+                                                + '[data-testid="stMainBlockContainer"], section.main')) {
+      box.scrollTop = 0;
+    }
+    window.scrollTo(0, 0);
+  }
+  player.presenting = !!(data && data.present);
   if (!player.installed) {
     player.installed = true;
     document.addEventListener('keydown', onKey, true);
     document.addEventListener('fullscreenchange', onFullscreenChange);
     document.addEventListener('click', onToolbarFullscreen, true);
-    setInterval(() => { guardRedraws(); charts().forEach(gd => { hook(gd); repair(gd); }); takePendingStep(); }, 300);
+    setInterval(() => {
+      guardRedraws();
+      charts().forEach(gd => { hook(gd); repair(gd); });
+      takePendingStep();
+      seekPending();
+      focusableScrolling();
+      labelCharts();
+    }, 300);
     let resizing = null;
     window.addEventListener('resize', () => {
       clearTimeout(resizing);
@@ -367,6 +425,13 @@ export default function(component) {
       window.prompt('Copy this link:', window.location.href);  // no clipboard API outside https or localhost
     }
   };
+  const playButton = parentElement.querySelector('.play');
+  if (playButton) playButton.onclick = () => {
+    const gd = chart();
+    if (!gd) return;
+    hook(gd);
+    (animating(gd) || state().playing) ? pause(gd) : play(gd);
+  };
   for (const [selector, direction] of [['.step-back', -1], ['.step-forward', 1]]) {
     const step = parentElement.querySelector(selector);
     if (step) step.onclick = () => { const gd = chart(); if (gd) stepOne(gd, direction); };
@@ -388,6 +453,8 @@ def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, rep
     Inside AdaMax equations follow the scrubber)."""
     _player(key="player", data={"lesson": lesson, "stride": frame_key is None,  # Inside AdaMax: fixed frames
                                 "viewport": st.session_state.get("viewport_height") or 0,
+                                "present": bool(st.session_state.get("present")),
+                                "seek": int(st.session_state.get(frame_key) or 0) if frame_key else 0,
                                 "report": report_viewport, "frame": bool(frame_key),
                                 "narrowBelow": NARROW_BELOW, "narrow": phone.narrow()},
             on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,

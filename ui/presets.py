@@ -21,7 +21,7 @@ PRESETS: dict[str, AppState] = {
     "rosenbrock": AppState("rosenbrock", (), (-1.2, 1.0), 500, "contour", _runs(
         ("adamax", {"lr": 0.1, "beta2": 0.99}), ("adamax", {"lr": 0.1}), ("adam", {"lr": 0.1}),
         ("sgd", {"lr": 0.002, "momentum": 0.9}))),
-    # The easy start (1, 1.5), where all three converge, each differently (tests/test_url.py pins this link):
+    # The easy start (1, 1.5), where all three converge, each differently (tests/ui/test_url.py pins this link):
     # SGD with momentum dives off the steep wall, swings far south and is at (3, 0.5) by step ~270; Adam
     # crosses the plateau and nears it (0.001 left); AdaMax, its u set by the start's |g| ≈ 100, is slowest (0.13).
     "beale": AppState("beale", (), (1.0, 1.5), 500, "contour", _runs(

@@ -198,6 +198,15 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+def _read_call(text: str, notices: _Notices, problem_words: str) -> tuple[str, list[tuple[str, _Value]]] | None:
+    """`text` as a call, or None with a notice: `problem_words` formatted with {text} and {problem}."""
+    try:
+        return _parse_call(text)
+    except _SyntaxProblem as problem:
+        notices.add(problem_words.format(text=_show(text), problem=problem))
+        return None
+
+
 def _parse_call(text: str) -> tuple[str, list[tuple[str, _Value]]]:
     """Read `name` or `name(key=value, ...)`; a value is [-]number or a bare word. Raises _SyntaxProblem."""
     tokens = _tokens(text)
@@ -366,11 +375,10 @@ def _read_surface(text: str | None, notices: _Notices) -> tuple[str, tuple[tuple
     default = DEFAULT_SURFACE
     if text is None:
         return default, None, SURFACES[default].domain
-    try:
-        name, arguments = _parse_call(text)
-    except _SyntaxProblem as problem:
-        notices.add(f"Could not read surface {_show(text)} ({problem}): showing {default} instead.")
+    call = _read_call(text, notices, f"Could not read surface {{text}} ({{problem}}): showing {default} instead.")
+    if call is None:
         return default, None, SURFACES[default].domain
+    name, arguments = call
     if name not in SURFACES:
         notices.add(f"Unknown surface {_show(name)}: showing {default} instead.")
         return default, None, SURFACES[default].domain
@@ -459,11 +467,10 @@ def _read_noise(text: str | None, notices: _Notices) -> GradientNoise | None:
     """noise=gaussian(scale=…,relative=…,seed=…) or spikes(every=…,factor=…,seed=…); off/absent: None."""
     if text is None:
         return None
-    try:
-        kind, arguments = _parse_call(text)
-    except _SyntaxProblem as problem:
-        notices.add(f"Could not read noise {_show(text)} ({problem}); the gradients are exact.")
+    call = _read_call(text, notices, "Could not read noise {text} ({problem}); the gradients are exact.")
+    if call is None:
         return None
+    kind, arguments = call
     if kind == "off":
         return None
     if kind not in _NOISE_ARGUMENTS:
@@ -634,11 +641,10 @@ def _read_run(index: int, text: object, notices: _Notices) -> RunSpec | None:
     if len(text) > MAX_VALUE_CHARS:
         notices.add(f"{where} is too long ({len(text):,} characters); ignored that run.")
         return None
-    try:
-        key, arguments = _parse_call(text)
-    except _SyntaxProblem as problem:
-        notices.add(f"{where}: could not read {_show(text)} ({problem}); ignored that run.")
+    call = _read_call(text, notices, f"{where}: could not read {{text}} ({{problem}}); ignored that run.")
+    if call is None:
         return None
+    key, arguments = call
     if key not in OPTIMIZERS:
         notices.add(f"{where}: unknown optimizer {_show(key)} (valid: {', '.join(OPTIMIZERS)}); ignored that run.")
         return None
@@ -703,11 +709,10 @@ def _read_sweep(text: str | None, notices: _Notices) -> SweepSpec:
     default = SweepSpec()
     if text is None:
         return default
-    try:
-        name, arguments = _parse_call(text)
-    except _SyntaxProblem as problem:
-        notices.add(f"Could not read sweep {_show(text)} ({problem}); showing the default sweep.")
+    call = _read_call(text, notices, "Could not read sweep {text} ({problem}); showing the default sweep.")
+    if call is None:
         return default
+    name, arguments = call
     if name not in OPTIMIZERS:
         notices.add(f"Sweep: unknown optimizer {_show(name)} (valid: {', '.join(OPTIMIZERS)}); "
                     f"using {default.optimizer}.")
@@ -757,11 +762,10 @@ def _read_model(text: str | None, notices: _Notices) -> model_spec.ModelSpec:
     default = model_spec.ModelSpec()
     if text is None:
         return default
-    try:
-        name, arguments = _parse_call(text)
-    except _SyntaxProblem as problem:
-        notices.add(f"Could not read model {_show(text)} ({problem}); showing the default network.")
+    call = _read_call(text, notices, "Could not read model {text} ({problem}); showing the default network.")
+    if call is None:
         return default
+    name, arguments = call
     if name not in model_spec.NETWORKS:
         notices.add(f"Model: unknown network {_show(name)} (valid: {', '.join(model_spec.NETWORKS)}); using "
                     f"{default.network}.")

@@ -117,3 +117,11 @@ def wait_for_app(page, *, charts: int = 1) -> None:
         "n => document.querySelectorAll('.js-plotly-plot').length >= n && "
         "[...document.querySelectorAll('.js-plotly-plot')].every(gd => gd.data && gd.data.length)", arg=charts)
     page.wait_for_selector(IDLE, state="attached")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test in this folder drives Chromium: it is an `e2e` test whether or not its module says so."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)

@@ -108,6 +108,12 @@ def test_keys_step_one_computed_value_and_a_burst_is_one_rerun(page, app_url):
     _assert_drawn_path_is_runs(page, 0, after["index"], after["value"])
     # focus stays on the slider through the rerun: the next key keeps going from there
     assert page.evaluate("() => document.activeElement && document.activeElement.tagName") != "BODY"
+    # the page's own keys (← / → a frame of the animation) leave a key meant for the slider alone
+    page.evaluate("() => { window.__frames = 0; const gd = document.querySelector('.js-plotly-plot');"
+                  " gd.on('plotly_animatingframe', () => window.__frames++); }")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__frames") == 0
 
 
 def _touch(cdp, kind: str, x: float, y: float) -> None:

@@ -1,12 +1,14 @@
 """Live sliders: a custom component that scrubs the race's paths while a slider is dragged, without a rerun.
 
 For every run, its lr, and for the run being tuned (the "more ›" of a run's slider picks it; run 1 first) its
-other numeric hyperparameters: the server computes each value's whole path in one batched `run` per run
-(optimizers/live.py) and ships them compactly (figures/live.py). The browser (live.js, a Streamlit v2 component:
-its JS, CSS and HTML are strings, no build) draws a slider per hyperparameter with each value's outcome as a
-strip, and while a thumb is held draws the nearest computed path over the map on a canvas of its own, in the
-same frame as the input. On release, exactly the value drawn comes back (one rerun) and is written into the
-run's sidebar widget, so the rest of the page follows as after any setting; the URL then carries it exactly.
+other numeric hyperparameters: the server computes each slider's grid of values — every value's whole path —
+in one batched `run` per run (optimizers/live.py), keeps each grid while its own slider's value moves (the run's
+current path is the race's own trajectory) and ships them compactly (figures/live.py). The browser (live.js, a
+Streamlit v2 component: its JS, CSS and HTML are strings, no build) draws a slider per hyperparameter with each
+value's outcome as a strip, and while a thumb is held draws the nearest computed path over the map on a canvas of
+its own, in the same frame as the input. On release, exactly the value drawn comes back (one rerun) and is
+written into the run's sidebar widget, so the rest of the page follows as after any setting; the URL then
+carries it exactly.
 
 Not live: the 3-D view (no map to draw on), a teacher's locked runs, and a lesson's question (paths hidden).
 Facts about the v2 component this relies on: docs/LIVE.md.
@@ -14,18 +16,20 @@ Facts about the v2 component this relies on: docs/LIVE.md.
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 from figures.explorer import PATH_WIDTHS
-from figures.live import EncodedRun, LiveRun, assemble, encode_run
+from figures.live import EncodedRun, LiveRun, assemble, encode_run, merge, with_current
 from optimizers import make_optimizer
-from optimizers.live import live_batch, live_names
-from optimizers.noise import GradientNoise
+from optimizers.live import LiveBatch, live_batch, live_names
+from optimizers.outcomes import classify, trajectory_metrics
 
-from ..cache import TTL_SECONDS, SharedMemo, cache_key, max_entries
+from ..cache import SharedMemo, cache_key, max_entries
 from ..compute import RunResult, divergence_bound, surface_of
 from ..modes import teacher
 from ..state import AppState, RunSpec
@@ -35,6 +39,8 @@ LIVE_KEY = "live_sliders"
 SELECTED_KEY = "live_selected"    # index of the run whose other hyperparameters are live too
 _HERE = Path(__file__).parent
 PAYLOADS = SharedMemo(max_entries("live_payload"))   # whole payloads, keyed on everything they show
+GRIDS = SharedMemo(max_entries("live_grid"))         # a slider's grid of paths, encoded
+_COMPUTING = threading.Lock()
 
 
 def _component():
@@ -50,8 +56,10 @@ _mount = None
 
 
 def is_live(state: AppState, hidden: bool) -> bool:
-    """Whether the race's sliders are live: a contour map, paths shown, runs not locked by a teacher."""
-    return state.view == "contour" and not hidden and bool(state.runs) and not teacher.is_locked("runs")
+    """Whether the race's sliders are live: a contour map, paths shown, runs not locked by a teacher, and not
+    switched off for the process (ADAMAX_LAB_LIVE=0: a server that would rather not compute the batches)."""
+    return (state.view == "contour" and not hidden and bool(state.runs) and not teacher.is_locked("runs")
+            and os.environ.get("ADAMAX_LAB_LIVE", "1") != "0")
 
 
 def draw_live(state: AppState, results: list[RunResult]) -> None:
@@ -61,8 +69,7 @@ def draw_live(state: AppState, results: list[RunResult]) -> None:
         _mount = _component()
     selected = int(st.session_state.get(SELECTED_KEY, 0))
     selected = selected if 0 <= selected < len(state.runs) else 0
-    payload = live_payload(state, [(result.label, result.color) for result in results], selected,
-                           current_tolerance())
+    payload = live_payload(state, results, selected, current_tolerance())
     _mount(key=LIVE_KEY, data=payload, on_release_change=_on_release, on_select_change=_on_select)
 
 
@@ -72,43 +79,55 @@ def _widths(count: int) -> list[float]:
     return np.linspace(high, low, count).tolist() if count > 1 else [(low + high) / 2]
 
 
-def live_payload(state: AppState, labels_colors: list[tuple[str, str]], selected: int, tolerance: float) -> bytes:
+def live_payload(state: AppState, results: list[RunResult], selected: int, tolerance: float) -> bytes:
     """The payload for the race of `state`: lr of every run, every live hyperparameter of run `selected`."""
+    labels_colors = tuple((result.label, result.color) for result in results)
     key = cache_key(state.surface, state.surface_params, state.start, state.steps, state.runs, state.noise,
-                    tuple(labels_colors), selected, tolerance)
+                    labels_colors, selected, tolerance)
     payload = PAYLOADS.get(key)
     if payload is None:
         surface = surface_of(state)
         runs = []
-        for index, (spec, (label, color), width) in enumerate(
-                zip(state.runs, labels_colors, _widths(len(state.runs)), strict=True)):
+        for index, (spec, result, width) in enumerate(zip(state.runs, results, _widths(len(state.runs)),
+                                                          strict=True)):
             names = live_names(spec.optimizer) if index == selected else ("lr",)
-            encoded = encoded_run(state.surface, state.surface_params, state.start, state.steps, spec, names,
-                                  state.noise, tolerance)
-            runs.append((LiveRun(index, label, color, width), encoded))
+            runs.append((LiveRun(index, result.label, result.color, width),
+                         merge(run_sliders(state, spec, names, result, surface, tolerance))))
         payload = assemble(runs, surface.domain, state.steps)
         PAYLOADS.put(key, payload)
     return payload
 
 
-def encoded_run(surface: str, surface_params: tuple, start: tuple[float, float], steps: int, spec: RunSpec,
-                names: tuple[str, ...], noise: GradientNoise | None, tolerance: float) -> EncodedRun:
-    """One run's live batch, encoded; shared by every session of the process (one run's change recomputes it
-    alone)."""
-    return _encoded_run(cache_key(surface, surface_params, start, steps, spec, names, noise, tolerance),
-                        surface, surface_params, start, steps, spec, names, noise, tolerance)
+def run_sliders(state: AppState, spec: RunSpec, names: tuple[str, ...], result: RunResult, surface,
+                tolerance: float) -> list[EncodedRun]:
+    """Each live slider of one run: its grid of values, computed once for the run's other settings (the grids
+    missing for a run are computed together, one batched `run`) and kept while the slider's own value moves,
+    with the run's own path — the race's trajectory, already computed — at its current value."""
+    settings = make_optimizer(spec.optimizer, **spec.kwargs()).hyperparameters()
+    scene = (state.surface, state.surface_params, state.start, state.steps, state.noise, tolerance)
 
+    def grid_key(name: str) -> str:   # everything but the slider's own value
+        others = tuple(sorted((k, v) for k, v in settings.items() if k != name))
+        return cache_key(*scene, spec.optimizer, others, name)
 
-@st.cache_resource(max_entries=max_entries("live_run"), ttl=TTL_SECONDS, show_spinner=False)
-def _encoded_run(key: str, _surface: str, _surface_params: tuple, _start: tuple[float, float], _steps: int,
-                 _spec: RunSpec, _names: tuple[str, ...], _noise: GradientNoise | None,
-                 _tolerance: float) -> EncodedRun:
-    from surfaces import make_surface
-
-    landscape = make_surface(_surface, **dict(_surface_params))
-    batch = live_batch(_spec.optimizer, _spec.kwargs(), _names, landscape, _start, _steps,
-                       bound=divergence_bound(landscape), noise=_noise, tolerance=_tolerance)
-    return encode_run(batch, landscape.domain, _steps)
+    grids = {name: GRIDS.get(grid_key(name)) for name in names}
+    if any(grid is None for grid in grids.values()):
+        with _COMPUTING:   # one computation per grid, however many sessions ask at once
+            grids = {name: GRIDS.get(grid_key(name)) for name in names}
+            missing = tuple(name for name, grid in grids.items() if grid is None)
+            if missing:
+                batch = live_batch(spec.optimizer, spec.kwargs(), missing, surface, state.start, state.steps,
+                                   bound=divergence_bound(surface), noise=state.noise, tolerance=tolerance,
+                                   grid_only=True)
+                for index, name in enumerate(missing):
+                    part = LiveBatch((batch.sliders[index],), batch.paths(index), batch.diverged_at)
+                    grids[name] = encode_run(part, surface.domain, state.steps)
+                    GRIDS.put(grid_key(name), grids[name])
+    trajectory = result.trajectory
+    outcome = int(classify(trajectory_metrics(trajectory, surface, minimum_value=surface.minimum_value,
+                                              tolerance=tolerance)))
+    return [with_current(grids[name], float(settings[name]), trajectory.points, outcome, surface.domain,
+                         state.steps) for name in names]
 
 
 def _event(name: str):

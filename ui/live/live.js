@@ -19,7 +19,7 @@ self.onmessage = async (event) => {
     if (String.fromCharCode(...bytes.subarray(0, 4)) !== "LIVE") throw new Error("not a live payload");
     const length = view.getUint32(4, true);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
-    const stream = new Blob([bytes.subarray(8 + length)]).stream().pipeThrough(new DecompressionStream("deflate"));
+    const stream = new Blob([bytes.subarray(8 + length)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
     const raw = new Uint8Array(await new Response(stream).arrayBuffer());
     let at = 0;
     const next = () => {            // one zigzag varint
@@ -267,7 +267,13 @@ class Live {
     const value = cell.slider.values[cell.index];
     if (cell.index !== cell.slider.current) {
       this.awaiting = { run: cell.run.index, since: performance.now() };
-      this.stats.releasedAt = this.awaiting.since;
+      const gd = this.chart(), before = gd && gd.data, since = this.awaiting.since;
+      const redrawn = () => {   // the rest of the page: the chart drawn anew by the release's rerun
+        const now = this.chart();
+        if (now && now.data && now.data !== before) (this.stats.charts ||= []).push(performance.now() - since);
+        else if (performance.now() - since < 60000) requestAnimationFrame(redrawn);
+      };
+      requestAnimationFrame(redrawn);
       this.trigger("release", { run: cell.run.index, name: cell.slider.name, value });
     } else if (!this.awaiting) {
       this.clear();
@@ -344,7 +350,12 @@ class Live {
       ctx.fillStyle = run.color; ctx.fill();
       ctx.lineWidth = 1.5; ctx.strokeStyle = "white"; ctx.stroke();
     });
-    if (gd.dataset.liveDimmed !== "1") this.dim(gd, true);   // once a drag: a style change costs a relayout
+    if (gd.dataset.liveDimmed !== "1") {
+      // once a drag, and a frame later: restyling the chart's SVG re-rasters it (tens of ms on a busy machine),
+      // which must not delay the first live picture
+      gd.dataset.liveDimmed = "1";
+      requestAnimationFrame(() => { if (gd.dataset.liveDimmed === "1") this.dim(gd, true); });
+    }
     this.stats.frames.push(performance.now() - started);
   }
 

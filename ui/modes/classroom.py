@@ -184,8 +184,9 @@ def run_facts(results, surface) -> list[dict[str, str]]:
     return facts
 
 
-def draw_lesson(results, surface) -> None:
-    """The scene panel above the chart: progress, title, the words, the question, navigation."""
+def draw_lesson(results, surface, question_area=None) -> None:
+    """The scene panel above the chart: progress, title, the words, the question, navigation. With
+    `question_area` (presentation mode: a strip above the chart), the question and Reveal go there instead."""
     error = st.session_state.pop("lesson_error", None)
     if error:
         st.error(error, icon=":material/school:")
@@ -206,18 +207,22 @@ def draw_lesson(results, surface) -> None:
         head.progress(number / count)
         words.markdown(f"#### {scene.title}")
         if beside():  # the page's header (with the surface's name) is left out to keep ▶ Play on screen
-            words.caption(f"{surface.name} — {surface.note}")
+            words.caption(surface.name)
         words.markdown(fill(scene.text, run_facts(results, surface)))
         if scene.question and not waiting():
             words.success(f"**Question:** {scene.question}", icon=":material/visibility:")
             if scene.answer:
                 words.markdown(fill(scene.answer, run_facts(results, surface)))
-        elif scene.question and paths_hidden():  # true before and after ▶ Play, which the server does not see
-            words.info(f"**Predict first:** {scene.question} The paths are hidden until the class has answered: "
-                       "▶ Play draws them as the runs go, Reveal shows them whole with the answer.",
-                       icon=":material/quiz:")
-        elif scene.question:
-            words.info(f"**Predict first:** {scene.question}", icon=":material/quiz:")
+        elif scene.question:  # "Predict first" holds before and after ▶ Play, which the server does not see
+            where = button_area = words
+            if question_area is not None:  # one row above the chart: question, then Reveal at its right
+                where, button_area = question_area.columns([5, 1], vertical_alignment="center")
+            where.info(f"**Predict first:** {scene.question}", icon=":material/quiz:")
+            # Right under the question, so the question, Reveal, the map and ▶ Play share a laptop's screen.
+            button_area.button("Reveal the paths" if paths_hidden() else "Reveal the answer", key="lesson_reveal",
+                               icon=":material/visibility:", width="stretch", on_click=_reveal,
+                               help="▶ Play draws the paths as the runs go; Reveal shows them whole, with the "
+                               "answer." if paths_hidden() else None)
         if scene.answer and not scene.question:
             words.markdown(fill(scene.answer, run_facts(results, surface)))
         left, right = steps.columns(2)
@@ -225,9 +230,6 @@ def draw_lesson(results, surface) -> None:
                     disabled=number <= 1, on_click=go_to, args=(lesson.name, number - 1))
         right.button("Next", key="lesson_next", icon=":material/chevron_right:", width="stretch",
                      disabled=number >= count, on_click=go_to, args=(lesson.name, number + 1), type="primary")
-        if waiting():
-            navigation.button("Reveal the answer" if section_hidden() else "Reveal the paths", key="lesson_reveal",
-                              icon=":material/visibility:", width="stretch", on_click=_reveal)
         if not st.session_state.get("present"):
             navigation.button("Present (large, for a projector)", key="lesson_present", width="stretch",
                               icon=":material/present_to_all:", on_click=_present)

@@ -13,6 +13,8 @@ HIDE_CHROME = """<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"]
   {display: none !important}
 .block-container {padding-top: 0.6rem !important; max-width: 100% !important}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *
+  {color: #5f5e5c !important; opacity: 1 !important}
 </style>"""
 
 

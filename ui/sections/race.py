@@ -7,6 +7,7 @@ import html
 import streamlit as st
 
 from figures.explorer import CLICK_GRID_TRACE
+from figures.landscape import minimum_name
 
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
@@ -15,10 +16,11 @@ from ..layout import Layout
 from ..live import draw_live, is_live
 from ..modes import teacher
 from ..state import AppState
-from ..summary import draw_summary
+from ..summary import current_tolerance, draw_summary, run_outcomes
 
 CHART_KEY = "explorer_chart"
-CHART_TOP = 215   # px above the chart with a lesson beside it (measured)
+CHART_TOP = 215        # px above the chart with a lesson beside it (measured)
+PAGE_CHART_TOP = 325   # px above the chart under the page's header (measured): ▶ Play on screen at 1366×768
 FRAME_KEY = None  # the race's scrubber drives nothing else on the page
 
 
@@ -30,13 +32,32 @@ def cost(state: AppState) -> float:
 def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     surface = surface_of(state)
     _legend(results, surface, state, layout)
-    if is_live(state, layout.paths_hidden):  # sliders that move the paths while dragged, above the map
-        draw_live(state, results)
-    figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP)
-    show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour")
+    # Sliders that move the paths while dragged, above the map; filled last, so the chart is not kept waiting
+    live = st.empty() if is_live(state, layout.paths_hidden) else None
+    figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP,
+                          page_chart_top=PAGE_CHART_TOP)
+    show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour",
+                description=describe_race(results, surface, state, layout.paths_hidden))
     if not layout.paths_hidden:  # a lesson's question waits: no outcome may give the answer away
         draw_summary(results, surface)
         draw_handout(state, results)
+    if live is not None:
+        with live:
+            draw_live(state, results)
+
+
+def describe_race(results: list[RunResult], surface, state: AppState, hidden: bool) -> str:
+    """The race chart in words (its text alternative): the map, the runs and what happened to each."""
+    x, y = state.start
+    head = (f"Animated race on the {surface.name} surface ({state.view} view), {len(results)} runs from "
+            f"({x:g}, {y:g}) over {state.steps} steps; beside the map, f − f* and the distance to the nearest "
+            "minimum against the step.")
+    if hidden:
+        return head + " Runs: " + "; ".join(result.label for result in results) + (
+            ". Their paths are drawn as ▶ Play runs them; what happens to each is shown at Reveal.")
+    outcomes = run_outcomes(results, surface, current_tolerance())
+    return head + " " + " ".join(f"{result.label}: {words}." for result, (_, words, _) in
+                                 zip(results, outcomes, strict=True))
 
 
 def _legend(results: list[RunResult], surface, state: AppState, layout: Layout) -> None:
@@ -45,7 +66,7 @@ def _legend(results: list[RunResult], surface, state: AppState, layout: Layout) 
         f"<span style='margin-right:1.4em;white-space:nowrap'><span style='display:inline-block;width:0.9em;"
         f"height:0.9em;border-radius:0.2em;background:{result.color};vertical-align:-0.1em'></span>"
         f"&nbsp;{html.escape(result.label)}</span>" for result in results)
-    marks = "○ start" + ("&emsp;★ global minimum" if len(surface.minima) else "") + "&emsp;✖ blew up"
+    marks = "○ start" + (f"&emsp;★ {minimum_name(surface)}" if len(surface.minima) else "") + "&emsp;✖ blew up"
     if surface.minimum_value is None:  # where a run may go downhill out of the window
         marks += ("&emsp;➜ escaped downhill" if surface.bounded_below is False else "&emsp;➜ left the window downhill")
     scale = "log₁₀(f − f*)" if surface.log_scale else "f"

@@ -43,7 +43,7 @@ from ..state import SWEEP_RESOLUTIONS, AppState, RunSpec, SweepSpec
 from ..summary import current_tolerance
 from ..url import numeric_hyperparameters
 
-# A server shared by a class: a sweep over ≈ 50 ms of work runs whole in the helper process, in turns with the
+# A server shared by a class: a sweep over ≈ 12 ms of work runs whole in the helper process, in turns with the
 # other sessions' sweeps, while this interpreter serves them (optimizers.sweep.offload_heavy_sweeps).
 offload_heavy_sweeps()
 

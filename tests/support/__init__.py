@@ -1,0 +1,1 @@
+"""Helpers the tests share: opening the page, checking figures, the update rules written out by hand."""
