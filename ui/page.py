@@ -63,7 +63,7 @@ def main() -> None:
         else:
             section.draw(state, results, layout)
         draw_player(lesson=layout.lesson, on_scene=classroom.on_scene_key,
-                    report_viewport=True,  # the chart's height follows the window's (ui/layout.py)
+                    report_viewport=layout.present or layout.lesson_beside,
                     frame_key=section.FRAME_KEY)
     with above:
         phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
