@@ -3,7 +3,7 @@
 The race needs a surface whose f and ∇f cost microseconds (its map samples f on a 400 × 400 grid, a sweep runs
 thousands of starts); the network's exact loss on a plane costs ≈ 0.5 ms a point over the 1,347 training images.
 So the exact loss is sampled once on an 81 × 81 grid of the plane and shipped; `surfaces/sampled.py` makes it a
-smooth surface (bicubic, continuous gradient) and tests/test_landscape.py recomputes the samples and measures
+smooth surface (bicubic, continuous gradient) and tests/models/test_landscape.py recomputes the samples and measures
 the interpolation's error against the exact loss. Regenerate with `python -m models.race` after changing the
 network, the data or the settings below.
 

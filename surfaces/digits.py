@@ -2,7 +2,7 @@
 two principal directions (models/race.py computes it; the samples ship in surfaces/data/).
 
 f(a, b) = L(θc + a·δ + b·η) over the 1,347 training images, sampled exactly on 81 × 81 points and made smooth by
-bicubic interpolation (surfaces/sampled.py); tests/test_landscape.py measures the interpolation's error against
+bicubic interpolation (surfaces/sampled.py); tests/models/test_landscape.py measures the interpolation's error against
 the network's exact loss. The start is where AdaMax's run started (its initial weights, projected on the plane);
 the minimum is the plane's own, searched numerically on the interpolated surface.
 """

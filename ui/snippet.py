@@ -4,7 +4,7 @@ The file holds the surface's f and ∇f (the library's own functions, copied wit
 expression and its exact gradient printed by SymPy), each optimizer's update rule written out in NumPy in the
 library's order of operations (optimizers/*.py, `update_into`), and the driver's rule for a run that blows up
 (optimizers/trajectory.py: a point beyond the bound, or a non-finite f or ∇f, ends the run at its last good point).
-tests/test_snippet.py runs the file in an empty folder and checks its numbers against the library's.
+tests/ui/test_snippet.py runs the file in an empty folder and checks its numbers against the library's.
 """
 
 from __future__ import annotations
