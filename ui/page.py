@@ -62,9 +62,7 @@ def main() -> None:
             classroom.draw_hidden_section()
         else:
             section.draw(state, results, layout)
-        draw_player(lesson=layout.lesson, on_scene=classroom.on_scene_key,
-                    report_viewport=layout.present or layout.lesson_beside,
-                    frame_key=section.FRAME_KEY)
+        draw_player(lesson=layout.lesson, on_scene=classroom.on_scene_key, frame_key=section.FRAME_KEY)
     with above:
         phone.draw_style()  # narrow screens: less side padding, so the chart takes the width
         if layout.present:  # the race alone, large: no header, no sidebar

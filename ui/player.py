@@ -407,7 +407,7 @@ export default function(component) {
   const keys = parentElement.querySelector('.keys');
   if (keys) keys.textContent = KEYS + (player.lesson ? ' · PgUp/PgDn scene' : '');
   player.report = () => {
-    if (data && data.report && Math.abs(window.innerHeight - (data.viewport || 0)) > 40) {
+    if (data && Math.abs(window.innerHeight - (data.viewport || 0)) > 40) {
       setStateValue('viewport', window.innerHeight);
     }
     // A phone: the width, when it is on the other side of the narrow threshold from what Python assumes
@@ -447,18 +447,17 @@ export default function(component) {
 _player = st.components.v2.component("adamax_player", html=HTML, css=CSS, js=JS)
 
 
-def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, report_viewport: bool = False,
-                frame_key: str | None = None) -> None:
+def draw_player(*, lesson: bool, on_scene: Callable[[], None] | None = None, frame_key: str | None = None) -> None:
     """Mount the player under the chart. `on_scene` runs when PageUp/PageDown ask for another scene (read the
-    direction with `scene_request()`). With `report_viewport`, the window's height is kept in
-    st.session_state["viewport_height"] (one rerun when it changes by more than 40 px). With `frame_key`, the step
+    direction with `scene_request()`). The window's height is kept in st.session_state["viewport_height"] (one rerun
+    when it changes by more than 40 px: the chart is fitted to it, ui/layout.py). With `frame_key`, the step
     where the chart's scrubber comes to rest is written to st.session_state[frame_key] (the
     Inside AdaMax equations follow the scrubber)."""
     _player(key="player", data={"lesson": lesson, "stride": frame_key is None,  # Inside AdaMax: fixed frames
                                 "viewport": st.session_state.get("viewport_height") or 0,
                                 "present": bool(st.session_state.get("present")),
                                 "seek": int(st.session_state.get(frame_key) or 0) if frame_key else 0,
-                                "report": report_viewport, "frame": bool(frame_key),
+                                "frame": bool(frame_key),
                                 "narrowBelow": NARROW_BELOW, "narrow": phone.narrow()},
             on_scene_change=on_scene or (lambda: None), on_viewport_change=_store_viewport,
             on_frame_change=lambda: _store_frame(frame_key), on_width_change=_store_width,

@@ -114,9 +114,22 @@ def _run_spec(run_id: int) -> RunSpec:
     return RunSpec(optimizer, tuple(sorted(changed.items())))
 
 
+# The sidebar's own widgets, besides the runs' (kept in _run_spec), the Sweeps' and the model's (kept where read).
+SIDEBAR_KEYS = ("surface", "start_x", "start_y", "steps", "view", "section", "noise_kind", "noise_scale",
+                "noise_relative", "noise_every", "noise_factor", "noise_seed", "custom_formula", "custom_x0",
+                "custom_x1", "custom_y0", "custom_y1", "custom_minimum")
+
+
 def read_state() -> AppState:
+    """The state the widgets hold. Every widget's value is re-assigned first: a rerun asked for while the page's
+    first run is still drawing (the player reporting the window's height, a click) stops that run before the
+    sidebar is sent, and the browser's copy of a widget then starts again from its default (a number input's
+    minimum: the start at the window's corner after the next rerun). A value assigned in the script is sent
+    with the widget on every run, so the browser cannot lose it."""
     surface = st.session_state["surface"]
     ranges = SURFACE_PARAMETER_RANGES.get(surface, {})
+    for key in (*SIDEBAR_KEYS, *(f"surface_{name}" for name in ranges)):
+        _keep(key)
     params = tuple(sorted((name, float(st.session_state[f"surface_{name}"])) for name in ranges))
     if surface == CUSTOM:
         params = applied_params()
