@@ -216,11 +216,13 @@ def encode(runs: list[LiveRun], domain, steps: int, *, max_bytes: int = MAX_BYTE
                     max_bytes=max_bytes)
 
 
-def assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, *, max_bytes: int = MAX_BYTES) -> bytes:
-    """The payload of runs already encoded (`encode_run`); `LiveRun.batch` is not read here."""
+def assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, *, tuned: int = -1,
+             max_bytes: int = MAX_BYTES) -> bytes:
+    """The payload of runs already encoded (`encode_run`); `LiveRun.batch` is not read here. `tuned` is the index
+    of the run whose every numeric hyperparameter has a slider (−1: none), which a run's sidebar panel shows."""
     stride = 1
     while True:
-        payload = _assemble(runs, domain, steps, stride)
+        payload = _assemble(runs, domain, steps, stride, tuned)
         if len(payload) <= max_bytes:
             return payload
         if stride > SLIDER_VALUES:
@@ -229,7 +231,7 @@ def assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, *, max_
         stride *= 2
 
 
-def _assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, stride: int) -> bytes:
+def _assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, stride: int, tuned: int) -> bytes:
     (x0, x1), (y0, y1) = domain
     simplified = steps > FULL_STEPS
     header_runs, body = [], []
@@ -254,7 +256,7 @@ def _assemble(runs: list[tuple[LiveRun, EncodedRun]], domain, steps: int, stride
               "quanta": QUANTA, "simplified": simplified, "tolerance_px": SIMPLIFY_PX if simplified else 0.0,
               "map_px": MAP_PX, "thinned": stride,
               "outcomes": list(OUTCOMES), "outcome_colors": [OUTCOME_COLORS[name] for name in OUTCOMES],
-              "runs": header_runs}
+              "tuned": int(tuned), "runs": header_runs}
     text = json.dumps(header, separators=(",", ":")).encode()
     if stride == 1:   # the runs' blocks as they are, and an empty final block (BFINAL, fixed codes, end of block)
         deflated = b"".join(body) + b"\x03\x00"

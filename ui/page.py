@@ -16,6 +16,7 @@ from . import url
 from .budget import ask_to_compute, work_allowed
 from .compute import adamax_runs, divergence_bound, internals_for, labels_for, results_for, surface_of
 from .layout import Layout
+from .live import is_live, panel_drawer
 from .modes import classroom, phone, presentation, read_layout, teacher
 from .narration import header_sentence
 from .plain import escape_markdown, show_link_notices
@@ -94,8 +95,13 @@ def main() -> None:
     # The sidebar is drawn last: its widgets' values were read above, and drawing the chart first sends it
     # to the browser sooner after a slider moves.
     teacher.draw_locked_note()
+    # Where the race's sliders are live, the tuned run's panel in the sidebar holds the same live sliders (not on a
+    # phone, where the open sidebar covers the map they would move).
+    live = (state.section == "race" and not layout.section_hidden and not layout.phone
+            and is_live(state, layout.paths_hidden))
     draw_sidebar([result.label for result in results], [result.color for result in results],
-                 locked=layout.locked, hidden=layout.controls_hidden)
+                 locked=layout.locked, hidden=layout.controls_hidden,
+                 live_panel=panel_drawer(state, results) if live else None)
     teacher.draw_hidden_style()
     teacher.draw_builder(_view_query(state))
     _mirror_in_url(state)

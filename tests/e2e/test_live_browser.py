@@ -187,3 +187,46 @@ def test_more_tunes_another_runs_settings_live_in_one_rerun(page, app_url):
     page.wait_for_selector(IDLE, state="attached")
     assert page.evaluate(names).split() == ["0:lr", "1:lr", "1:beta1", "1:beta2", "2:lr", "3:lr"]
     assert page.evaluate("() => window.__reruns") == 1
+
+
+PANEL_READY = ("() => window.__adamaxLivePanel && window.__adamaxLivePanel.box.isConnected"
+               " && window.__adamaxLivePanel.box.dataset.ready")
+PANEL_CELL = """name => { const l = window.__adamaxLivePanel; const cell = l.cells.get('0:' + name);
+  return {index: cell.index, current: cell.slider.current, value: cell.slider.values[cell.index],
+          values: cell.slider.values, ids: [...l.cells.keys()]}; }"""
+RACE_CELL = """id => { const cell = window.__adamaxLive.cells.get(id); return cell && cell.index; }"""
+
+
+def test_a_runs_panel_in_the_sidebar_is_live_too(page, app_url):
+    """Opening run 1's panel makes it the tuned run: its lr, β1 and β2 are live sliders there (and above the map);
+    dragging β1 in the panel moves the paths and the twin thumb above the map with no rerun; the release is one."""
+    _open(page, app_url)
+    page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
+    page.wait_for_function(PANEL_READY)
+    page.wait_for_selector(IDLE, state="attached")
+    page.evaluate("() => { window.__reruns = 0; }")   # the panel's opening was one
+    before = page.evaluate(PANEL_CELL, "beta1")
+    assert before["ids"] == ["0:lr", "0:beta1", "0:beta2"]       # that run only
+    track = page.locator("[data-testid=stSidebar] .track").nth(1)
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * (before["index"] + 0.5) / len(before["values"]), y)
+    page.mouse.down()
+    seen = set()
+    for fraction in (0.7, 0.55, 0.4, 0.25):
+        page.mouse.move(box["x"] + box["width"] * fraction, y, steps=4)
+        time.sleep(0.05)
+        now = page.evaluate(PANEL_CELL, "beta1")
+        seen.add(now["index"])
+        assert page.evaluate(RACE_CELL, "0:beta1") == now["index"]   # the twin above the map follows
+        assert page.evaluate("() => !!document.querySelector('canvas.live-paths:not([hidden])')")
+    assert len(seen) >= 3 and page.evaluate("() => window.__reruns") == 0
+    held = page.evaluate(PANEL_CELL, "beta1")
+    page.mouse.up()
+    page.wait_for_function("() => window.__reruns > 0")
+    page.wait_for_selector(IDLE, state="attached")
+    page.wait_for_function(f"() => ({PANEL_CELL})('beta1').current === {held['index']}")
+    time.sleep(1.0)
+    assert page.evaluate("() => window.__reruns") == 1
+    assert f"beta1={held['value']!r}" in unquote(page.url)

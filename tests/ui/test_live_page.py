@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from figures.live import decode
-from tests.support.app import open_app, open_scene
+from tests.support.app import open_app, open_scene, query
 from ui.live import SELECTED_KEY
 from ui.presets import preset_for
 
@@ -58,3 +58,47 @@ def test_a_lessons_question_keeps_the_paths_hidden():
     assert not _live(app)
     app.button(key="lesson_reveal").click().run()
     assert _live(app)
+
+
+PANEL = "adamax_lab_live_panel"
+
+
+def _panel(app):
+    return [element for element in app.get("bidi_component") if element.proto.component_name == PANEL]
+
+
+def _tune(app, index: int):
+    """Open run `index`'s panel as a click on its title does (its on_change makes it the tuned run)."""
+    app.session_state[f"run{index}_panel"] = True
+    app.session_state[f"run{index}_open"] = True
+    app.session_state[SELECTED_KEY] = index
+    return app.run()
+
+
+def test_the_tuned_runs_panel_holds_live_sliders_in_place_of_its_numeric_widgets():
+    app = _tune(open_app(), 0)
+    assert not app.exception
+    (panel,) = _panel(app)
+    (race,) = _live(app)
+    assert panel.proto.bytes == race.proto.bytes           # one payload, shown twice
+    header, _ = decode(panel.proto.bytes)
+    assert header["tuned"] == 0
+    assert [slider["name"] for slider in header["runs"][0]["sliders"]] == ["lr", "beta1", "beta2"]
+    keys = {widget.key for widget in [*app.select_slider, *app.slider, *app.number_input]}
+    assert not keys & {"run0_lr", "run0_beta1", "run0_beta2"}   # no second control for a live setting
+    assert "run0_optimizer" in {box.key for box in app.selectbox}
+    assert query(app)["run"][0] == "adamax(beta2=0.99,lr=0.1)"   # the run keeps what its widgets held
+
+
+def test_a_panel_not_tuned_and_other_sections_keep_streamlit_widgets():
+    app = _tune(open_app(), 0)
+    app.session_state["run1_panel"] = True                   # opened without becoming the tuned run
+    app.run()
+    assert "run1_lr" in {widget.key for widget in app.select_slider}
+    assert len(_panel(app)) == 1
+    app = _tune(open_app({"section": "sweep"}), 0)           # no race map to draw on
+    assert not _panel(app) and "run0_lr" in {widget.key for widget in app.select_slider}
+    app = _tune(open_app({"lock": "runs"}), 0)               # a teacher's lock: disabled widgets, nothing live
+    assert not _panel(app)
+    assert all(widget.disabled for widget in app.select_slider if widget.key == "run0_lr")
+

@@ -1,15 +1,17 @@
 """Live sliders: a custom component that scrubs the race's paths while a slider is dragged, without a rerun.
 
-For every run, its lr, and for the run being tuned (the "more ›" of a run's slider picks it; none at first: each
-tuned slider's grid costs a batch on every change of that run's other settings) its other numeric
-hyperparameters: the server computes each slider's grid of values — every value's whole path —
-in one batched `run` per run (optimizers/live.py), keeps each grid while its own slider's value moves (the run's
-current path is the race's own trajectory) and ships them compactly (figures/live.py). The browser (live.js, a
+For every run, its lr, and for the run being tuned (the "more ›" of a run's slider picks it, and so does opening its
+panel in the sidebar; none at first: each tuned slider's grid costs a batch on every change of that run's other
+settings) its other numeric hyperparameters: the server computes each slider's grid of values — every value's whole
+path — in one batched `run` per run (optimizers/live.py), keeps each grid while its own slider's value moves (the
+run's current path is the race's own trajectory) and ships them compactly (figures/live.py). The browser (live.js, a
 Streamlit v2 component: its JS, CSS and HTML are strings, no build) draws a slider per hyperparameter with each
 value's outcome as a strip, and while a thumb is held draws the nearest computed path over the map on a canvas of
-its own, in the same frame as the input. On release, exactly the value drawn comes back (one rerun) and is
-written into the run's sidebar widget, so the rest of the page follows as after any setting; the URL then
-carries it exactly.
+its own, in the same frame as the input. On release, exactly the value drawn comes back (one rerun) and is written
+into the run's sidebar widget, so the rest of the page follows as after any setting; the URL then carries it
+exactly. The tuned run's panel in the sidebar shows the same sliders in place of its numeric widgets (a second
+instance of the component with the same payload, showing that run only), so its settings are live where they are set
+too.
 
 Not live: the 3-D view (no map to draw on), a teacher's locked runs, and a lesson's question (paths hidden).
 Facts about the v2 component this relies on: docs/LIVE.md.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,27 +36,36 @@ from optimizers.outcomes import classify, trajectory_metrics
 from ..cache import SharedMemo, cache_key, max_entries
 from ..compute import RunResult, divergence_bound, surface_of
 from ..modes import teacher
+from ..sidebar.controls import TUNED_RUN_KEY, param_key
 from ..state import AppState, RunSpec
 from ..summary import current_tolerance
 
-LIVE_KEY = "live_sliders"
-SELECTED_KEY = "live_selected"    # index of the run whose other hyperparameters are live too (none: −1)
+LIVE_KEY = "live_sliders"         # the sliders above the race's map
+PANEL_KEY = "live_panel"          # the tuned run's sliders, in its sidebar panel
+SELECTED_KEY = TUNED_RUN_KEY      # index of the run whose other hyperparameters are live too (none: −1)
 _HERE = Path(__file__).parent
 PAYLOADS = SharedMemo(max_entries("live_payload"))   # whole payloads, keyed on everything they show
 GRIDS = SharedMemo(max_entries("live_grid"))         # a slider's grid of paths, encoded
 _COMPUTING = threading.Lock()
 
 
-def _component():
-    """The component, registered once per process (the chart it draws over is named in its HTML)."""
+def _component(name: str, scope: str):
+    """The component, registered once per process; its HTML names the chart it draws over and which sliders it
+    shows: every run's ("race") or the tuned run's only ("tuned")."""
     from ..sections.race import CHART_KEY
 
     return st.components.v2.component(
-        "adamax_lab_live", html=f"<div class='live-config' data-chart='{CHART_KEY}' hidden></div>",
+        name, html=f"<div class='live-config' data-chart='{CHART_KEY}' data-scope='{scope}' hidden></div>",
         css=(_HERE / "live.css").read_text(), js=(_HERE / "live.js").read_text())
 
 
-_mount = None
+_mounts: dict[str, object] = {}
+
+
+def _mount(scope: str):
+    if scope not in _mounts:
+        _mounts[scope] = _component("adamax_lab_live" if scope == "race" else "adamax_lab_live_panel", scope)
+    return _mounts[scope]
 
 
 def is_live(state: AppState, hidden: bool) -> bool:
@@ -63,15 +75,29 @@ def is_live(state: AppState, hidden: bool) -> bool:
             and os.environ.get("ADAMAX_LAB_LIVE", "1") != "0")
 
 
+def tuned_run(state: AppState) -> int:
+    """The run whose every numeric hyperparameter is live (−1: none, until a "more ›" or a run's panel picks one)."""
+    selected = st.session_state.get(SELECTED_KEY, -1)
+    return selected if isinstance(selected, int) and 0 <= selected < len(state.runs) else -1
+
+
 def draw_live(state: AppState, results: list[RunResult]) -> None:
     """The live sliders for the race's runs (call just above the race's chart)."""
-    global _mount
-    if _mount is None:
-        _mount = _component()
-    selected = int(st.session_state.get(SELECTED_KEY, -1))   # none until a "more ›" picks a run
-    selected = selected if 0 <= selected < len(state.runs) else -1
-    payload = live_payload(state, results, selected, current_tolerance())
-    _mount(key=LIVE_KEY, data=payload, on_release_change=_on_release, on_select_change=_on_select)
+    payload = live_payload(state, results, tuned_run(state), current_tolerance())
+    _mount("race")(key=LIVE_KEY, data=payload, on_release_change=lambda: _on_release(LIVE_KEY),
+                   on_select_change=_on_select)
+
+
+def panel_drawer(state: AppState, results: list[RunResult]) -> Callable[[int], tuple[str, ...]]:
+    """What the sidebar calls in run `index`'s open panel: the tuned run's live sliders there, returning the names
+    of the hyperparameters they set (the panel draws no widget of its own for those); nothing for another run."""
+    def draw(index: int) -> tuple[str, ...]:
+        if index != tuned_run(state):
+            return ()
+        payload = live_payload(state, results, index, current_tolerance())   # the race's own, already computed
+        _mount("tuned")(key=PANEL_KEY, data=payload, on_release_change=lambda: _on_release(PANEL_KEY))
+        return live_names(state.runs[index].optimizer)
+    return draw
 
 
 def _widths(count: int) -> list[float]:
@@ -94,7 +120,7 @@ def live_payload(state: AppState, results: list[RunResult], selected: int, toler
             names = live_names(spec.optimizer) if index == selected else ("lr",)
             runs.append((LiveRun(index, result.label, result.color, width),
                          merge(run_sliders(state, spec, names, result, surface, tolerance))))
-        payload = assemble(runs, surface.domain, state.steps)
+        payload = assemble(runs, surface.domain, state.steps, tuned=selected)
         PAYLOADS.put(key, payload)
     return payload
 
@@ -131,17 +157,17 @@ def run_sliders(state: AppState, spec: RunSpec, names: tuple[str, ...], result: 
                          state.steps) for name in names]
 
 
-def _event(name: str):
-    state = st.session_state.get(LIVE_KEY)
+def _event(key: str, name: str):
+    state = st.session_state.get(key)
     try:
         return state.get(name) if isinstance(state, dict) else getattr(state, name, None)
     except (AttributeError, KeyError):
         return None
 
 
-def _on_release() -> None:
+def _on_release(key: str) -> None:
     """A thumb let go: its value, exactly as computed, into the run's widget (the rest of the page follows)."""
-    event = _event("release")
+    event = _event(key, "release")
     if not isinstance(event, dict) or teacher.is_locked("runs"):
         return
     index, name, value = event.get("run"), event.get("name"), event.get("value")
@@ -149,18 +175,17 @@ def _on_release() -> None:
     if not (isinstance(index, int) and 0 <= index < len(ids) and isinstance(name, str)
             and isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)):
         return
-    key = f"run{ids[index]}_{name}"   # ui/sidebar/controls.py's widget key of that run's hyperparameter
-    optimizer = st.session_state.get(f"run{ids[index]}_optimizer")
+    optimizer = st.session_state.get(param_key(ids[index], "optimizer"))
     if optimizer is None or name not in live_names(optimizer):
         return
     try:
         make_optimizer(optimizer, **{name: float(value)})   # in range (a page's own values always are)
     except ValueError:
         return
-    st.session_state[key] = float(value)
+    st.session_state[param_key(ids[index], name)] = float(value)
 
 
 def _on_select() -> None:
-    index = _event("select")
+    index = _event(LIVE_KEY, "select")
     if isinstance(index, int) and 0 <= index < len(st.session_state.get("run_ids", [])):
         st.session_state[SELECTED_KEY] = index

@@ -1,8 +1,10 @@
 // Live sliders: scrub paths the server computed for every value a slider offers, drawn over the race's map.
-// One instance per page, kept on its parentElement across reruns (a rerun calls this function again with new
+// One instance per mount, kept on its parentElement across reruns (a rerun calls this function again with new
 // data; the sliders, their focus and a drag in progress survive it). No rerun while a thumb is held: the
 // nearest computed path is drawn in the same frame as the input; on release (or 350 ms after the last key)
 // exactly that value goes back, one rerun. Payloads are decoded in a worker; one that arrives mid-drag waits.
+// Two mounts share a payload: above the map ("race": every run's sliders) and in the tuned run's sidebar panel
+// ("tuned": that run's only); a thumb moved in one moves the same slider's thumb in the other.
 
 const KEY_DEBOUNCE_MS = 350;
 const TOUCH_SLOP_PX = 6;          // a touch must move this far sideways, more than down, before it drags
@@ -79,11 +81,12 @@ class Live {
     this.worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" })));
     this.worker.onmessage = (event) => this.decoded(event.data);
     this.keyTimer = null;
-    window.__adamaxLive = this;     // for the browser tests and the benchmark
   }
 
-  receive(data, chartKey) {
+  receive(data, chartKey, scope) {
     this.chartKey = chartKey;
+    this.scope = scope;
+    this.box.classList.toggle("panel", scope === "tuned");
     if (!(data instanceof Uint8Array)) return;
     if (this.lastBytes && sameBytes(this.lastBytes, data)) return;
     this.lastBytes = data;
@@ -124,6 +127,7 @@ class Live {
     const seen = new Set();
     let at = this.grid.firstChild;
     header.runs.forEach((run, r) => run.sliders.forEach((slider, s) => {
+      if (this.scope === "tuned" && run.index !== header.tuned) return;   // a run's panel: that run only
       const id = `${run.index}:${slider.name}`;
       seen.add(id);
       let cell = this.cells.get(id);
@@ -264,10 +268,19 @@ class Live {
       cell.index = index;
       this.shown.set(`${cell.r}:${cell.s}`, index);
       this.place(cell);
+      this.mirror(cell);
     }
     this.draw();
     const done = performance.now();
     this.stats.inputs.push({ input: done - (event?.timeStamp ?? started), draw: done - started, at: done });
+  }
+
+  mirror(cell) {
+    // the same slider in the other mount (above the map / in the run's panel) follows the hand too
+    for (const other of window.__adamaxLiveAll || []) {
+      const twin = other !== this && other.model && other.cells.get(cell.element.dataset.id);
+      if (twin && twin.slider.values.length === cell.slider.values.length) { twin.index = cell.index; other.place(twin); }
+    }
   }
 
   end(cell) {
@@ -429,5 +442,8 @@ export default function (component) {
   }
   live.setTrigger = setTriggerValue;
   const config = parentElement.querySelector(".live-config");
-  live.receive(data instanceof Uint8Array ? data : null, config ? config.dataset.chart : "explorer_chart");
+  const scope = config && config.dataset.scope === "tuned" ? "tuned" : "race";
+  // for the browser tests and the benchmark: the sliders above the map, and those in the tuned run's panel
+  if (scope === "race") window.__adamaxLive = live; else window.__adamaxLivePanel = live;
+  live.receive(data instanceof Uint8Array ? data : null, config ? config.dataset.chart : "explorer_chart", scope);
 }

@@ -8,6 +8,7 @@ Runs have stable ids, so removing run 2 of 4 leaves the others' widgets (and the
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import fields, replace
 
 import streamlit as st
@@ -22,11 +23,13 @@ from .model import load_model, read_model
 from .noise import draw_noise, load_noise, read_noise
 from .widgets import format_value, hyperparameter_widget, log_grid
 
+TUNED_RUN_KEY = "live_selected"   # the run (its index) whose every numeric hyperparameter is live (ui/live)
 STEP_OPTIONS = (10, 20, 30, 50, 100, 150, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000)
 VIEWS = {"contour": "Contour map", "3d": "3-D surface"}
 
 
-def _param_key(run_id: int, name: str) -> str:
+def param_key(run_id: int, name: str) -> str:
+    """The session key of run `run_id`'s widget for `name` (a hyperparameter, or "optimizer")."""
     return f"run{run_id}_{name}"
 
 
@@ -40,10 +43,10 @@ def _default_hyperparameters(optimizer: str) -> dict:
 
 
 def _load_run(run_id: int, spec: RunSpec) -> None:
-    st.session_state[_param_key(run_id, "optimizer")] = spec.optimizer
+    st.session_state[param_key(run_id, "optimizer")] = spec.optimizer
     values = {**_defaults(spec.optimizer), **spec.kwargs()}
     for name, value in values.items():
-        st.session_state[_param_key(run_id, name)] = value
+        st.session_state[param_key(run_id, name)] = value
 
 
 def load_state(state: AppState) -> None:
@@ -100,13 +103,13 @@ def _keep(key: str) -> None:
 
 
 def _run_spec(run_id: int) -> RunSpec:
-    _keep(_param_key(run_id, "optimizer"))
-    optimizer = st.session_state[_param_key(run_id, "optimizer")]
+    _keep(param_key(run_id, "optimizer"))
+    optimizer = st.session_state[param_key(run_id, "optimizer")]
     defaults = _defaults(optimizer)
     changed = {}
     for name, default in defaults.items():
-        _keep(_param_key(run_id, name))
-        value = st.session_state.get(_param_key(run_id, name), default)
+        _keep(param_key(run_id, name))
+        value = st.session_state.get(param_key(run_id, name), default)
         if value != default:
             changed[name] = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
     if changed.get("nesterov") and not changed.get("momentum"):
@@ -197,16 +200,19 @@ def _add_run() -> None:
 
 
 def _remember_open(run_id: int) -> None:
-    st.session_state[f"run{run_id}_open"] = bool(st.session_state.get(f"run{run_id}_panel"))
+    opened = st.session_state[f"run{run_id}_open"] = bool(st.session_state.get(f"run{run_id}_panel"))
+    if opened:  # a run opened to be set is the run being tuned: its numeric settings become live sliders
+        st.session_state[TUNED_RUN_KEY] = st.session_state["run_ids"].index(run_id)
 
 
 def _remove_run(run_id: int) -> None:
     st.session_state["run_ids"].remove(run_id)
+    st.session_state.pop(TUNED_RUN_KEY, None)  # run indices shift: no run is tuned until one is picked again
 
 
 def _on_optimizer_change(run_id: int) -> None:
     """A run switched optimizer: take that optimizer's defaults, with the surface preset's lr if it has one."""
-    optimizer = st.session_state[_param_key(run_id, "optimizer")]
+    optimizer = st.session_state[param_key(run_id, "optimizer")]
     preset = _surface_preset()
     tuned = next((spec for spec in preset.runs if spec.optimizer == optimizer), RunSpec(optimizer))
     _load_run(run_id, tuned)
@@ -219,8 +225,11 @@ def _reset_to_preset() -> None:
 # ---------------------------------------------------------------- drawing
 
 def draw_sidebar(labels: list[str], colors: list[str], *, locked: frozenset[str] = frozenset(),
-                 hidden: bool = False) -> None:
+                 hidden: bool = False, live_panel: Callable[[int], tuple[str, ...]] | None = None) -> None:
     """Draw every control. `labels`/`colors` name the runs as the chart does (same order).
+
+    `live_panel(index)`, where the race's sliders are live (ui/live.panel_drawer), draws run `index`'s live
+    sliders in its open panel and names the hyperparameters they set; the panel draws no widget for those.
 
     `locked` names the controls shown disabled and `hidden` puts them all in a container the page hides
     (the teacher's link, ui/modes/teacher.py): still drawn, so Streamlit keeps their values for the link.
@@ -262,9 +271,9 @@ def draw_sidebar(labels: list[str], colors: list[str], *, locked: frozenset[str]
         label = labels[index] if index < len(labels) else ""
         # While a run's panel is open its title names the optimizer only (the values are inside): a title that
         # changed with every value would make Streamlit rebuild the open panel on each slider move.
-        title = (f"Run {index + 1} · {OPTIMIZERS[st.session_state[_param_key(run_id, 'optimizer')]].title}"
+        title = (f"Run {index + 1} · {OPTIMIZERS[st.session_state[param_key(run_id, 'optimizer')]].title}"
                  if st.session_state.get(f"run{run_id}_open") else f"Run {index + 1} · {label}")
-        _draw_run(sidebar, run_id, title, colors[index % len(colors)], lock["runs"])
+        _draw_run(sidebar, index, run_id, title, colors[index % len(colors)], lock["runs"], live_panel)
     full = len(st.session_state["run_ids"]) >= MAX_RUNS
     sidebar.button("Add a run", key="add_run", icon=":material/add:", on_click=_add_run, disabled=full or lock["runs"],
                    width="stretch", help=f"Up to {MAX_RUNS} runs; the same optimizer may appear twice.")
@@ -272,8 +281,9 @@ def draw_sidebar(labels: list[str], colors: list[str], *, locked: frozenset[str]
                    on_click=_reset_to_preset, width="stretch", disabled=any(lock.values()))
 
 
-def _draw_run(sidebar, run_id: int, label: str, color: str, locked: bool = False) -> None:
-    optimizer = st.session_state[_param_key(run_id, "optimizer")]
+def _draw_run(sidebar, index: int, run_id: int, label: str, color: str, locked: bool = False,
+              live_panel: Callable[[int], tuple[str, ...]] | None = None) -> None:
+    optimizer = st.session_state[param_key(run_id, "optimizer")]
     # A closed panel draws nothing (an expander with on_change is lazy): every element costs each rerun time on
     # the server and in the browser, and read_state keeps the values of widgets not drawn. Its label follows the
     # values changed inside it, which makes Streamlit see a new expander: whether it is open is kept apart.
@@ -284,14 +294,17 @@ def _draw_run(sidebar, run_id: int, label: str, color: str, locked: bool = False
     with panel:
         st.markdown(f"<div style='height:6px;background:{color};border-radius:3px'></div>",
                     unsafe_allow_html=True)
-        st.selectbox("optimizer", list(OPTIMIZERS), key=_param_key(run_id, "optimizer"),
+        st.selectbox("optimizer", list(OPTIMIZERS), key=param_key(run_id, "optimizer"),
                      format_func=lambda key: OPTIMIZERS[key].title, on_change=_on_optimizer_change,
                      args=(run_id,), disabled=locked)
+        live = live_panel(index) if live_panel and not locked else ()
         for spec in OPTIMIZERS[optimizer].HYPERPARAMETERS:
-            key = _param_key(run_id, spec.name)
+            if spec.name in live:  # set by the live sliders just drawn (read_state keeps the value)
+                continue
+            key = param_key(run_id, spec.name)
             if key not in st.session_state:
                 st.session_state[key] = _defaults(optimizer)[spec.name]
-            disabled = spec.name == "nesterov" and not st.session_state.get(_param_key(run_id, "momentum"))
+            disabled = spec.name == "nesterov" and not st.session_state.get(param_key(run_id, "momentum"))
             hyperparameter_widget(spec, key, disabled=disabled or locked)
         if len(st.session_state["run_ids"]) > 1:
             st.button("Remove this run", key=f"remove_{run_id}", on_click=_remove_run, args=(run_id,),
