@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import os
 import random
 import signal
@@ -123,9 +124,8 @@ async def student(base: str, number: int, link: str, moves: int, think: float, s
             return record
         record["first"] = opened.to_chart
         await session.set_bool(PANEL, True)  # open run 1's panel, whose widgets are drawn only while it is open
-        options = session.select_slider_options(slider)
-        proto = session.widgets[session.widget_id(slider)]
-        here = min(int(proto.default[0]) if len(proto.default) else 0, len(options) - 4)
+        move_to, options, here = _mover(session, slider)
+        record["live"] = not session.has_widget(slider)
         for move in range(moves):
             pause = think * rng.uniform(0.5, 1.5)
             if reconnect is not None:
@@ -139,8 +139,7 @@ async def student(base: str, number: int, link: str, moves: int, think: float, s
             else:
                 await asyncio.sleep(pause)
             # everyone walks the same values in "same"; in "different" the start differs anyway
-            value = options[here + 1 + move % 3]
-            result = await session.set_select_slider(slider, value)
+            result = await move_to(options[here + 1 + move % 3])
             if (result.error or "").startswith("ConnectionClosed") and reconnect is not None:
                 session = await back_again(base, link, reconnect, record)
                 if session is None:
@@ -155,6 +154,25 @@ async def student(base: str, number: int, link: str, moves: int, think: float, s
     finally:
         await session.close()
     return record
+
+
+def _mover(session: StreamlitSession, slider: str):
+    """How this student moves `slider`: its select_slider, or — where the run's panel holds live sliders
+    (ui/live) — a release of the live slider, as the browser sends it after a drag. (move, values, start index)."""
+    if session.has_widget(slider):
+        options = session.select_slider_options(slider)
+        proto = session.widgets[session.widget_id(slider)]
+        here = min(int(proto.default[0]) if len(proto.default) else 0, len(options) - 4)
+        return functools.partial(session.set_select_slider, slider), options, here
+    from figures.live import decode
+    from ui.live import PANEL_KEY
+
+    header, _ = decode(session.component_bytes(PANEL_KEY))
+    run, name = int(slider[3:slider.index("_")]), slider[slider.index("_") + 1:]
+    live = next(s for r in header["runs"] if r["index"] == run for s in r["sliders"] if s["name"] == name)
+    here = min(live["current"], len(live["values"]) - 4)
+    release = functools.partial(session.trigger, PANEL_KEY, "release")
+    return (lambda value: release({"run": run, "name": name, "value": value})), live["values"], here
 
 
 async def back_again(base: str, link: str, reconnect: dict, record: dict) -> StreamlitSession | None:
@@ -304,8 +322,9 @@ def report(name: str, scenario: str, records: list[dict]) -> dict:
     line = f"  {scenario:9s} first chart p50 {statistics.median(firsts):5.2f} s, p95 {percentile(firsts, 95):5.2f} s;" \
         if firsts else f"  {scenario:9s} no chart opened;"
     if moves:
+        live = sum(bool(record.get("live")) for record in records)
         line += (f" slider → chart p50 {statistics.median(moves):5.2f} s, p95 {percentile(moves, 95):5.2f} s "
-                 f"({len(moves)} moves)")
+                 f"({len(moves)} moves{f', {live} students on live sliders' if live else ''})")
     line += f"; errors {len(errors)}" + (f" (first: {errors[0]})" if errors else "") + f"  [{load()}]"
     print(line, flush=True)
     return figures

@@ -12,6 +12,7 @@ bench_app.py's part).
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
 
 @dataclass
@@ -80,6 +82,17 @@ class StreamlitSession:
         """Click a button (a trigger: true for this rerun only, as the browser sends it)."""
         state = WidgetState(id=self.widget_id(key))
         state.trigger_value = True
+        return await self.rerun([state])
+
+    def component_bytes(self, key: str) -> bytes:
+        """The `data` bytes the server last sent to the custom component mounted with `key=key`."""
+        return bytes(self.widgets[self.widget_id(key)].bytes)
+
+    async def trigger(self, key: str, event: str, value: object) -> Rerun:
+        """A custom component's setTriggerValue(event, value), as the browser sends it: a JSON list of payloads in
+        the component's trigger aggregator (Streamlit's id for it: the component's id and "__events")."""
+        state = WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{self.widget_id(key)}__events")
+        state.json_trigger_value = json.dumps([{"event": event, "value": value}])
         return await self.rerun([state])
 
     def has_widget(self, key: str) -> bool:
