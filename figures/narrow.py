@@ -4,10 +4,12 @@ On a wide screen the map and the two curve panels sit side by side (figures/expl
 leaves the map ~136 px wide and the curves' axis titles over it, so for a narrow chart the same figure (same
 traces, same frames) gets new domains, laid out in pixels from the top:
 
-    margin (path buttons) · map (square for a square domain) · Play · scrubber · f − f* panel · distance panel
+    margin (path buttons) · map (square for a square domain) · Play · scrubber · [band] · f − f* panel · distance
 
 (Play right under the map: with it at the bottom, a finger on ▶ Play had the map scrolled off the top of the
-screen, and the animation ran where nobody could see it.)
+screen, and the animation ran where nobody could see it.) The band, when asked for, is blank paper the page's live
+sliders are laid over (ui/live): a slider dragged there has the map it moves on the same screen, which it would not
+have under the curves. Its place, px from the chart's top, travels in `layout.meta.live_band` as [top, height].
 
 and the height that makes those pixels fit. The map keeps equal_scale's true geometry (plotly shrinks a
 domain to keep one unit of y as long as one of x); its row is made a little taller than the width asks, so
@@ -33,18 +35,19 @@ CURVE_LEFT = 64         # px of paper left of the curve panels for their tick la
 MARGIN_SIDE = 2
 
 
-def for_narrow(figure: dict, width: int) -> dict:
+def for_narrow(figure: dict, width: int, *, band: int = 0) -> dict:
     """A copy of an explorer figure for a chart `width` px wide (a phone): everything stacked, nothing overlapping.
 
     `width` is the chart's width in px (the page's width less its padding); the map's plot area spans it
-    less MARGIN_SIDE on each side.
+    less MARGIN_SIDE on each side. `band` px of blank paper are left under the scrubber (see above).
     """
     figure = copy.deepcopy(figure)
     layout = figure["layout"]
     plot_width = max(int(width) - 2 * MARGIN_SIDE, 100)
     aspect = map_aspect(layout)
     map_px = plot_width * aspect * MAP_SLACK
-    below = GAP + CURVE + BETWEEN + CURVE + STEP_LABELS + PLAY_ROW + SCRUBBER  # px under the map
+    band = max(int(band), 0)
+    below = GAP + band + CURVE + BETWEEN + CURVE + STEP_LABELS + PLAY_ROW + SCRUBBER  # px under the map
     inner = map_px + below                      # the plot area's height (paper y spans it)
     layout["height"] = round(TOP + inner + BOTTOM)
     layout["margin"] = {"l": MARGIN_SIDE, "r": MARGIN_SIDE, "t": TOP, "b": BOTTOM}
@@ -55,7 +58,9 @@ def for_narrow(figure: dict, width: int) -> dict:
     curve_x = [round(min(CURVE_LEFT / plot_width, 0.4), 4), 1.0]
     second = (STEP_LABELS, STEP_LABELS + CURVE)
     first = (second[1] + BETWEEN, second[1] + BETWEEN + CURVE)
-    scrubber = first[1] + GAP                   # px from the bottom: the scrubber's row, Play's above it
+    scrubber = first[1] + GAP + band            # px from the bottom: the scrubber's row, Play's above it
+    if band:  # from the scrubber's bottom edge down: the live sliders' place
+        layout["meta"] = {**(layout.get("meta") or {}), "live_band": [round(TOP + inner - scrubber + 4), band]}
     controls = scrubber + SCRUBBER + PLAY_ROW   # the top of Play's row: the map's bottom
     map_rows = [up(controls), 1.0]
     if isinstance(layout.get("scene"), dict):

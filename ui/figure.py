@@ -112,7 +112,7 @@ def _prebuilt(spec: dict, selectable: bool, description: str | None = None) -> P
     held = _shown.get(key)
     if held is not None and held[0] is spec:
         return held[1]
-    meta = {"description": description or describe(spec)}
+    meta = {**(spec["layout"].get("meta") or {}), "description": description or describe(spec)}
     layout = {"datarevision": 0, **(SELECTABLE_LAYOUT if selectable else {}), **spec["layout"], "meta": meta}
     shown = {"data": plain_arrays(spec["data"]), "layout": plain_arrays(layout)}
     if spec.get("frames"):
@@ -137,7 +137,8 @@ def show_as_built(spec: dict, *, key: str, on_select: Callable[[], None] | None 
     """st.plotly_chart of the figure as figures/ built it (base64 typed arrays kept, so drawn twice): for figures
     that are new on almost every rerun and large, where converting costs more than the second draw it saves —
     the Sweeps maps (≈ 35 ms a map, and 292 kB as plain arrays against their 300 kB budget)."""
-    figure = Prebuilt({**spec, "layout": {**spec["layout"], "meta": {"description": describe(spec)}}})
+    meta = {**(spec["layout"].get("meta") or {}), "description": describe(spec)}
+    figure = Prebuilt({**spec, "layout": {**spec["layout"], "meta": meta}})
     if on_select is not None:
         st.plotly_chart(figure, key=key, on_select=on_select, selection_mode="points", config=CONFIG, theme=None)
     else:

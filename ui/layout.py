@@ -79,7 +79,7 @@ class Layout:
         return int(default)
 
     def chart(self, figure: dict, kind: ChartKind, *, chart_top: int | None = None,
-              page_chart_top: int | None = None, true_geometry: bool = False) -> dict:
+              page_chart_top: int | None = None, true_geometry: bool = False, phone_band: int = 0) -> dict:
         """`figure` adapted to this layout — the one place that happens (a new top-level dict; a cached figure and
         its frames are never modified).
 
@@ -87,7 +87,7 @@ class Layout:
         frame when asked, its paths hidden while a question waits. "panels": a section's map-and-panels figure,
         stacked on a phone. "map": one map, fitted to a phone's width. With `chart_top` (the section's CHART_TOP) a
         chart beside a lesson is as tall as keeps ▶ Play on screen; with `page_chart_top`, under the page's header
-        too (no lesson open).
+        too (no lesson open). `phone_band`: px left blank under the race's scrubber on a phone (the live sliders).
         """
         if kind == "map":
             return fit_map(figure, self.chart_width, true_geometry=true_geometry) if self.phone else figure
@@ -97,7 +97,7 @@ class Layout:
             if self.present:
                 figure = for_presentation(figure, self.chart_height(0, 600))
             elif self.phone:
-                figure = for_narrow(figure, self.chart_width)
+                figure = for_narrow(figure, self.chart_width, band=phone_band)
             elif (top := self._top(chart_top, page_chart_top)) is not None:
                 figure = self._fitted(figure, top)
             return hide_paths(figure) if self.paths_hidden else figure

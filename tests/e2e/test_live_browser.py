@@ -230,3 +230,39 @@ def test_a_runs_panel_in_the_sidebar_is_live_too(page, app_url):
     time.sleep(1.0)
     assert page.evaluate("() => window.__reruns") == 1
     assert f"beta1={held['value']!r}" in unquote(page.url)
+
+
+PHONE_GEOMETRY = """() => { const gd = document.querySelector('.js-plotly-plot'), full = gd._fullLayout;
+  const chart = gd.getBoundingClientRect(), live = window.__adamaxLive.box.getBoundingClientRect();
+  const scrubber = gd.querySelector('.slider-container').getBoundingClientRect();
+  const table = document.querySelector('[data-testid=stDataFrame], [data-testid=stTable]');
+  return {chartTop: chart.top, chartBottom: chart.bottom, liveTop: live.top, liveBottom: live.bottom,
+          scrubberBottom: scrubber.bottom, curvesTop: chart.top + full.yaxis2._offset,
+          mapTop: chart.top + full.yaxis._offset, mapBottom: chart.top + full.yaxis._offset + full.yaxis._length,
+          tableTop: table ? table.getBoundingClientRect().top : null}; }"""
+
+
+@pytest.mark.parametrize("sized_page", [(390, 844)], indirect=True)
+def test_on_a_phone_the_sliders_sit_between_the_scrubber_and_the_curves(sized_page, app_url):
+    """On a phone the sliders are laid over the band the chart leaves under its scrubber: the map they move and the
+    sliders share one screen (under the curves they did not), and nothing after the chart is covered or moved."""
+    page = sized_page
+    _open(page, app_url)
+    page.wait_for_function("() => window.__adamaxLive.box.dataset.docked === '1'")
+    page.wait_for_timeout(500)
+    seen = page.evaluate(PHONE_GEOMETRY)
+    assert seen["scrubberBottom"] - 2 <= seen["liveTop"] and seen["liveBottom"] <= seen["curvesTop"], seen
+    assert seen["liveBottom"] - seen["mapTop"] <= page.viewport_size["height"], seen   # one screen, map to sliders
+    assert seen["tableTop"] is None or seen["tableTop"] >= seen["chartBottom"], seen    # the table is not covered
+    assert seen["tableTop"] is None or seen["tableTop"] - seen["chartBottom"] <= 60, seen   # and no hole before it
+    track = page.locator(".track").nth(2)
+    track.scroll_into_view_if_needed()
+    box = track.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.5, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.9, y, steps=5)
+    assert page.evaluate("() => !!document.querySelector('canvas.live-paths:not([hidden])')")
+    assert page.evaluate("() => window.__reruns") == 0
+    page.mouse.up()
+    _settled(page)

@@ -63,3 +63,28 @@ def test_sections_ask_the_layout_never_the_modes():
                 names = {alias.name for alias in node.names}
                 assert not names & {"phone", "presentation", "classroom"} or names <= {"break_equalities"}, \
                     f"{path.name} imports {names} from {node.module}"
+
+
+@pytest.mark.parametrize("band", [0, 60, 200])
+def test_a_phones_race_leaves_its_band_blank_between_the_scrubber_and_the_curves(band):
+    """The band (px from the chart's top, in layout.meta) lies under the scrubber's row and above the first curve
+    panel, and is as tall as asked: the live sliders laid over it cover nothing of the chart."""
+    race = explorer_figure_for(preset_for("rosenbrock"), 0)
+    narrow = Layout(width=390).chart(race, "race", phone_band=band)["layout"]
+    plain = Layout(width=390).chart(race, "race")["layout"]
+    assert narrow["height"] == plain["height"] + band
+    if not band:
+        assert "live_band" not in (narrow.get("meta") or {})
+        return
+    top, height = narrow["meta"]["live_band"]
+    inner = narrow["height"] - narrow["margin"]["t"] - narrow["margin"]["b"]
+
+    def px(paper_y: float) -> float:  # paper y → px from the chart's top
+        return narrow["margin"]["t"] + (1 - paper_y) * inner
+
+    scrubber = narrow["sliders"][0]
+    curves_top = px(narrow["yaxis2"]["domain"][1])
+    assert height == band
+    assert top >= px(scrubber["y"]) + 70            # under the scrubber's row (its label, track and ticks)
+    assert top + height <= curves_top - 8           # above the first panel, with its top tick label's room
+    assert px(narrow["yaxis"]["domain"][0]) < px(scrubber["y"])   # the map and its controls above, as before

@@ -81,12 +81,50 @@ class Live {
     this.worker = new Worker(URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" })));
     this.worker.onmessage = (event) => this.decoded(event.data);
     this.keyTimer = null;
+    window.addEventListener("resize", () => this.dock());
+    // a chart drawn anew (a rerun) may have its band elsewhere: look for a new layout four times a second
+    this.dockTimer = setInterval(() => {
+      if (!this.box.isConnected) { clearInterval(this.dockTimer); return; }
+      const gd = this.scope === "race" ? this.chart() : null;
+      if (gd && gd.layout !== this.dockedLayout) { this.dockedLayout = gd.layout; this.dock(); }
+    }, 250);
+  }
+
+  dock() {
+    // A phone's chart leaves a band of blank paper under its scrubber (layout.meta.live_band: [top, height] px from
+    // the chart's top): the sliders are laid over it, so the map they move is on the screen they are dragged on.
+    // Margins move this element there and close the gap it leaves after the chart (nothing else moves).
+    const host = this.root.host || this.root;
+    const container = host.closest ? host.closest('[data-testid="stElementContainer"]') || host : null;
+    if (!container || this.scope !== "race") return;
+    const gd = this.chart();
+    const band = gd && gd.layout && gd.layout.meta && gd.layout.meta.live_band;
+    container.style.marginTop = ""; container.style.marginBottom = "";
+    if (!band) return;
+    const natural = container.getBoundingClientRect().top;
+    const up = natural - (gd.getBoundingClientRect().top + band[0]);
+    container.style.marginTop = `${-up}px`;
+    container.style.marginBottom = `${up - container.getBoundingClientRect().height}px`;
+    container.style.position = "relative"; container.style.zIndex = "2";   // over the chart's paper
+    this.box.dataset.docked = "1";
+  }
+
+  dockWhenDrawn() {
+    // the chart of this rerun may be drawn a few frames after this component: dock once it is
+    const started = performance.now();
+    const wait = () => {
+      const gd = this.chart();
+      if (gd && gd.layout) this.dock();
+      else if (performance.now() - started < 10000) requestAnimationFrame(wait);
+    };
+    requestAnimationFrame(wait);
   }
 
   receive(data, chartKey, scope) {
     this.chartKey = chartKey;
     this.scope = scope;
     this.box.classList.toggle("panel", scope === "tuned");
+    this.dockWhenDrawn();
     if (!(data instanceof Uint8Array)) return;
     if (this.lastBytes && sameBytes(this.lastBytes, data)) return;
     this.lastBytes = data;

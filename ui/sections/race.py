@@ -8,12 +8,14 @@ import streamlit as st
 
 from figures.explorer import CLICK_GRID_TRACE
 from figures.landscape import minimum_name
+from figures.live import FULL_STEPS
+from optimizers.live import live_names
 
 from ..compute import RunResult, explorer_figure_for, surface_of
 from ..figure import show_figure
 from ..handout import draw_handout
 from ..layout import Layout
-from ..live import draw_live, is_live
+from ..live import draw_live, is_live, tuned_run
 from ..modes import teacher
 from ..state import AppState
 from ..summary import current_tolerance, draw_summary, run_outcomes
@@ -32,6 +34,18 @@ def live_rows(runs: int) -> int:
     (2, 1)
     """
     return -(-(runs + 2) // LIVE_COLUMNS)
+PHONE_COLUMNS = 2      # live sliders a row on a phone
+PHONE_NOTE = 22        # px: the live sliders' note on a long run ("paths simplified …")
+
+
+def phone_band(state: AppState) -> int:
+    """The px a phone's chart leaves blank under its scrubber for the live sliders: a row per two sliders (every
+    run's lr, and the tuned run's others), and their note on a run long enough to be simplified."""
+    tuned = tuned_run(state)
+    sliders = sum(len(live_names(spec.optimizer)) if index == tuned else 1 for index, spec in enumerate(state.runs))
+    return LIVE_ROW * -(-sliders // PHONE_COLUMNS) + (PHONE_NOTE if state.steps > FULL_STEPS else 0) + 8
+
+
 FRAME_KEY = None  # the race's scrubber drives nothing else on the page
 
 
@@ -47,9 +61,11 @@ def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     if live and not layout.phone:  # above the map, before the chart: after it, they would push the map down
         draw_live(state, results)
     # Their rows push the map down on a laptop: the chart is fitted lower, so ▶ Play and the map stay on screen.
+    # On a phone they are laid over a band the chart leaves under its scrubber, between the map and the curves.
     below = LIVE_ROW * live_rows(len(state.runs)) if live and not layout.phone else 0
+    band = phone_band(state) if live and layout.phone else 0
     figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP + below,
-                          page_chart_top=PAGE_CHART_TOP + below)
+                          page_chart_top=PAGE_CHART_TOP + below, phone_band=band)
     show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour",
                 description=describe_race(results, surface, state, layout.paths_hidden))
     if live and layout.phone:  # a phone: under the map and ▶ Play, which must share its screen
