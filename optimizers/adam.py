@@ -24,6 +24,7 @@ from .base import (
     check_positive,
     check_step_bound_arguments,
     lerp_into,
+    lerp_weight,
 )
 from .latex import aligned, latex_hyper, latex_power, latex_vector, safe_divide, scalar_hyperparameter
 
@@ -77,7 +78,7 @@ v_t &= \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2 \\
                     updates: Array) -> tuple[Array, AdamState]:
         t = state.t + 1
         m, v = out.m, out.v
-        lerp_into(m, state.m, grad, 1.0 - self.beta1)
+        lerp_into(m, state.m, grad, self.derived("lerp_beta1", lambda: lerp_weight(1.0 - self.beta1)))
         np.multiply(state.v, self.beta2, out=v)
         np.square(grad, out=updates)  # `updates` is scratch until the step is written
         updates *= 1.0 - self.beta2

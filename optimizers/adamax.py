@@ -36,6 +36,7 @@ from .base import (
     check_positive,
     check_step_bound_arguments,
     lerp_into,
+    lerp_weight,
 )
 from .latex import (
     aligned,
@@ -123,7 +124,7 @@ class AdaMax(Optimizer):
         t = state.t + 1
         m, u = out.m, out.u
         # m_t = m + (1 − β1)(g − m) = β1·m + (1 − β1)·g, written as PyTorch's lerp
-        lerp_into(m, state.m, grad, 1.0 - self.beta1)
+        lerp_into(m, state.m, grad, self.derived("lerp_beta1", lambda: lerp_weight(1.0 - self.beta1)))
         np.abs(grad, out=u)
         if self.eps_mode == "pytorch":
             u += self.eps

@@ -38,6 +38,7 @@ from .base import (
     check_positive,
     check_range,
     lerp_into,
+    lerp_weight,
 )
 
 FORMS = ("stable", "naive")
@@ -97,7 +98,7 @@ v_t &= \beta_2^p\, v_{t-1} + (1-\beta_2^p)\, |g_t|^p \\
                     updates: Array) -> tuple[Array, AdamLpState]:
         t = state.t + 1
         p = self.p
-        m = lerp_into(out.m, state.m, grad, 1.0 - self.beta1)
+        m = lerp_into(out.m, state.m, grad, self.derived("lerp_beta1", lambda: lerp_weight(1.0 - self.beta1)))
         decay = np.power(self.beta2, p)
         if self.form == "naive":
             out.w[...] = decay * state.w + (1.0 - decay) * np.abs(grad) ** p

@@ -222,6 +222,15 @@ class Optimizer:
         spread = self.__dict__.get("_spread", {}).get(name)
         return function(getattr(self, name)) if spread is None else spread(function)
 
+    def derived(self, name: str, function: Callable[[], Any]) -> Any:
+        """function(), computed once for this instance and kept: a value every step uses that depends on the
+        hyperparameters only (e.g. the lerp weight 1 − β1, an array in a batch). An instance is immutable, so
+        it never goes stale; the expanded copy `run` makes has its own."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if name not in cache:
+            cache[name] = function()
+        return cache[name]
+
     def hyperparameters(self) -> dict[str, Any]:
         """The hyperparameter values of this instance, by name."""
         return {f.name: getattr(self, f.name) for f in fields(self)}  # type: ignore[arg-type]
@@ -260,13 +269,14 @@ def lerp_into(out: Array, previous: Array, new: Array, weight: Any) -> Array:
 
     The second form is exact at weight = 1 (β1 = 0 gives m = g, whatever m was): the first would round
     previous + (new − previous), losing g entirely when |previous| ≫ |g|. `out` must not alias `previous`.
+    `weight` is a scalar, an array (one per member of a batch), or such an array prepared once by `lerp_weight`.
 
     >>> out = np.empty(2)
     >>> lerp_into(out, np.array([1e4, 1e4]), np.array([1e-13, 3e-9]), 1.0).tolist()   # β1 = 0: m = g exactly
     [1e-13, 3e-09]
     """
     np.subtract(new, previous, out=out)
-    if np.ndim(weight) == 0:
+    if not isinstance(weight, LerpWeight) and np.ndim(weight) == 0:
         if weight < 0.5:
             out *= weight
             out += previous
@@ -274,9 +284,29 @@ def lerp_into(out: Array, previous: Array, new: Array, weight: Any) -> Array:
             out *= weight - 1.0       # −(new − previous)·(1 − weight) ...
             out += new                # ... + new
         return out
-    weight = np.asarray(weight, dtype=np.float64)  # per-configuration β1: each member takes its own form
-    np.copyto(out, np.where(weight < 0.5, previous + out * weight, new - out * (1.0 - weight)))
+    weight = weight if isinstance(weight, LerpWeight) else lerp_weight(weight)   # per-configuration β1
+    out *= weight.factor
+    out += np.where(weight.low, previous, new)
     return out
+
+
+class LerpWeight(NamedTuple):
+    """A per-configuration lerp weight prepared for `lerp_into`: each member's form, both written as
+    (new − previous)·factor + (previous where low, else new) — bit for bit the two forms, since w − 1 = −(1 − w)
+    exactly and x + (−y) = x − y."""
+
+    low: Array      # weight < 0.5: previous + weight·(new − previous)
+    factor: Array   # weight where low, else weight − 1
+
+
+def lerp_weight(weight: Any) -> Any:
+    """`weight` for lerp_into: a scalar as it is, an array prepared once (LerpWeight) so a step spends two
+    passes over the batch on it, not six."""
+    if np.ndim(weight) == 0:
+        return weight
+    weight = np.asarray(weight, dtype=np.float64)
+    low = weight < 0.5
+    return LerpWeight(low, np.where(low, weight, weight - 1.0))
 
 
 class Spread:

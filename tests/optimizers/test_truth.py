@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from optimizers import Adam, AdaMax, AdamLp
+from optimizers.base import lerp_into, lerp_weight
 
 HUGE, TINY = np.array([1e4, 1e4]), np.array([1e-13, 3e-9])
 
@@ -72,6 +75,21 @@ def test_array_beta1_takes_each_members_form():
     for i, value in enumerate(beta1[:, 0]):
         _, alone = two_steps(AdaMax(lr=1.0, beta1=value, beta2=0.0, eps=0.0, eps_mode="paper"))
         assert state.m[i].tolist() == alone.m.tolist()
+
+
+@settings(max_examples=200)
+@given(beta1=st.lists(st.floats(0.0, 0.9999), min_size=1, max_size=6),
+       previous=st.floats(-1e6, 1e6), new=st.floats(-1e6, 1e6))
+def test_a_prepared_array_weight_is_each_members_scalar_lerp_bit_for_bit(beta1, previous, new):
+    """lerp_into with per-member weights (as given, or prepared once by lerp_weight) against the scalar lerp
+    of each member alone: the same bits."""
+    weights = 1.0 - np.array(beta1)[:, None] * np.ones((1, 2))
+    start, end = np.full((len(beta1), 2), previous), np.full((len(beta1), 2), new)
+    for weight in (weights, lerp_weight(weights)):
+        together = lerp_into(np.empty_like(start), start, end, weight)
+        for i, alone_weight in enumerate(weights[:, 0]):
+            alone = lerp_into(np.empty(2), start[i], end[i], float(alone_weight))
+            assert together[i].tolist() == alone.tolist()
 
 
 # ---------------------------------------------------------------- the Lp limit, the breakdown, ε
