@@ -16,14 +16,21 @@ Prints:
   (bench/race_chart_only_app.py) against the reference: what the chart costs before the page's other elements;
 - first view: from navigation to a drawn chart, median over fresh browser contexts, for the default page
   and the reference page; budget: app ≤ 1.5 × reference.
+
+The app runs with its live sliders off (ADAMAX_LAB_LIVE=0 unless set otherwise): with them on, the slider in
+run 1's open panel is a live slider, whose keys are debounced into one release (bench/bench_live.py measures
+that path, release → chart, against the same reference).
 """
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+os.environ.setdefault("ADAMAX_LAB_LIVE", "0")   # the servers this starts inherit it (see above)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
