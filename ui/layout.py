@@ -19,6 +19,7 @@ from figures.stacked import fit_map, stack
 ChartKind = Literal["race", "panels", "map"]
 PHONE_PADDING = 6   # px each side of the page's content on a narrow screen (ui/modes/phone.py's CSS)
 CHART_MIN = 360     # a chart fitted to the window is never shorter than this
+SHORT_BELOW = 850   # px: a window this short (1366×768, 1280×800) keeps the map over the sentence
 PRESENTATION_CHROME = 150                       # px above the chart in presentation mode …
 PRESENTATION_QUESTION = 70                      # … and a lesson's question with Reveal, in a row above it
 PRESENTATION_HEIGHTS = (420, 600, 1000)         # least, before the window's size is known, most
@@ -55,6 +56,12 @@ class Layout:
     def phone(self) -> bool:
         """A narrow window: every section stacked, the map on top at the full width."""
         return self.width is not None and self.width < NARROW_BELOW
+
+    @property
+    def short(self) -> bool:
+        """A laptop's short window (under SHORT_BELOW px tall, as reported): the page's sentence goes under the
+        chart, so the map keeps a size worth looking at on the first screen."""
+        return not self.phone and self.viewport_height is not None and self.viewport_height < SHORT_BELOW
 
     @property
     def chart_width(self) -> int:

@@ -72,7 +72,7 @@ def main() -> None:
         elif layout.lesson_beside:  # a lesson's words beside the chart stand for the header (ui/modes/classroom.py)
             st.markdown(PAGE_STYLE, unsafe_allow_html=True)
         else:
-            _header(surface, state, layout)
+            _header(surface, state, layout, sentence=not layout.short)
         st.segmented_control("Section", teacher.offered(state.section), key="section",
                              format_func=lambda key: SECTIONS[key].title, selection_mode="single",
                              label_visibility="collapsed")
@@ -85,6 +85,8 @@ def main() -> None:
                         "show the true f along the noisy paths.")
     if layout.phone and not layout.present and not layout.lesson_beside:
         _header_below(surface, state)
+    elif layout.short and not layout.present and not layout.lesson_beside:  # the sentence the header left out
+        st.container(key="lab_sentence").markdown(_sentence(state, True))
     if layout.present:  # below the chart, so ▶ Play stays on screen (the question goes above it)
         classroom.draw_lesson(results, surface, question_area=question_strip)
         _notices(results, surface, layout)
@@ -139,10 +141,10 @@ h1 {{padding-top: 0; padding-bottom: 0; font-size: 2.1rem !important}}
 FORMULA_BESIDE = 40  # the longest LaTeX source drawn in the header's right column
 
 
-def _header(surface, state, layout: Layout, *, with_median: bool = True) -> None:
-    """The title, the surface and its formula in one row, the page's sentence under them across the width: on a
-    laptop's 768 px the map, ▶ Play and the scrubber then fit under it. A phone gets the title and the surface's
-    name here and the rest under the chart (`_header_below`), so the map and ▶ Play share its screen."""
+def _header(surface, state, layout: Layout, *, with_median: bool = True, sentence: bool = True) -> None:
+    """The title, the surface and its formula in one row, the page's sentence under them across the width (on a
+    short window, `sentence=False`, it goes under the chart). A phone gets the title and the surface's name here
+    and the rest under the chart (`_header_below`), so the map and ▶ Play share its screen."""
     st.markdown(PAGE_STYLE, unsafe_allow_html=True)
     if layout.phone:
         st.markdown(f"<div class='lab-title'><b>AdaMax Lab</b> · {html.escape(surface.name)}</div>",
@@ -155,7 +157,8 @@ def _header(surface, state, layout: Layout, *, with_median: bool = True) -> None
     # A long formula gets the page's width below, not a cramped column: at 1,440 px the column holds ~40
     # characters of LaTeX (Beale's 61 and the six-hump camel's 67 were cut off there).
     (formula if len(surface.latex) <= FORMULA_BESIDE else st).latex(formula_latex(surface.latex))
-    st.container(key="lab_sentence").markdown(_sentence(state, with_median))  # no HTML: it names the runs
+    if sentence:
+        st.container(key="lab_sentence").markdown(_sentence(state, with_median))  # no HTML: it names the runs
 
 
 def _sentence(state, with_median: bool) -> str:

@@ -22,18 +22,26 @@ from ..summary import current_tolerance, draw_summary, run_outcomes
 
 CHART_KEY = "explorer_chart"
 CHART_TOP = 215        # px above the chart with a lesson beside it (measured)
-PAGE_CHART_TOP = 325   # px above the chart under the page's header (measured): ▶ Play on screen at 1366×768
+PAGE_CHART_TOP = 325   # px above the chart under the page's header (measured): ▶ Play on screen at 1366×768 …
+SENTENCE = 70          # … of which the page's sentence takes this much (three lines at 1366 px; a short window
+                       # has it under the chart)
 LIVE_ROW = 48          # px a row of live sliders takes (measured) …
-LIVE_COLUMNS = 3       # … at most this many sliders a row on a laptop's page beside the sidebar
+LIVE_COLUMNS = 4       # … and this many sliders a row on a laptop's page beside the sidebar (ui/live/live.css)
 
 
-def live_rows(runs: int) -> int:
-    """Rows of live sliders above the map on a laptop: one slider per run, and up to two more for a tuned run.
+def live_sliders(state: AppState) -> int:
+    """How many live sliders the page shows: every run's lr, and the tuned run's other settings."""
+    tuned = tuned_run(state)
+    return sum(len(live_names(spec.optimizer)) if index == tuned else 1 for index, spec in enumerate(state.runs))
 
-    >>> live_rows(4), live_rows(1)
-    (2, 1)
+
+def live_rows(sliders: int, columns: int = LIVE_COLUMNS) -> int:
+    """Rows of `sliders` live sliders, `columns` a row.
+
+    >>> live_rows(4), live_rows(6), live_rows(3, 2)
+    (1, 2, 2)
     """
-    return -(-(runs + 2) // LIVE_COLUMNS)
+    return -(-sliders // columns)
 PHONE_COLUMNS = 2      # live sliders a row on a phone
 PHONE_NOTE = 22        # px: the live sliders' note on a long run ("paths simplified …")
 
@@ -41,9 +49,8 @@ PHONE_NOTE = 22        # px: the live sliders' note on a long run ("paths simpli
 def phone_band(state: AppState) -> int:
     """The px a phone's chart leaves blank under its scrubber for the live sliders: a row per two sliders (every
     run's lr, and the tuned run's others), and their note on a run long enough to be simplified."""
-    tuned = tuned_run(state)
-    sliders = sum(len(live_names(spec.optimizer)) if index == tuned else 1 for index, spec in enumerate(state.runs))
-    return LIVE_ROW * -(-sliders // PHONE_COLUMNS) + (PHONE_NOTE if state.steps > FULL_STEPS else 0) + 8
+    return (LIVE_ROW * live_rows(live_sliders(state), PHONE_COLUMNS) + (PHONE_NOTE if state.steps > FULL_STEPS else 0)
+            + 8)
 
 
 FRAME_KEY = None  # the race's scrubber drives nothing else on the page
@@ -62,10 +69,11 @@ def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
         draw_live(state, results)
     # Their rows push the map down on a laptop: the chart is fitted lower, so ▶ Play and the map stay on screen.
     # On a phone they are laid over a band the chart leaves under its scrubber, between the map and the curves.
-    below = LIVE_ROW * live_rows(len(state.runs)) if live and not layout.phone else 0
+    below = LIVE_ROW * live_rows(live_sliders(state)) if live and not layout.phone else 0
+    top = PAGE_CHART_TOP - (SENTENCE if layout.short else 0)
     band = phone_band(state) if live and layout.phone else 0
     figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP + below,
-                          page_chart_top=PAGE_CHART_TOP + below, phone_band=band)
+                          page_chart_top=top + below, phone_band=band)
     show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour",
                 description=describe_race(results, surface, state, layout.paths_hidden))
     if live and layout.phone:  # a phone: under the map and ▶ Play, which must share its screen
