@@ -129,6 +129,9 @@ def for_presentation(figure: dict, height: int) -> dict:
     for axis in ("xaxis", "xaxis3"):  # their titles ("x", "step") would collide with the large step number
         if isinstance(layout.get(axis), dict):
             layout[axis] = {**layout[axis], "title": {"text": ""}}
+    title = ((layout.get("yaxis3") or {}).get("title") or {}).get("text") or ""
+    if title.startswith("distance"):  # at 20 px the long title outgrows its panel and runs into f − f*'s
+        layout["yaxis3"]["title"] = {**layout["yaxis3"]["title"], "text": "distance to min."}
     for axis in ("yaxis2", "yaxis3"):  # large tick labels need fewer of them on a log axis spanning decades
         spec = layout.get(axis)
         if isinstance(spec, dict) and spec.get("type") == "log" and spec.get("range"):

@@ -71,22 +71,24 @@ class Layout:
     def is_locked(self, name: str) -> bool:
         return name in self.locked
 
-    def chart_height(self, chart_top: int, default: int) -> int:
-        """A chart's height: in presentation mode what the window allows (less a lesson's question row); else what
-        the window leaves below the chart's top (`chart_top` px from the window's top), at least CHART_MIN and
-        at most `default`, so ▶ Play and the scrubber stay on screen."""
+    def chart_height(self, chart_top: int, default: int, *, above: int = 0) -> int:
+        """A chart's height: in presentation mode what the window allows (less a lesson's question row and `above`
+        px of the section's own rows over the chart); else what the window leaves below the chart's top
+        (`chart_top` px from the window's top), at least CHART_MIN and at most `default`, so ▶ Play and the
+        scrubber stay on screen."""
         if self.present:
             least, unknown, most = PRESENTATION_HEIGHTS
             if not self.viewport_height:
                 return unknown
-            chrome = PRESENTATION_CHROME + (PRESENTATION_QUESTION if self.lesson else 0)
+            chrome = PRESENTATION_CHROME + above + (PRESENTATION_QUESTION if self.lesson else 0)
             return int(min(max(self.viewport_height - chrome, least), most))
         if self.viewport_height:
             return int(min(default, max(CHART_MIN, self.viewport_height - chart_top)))
         return int(default)
 
     def chart(self, figure: dict, kind: ChartKind, *, chart_top: int | None = None,
-              page_chart_top: int | None = None, true_geometry: bool = False, phone_band: int = 0) -> dict:
+              page_chart_top: int | None = None, true_geometry: bool = False, phone_band: int = 0,
+              above: int = 0) -> dict:
         """`figure` adapted to this layout — the one place that happens (a new top-level dict; a cached figure and
         its frames are never modified).
 
@@ -94,7 +96,8 @@ class Layout:
         frame when asked, its paths hidden while a question waits. "panels": a section's map-and-panels figure,
         stacked on a phone. "map": one map, fitted to a phone's width. With `chart_top` (the section's CHART_TOP) a
         chart beside a lesson is as tall as keeps ▶ Play on screen; with `page_chart_top`, under the page's header
-        too (no lesson open). `phone_band`: px left blank under the race's scrubber on a phone (the live sliders).
+        too (no lesson open). `phone_band`: px left blank under the race's scrubber on a phone (the live sliders);
+        `above`: px of the section's own rows over the chart (the live sliders), which a presentation leaves room for.
         """
         if kind == "map":
             return fit_map(figure, self.chart_width, true_geometry=true_geometry) if self.phone else figure
@@ -102,7 +105,7 @@ class Layout:
             if self.stride:
                 figure = scrub_every_frame(figure)
             if self.present:
-                figure = for_presentation(figure, self.chart_height(0, 600))
+                figure = for_presentation(figure, self.chart_height(0, 600, above=above))
             elif self.phone:
                 figure = for_narrow(figure, self.chart_width, band=phone_band)
             elif (top := self._top(chart_top, page_chart_top)) is not None:

@@ -33,3 +33,16 @@ def test_the_side_follows_where_the_point_spends_the_run():
     positions = _labels(for_presentation(figure, 700))["textposition"]
     assert positions[0].endswith("left") and all(p.endswith("right") for p in positions[1:]), positions
     assert len(set(positions)) >= 3  # runs that start together keep apart: different rows
+
+
+def test_the_curve_panels_titles_fit_their_panels_at_a_projectors_font():
+    """At 20 px a y title longer than its panel runs into the other panel's title (seen at 1366×768): each fits."""
+    from ui.presets import preset_for
+
+    figure = for_presentation(explorer_figure_for(preset_for("rosenbrock")), 560)
+    layout = figure["layout"]
+    inner = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    for axis in ("yaxis2", "yaxis3"):
+        low, high = layout[axis]["domain"]
+        text = layout[axis]["title"]["text"]
+        assert len(text) * 0.5 * 20 <= (high - low) * inner, (axis, text)   # ≈ 0.5 em a character

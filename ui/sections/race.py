@@ -73,7 +73,7 @@ def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     top = PAGE_CHART_TOP - (SENTENCE if layout.short else 0)
     band = phone_band(state) if live and layout.phone else 0
     figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP + below,
-                          page_chart_top=top + below, phone_band=band)
+                          page_chart_top=top + below, phone_band=band, above=below)
     show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour",
                 description=describe_race(results, surface, state, layout.paths_hidden))
     if live and layout.phone:  # a phone: under the map and ▶ Play, which must share its screen
