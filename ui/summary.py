@@ -57,24 +57,43 @@ def summary_frame(results: list[RunResult], surface, tolerance: float) -> pd.Dat
 
 
 def draw_summary(results: list[RunResult], surface) -> None:
-    left, right = st.columns([4, 1])
+    left, right = st.columns([6, 1])
     tolerance = right.select_slider("tolerance on f − f*", TOLERANCES, value=DEFAULT_TOLERANCE, key="tolerance",
                                     format_func=lambda v: f"{v:g}",
                                     disabled=surface.minimum_value is None,
                                     help="A run has reached the minimum when f − f* is at most this.")
     frame = summary_frame(results, surface, tolerance)
     frame.insert(0, "", [color_swatch(result.color) for result in results])
-    left.dataframe(frame, hide_index=True, width="stretch", column_config=COLUMNS)
+    left.dataframe(frame, hide_index=True, width="stretch", row_height=ROW_HEIGHT,
+                   height=HEADER_HEIGHT + ROW_HEIGHT * len(frame) + 2, column_config=columns(tolerance))
 
 
 def color_swatch(color: str) -> str:
     """A small square of `color` as an SVG data URL, for an ImageColumn: the run's colour on the chart."""
-    return ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='14' height='14'>"
-            f"<rect width='14' height='14' rx='3' fill='{color.replace('#', '%23')}'/></svg>")
+    # As tall as a row (the grid scales an image to the row's height): a 14 px square whatever the rows hold.
+    return (f"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='14' height='{SWATCH_HEIGHT}'>"
+            f"<rect y='{(SWATCH_HEIGHT - 14) // 2}' width='14' height='14' rx='3' "
+            f"fill='{color.replace('#', '%23')}'/></svg>")
+
+
+ROW_HEIGHT = 68  # px: three lines of an outcome; Streamlit wraps a cell's text only in rows taller than 64 px
+HEADER_HEIGHT = 35  # px: every run on screen, eight included, with no scrolling inside the table
+SWATCH_HEIGHT = ROW_HEIGHT - 8  # the grid's image cell pads 4 px above and below
 
 
 # Formats in the column config rather than a pandas Styler: a Styler costs ≈ 15 ms of server time on every
 # rerun (display values computed and sent cell by cell), a third of a rerun whose results are all cached.
-COLUMNS = {"": st.column_config.ImageColumn(width=24), "final f": st.column_config.NumberColumn(format="%.4g"),
-           "best f": st.column_config.NumberColumn(format="%.4g"),
-           "final distance to a global minimum": st.column_config.NumberColumn(format="%.3g")}
+def columns(tolerance: float) -> dict:
+    """Short labels (the full meaning in each header's tooltip), widths that fit the table beside the sidebar on a
+    1366 px laptop with no horizontal scrolling, and numbers in four significant digits."""
+    return {
+        "": st.column_config.ImageColumn(width=24),
+        "run": st.column_config.TextColumn(width=150),
+        "outcome": st.column_config.TextColumn(width=276),
+        "final f": st.column_config.NumberColumn(format="%.4g", width=80),
+        "best f": st.column_config.NumberColumn(format="%.4g", width=80),
+        f"first step with f − f* ≤ {tolerance:g}": st.column_config.TextColumn(
+            "reached at", width=72, help=f"The first step with f − f* ≤ {tolerance:g}"),
+        "final distance to a global minimum": st.column_config.NumberColumn(
+            "distance", format="%.3g", width=72, help="The final distance to the nearest global minimum"),
+    }
