@@ -14,6 +14,7 @@ from optimizers.metrics import distance_to_nearest
 from optimizers.outcomes import OUTCOMES, RunMetrics, classify, describe, trajectory_metrics
 
 from .compute import RunResult
+from .modes import phone
 
 TOLERANCES = (1e-2, 1e-4, 1e-6, 1e-8, 1e-10)
 DEFAULT_TOLERANCE = 1e-4
@@ -63,33 +64,38 @@ def draw_summary(results: list[RunResult], surface) -> None:
                                     disabled=surface.minimum_value is None,
                                     help="A run has reached the minimum when f − f* is at most this.")
     frame = summary_frame(results, surface, tolerance)
-    frame.insert(0, "", [color_swatch(result.color) for result in results])
-    left.dataframe(frame, hide_index=True, width="stretch", row_height=ROW_HEIGHT,
-                   height=HEADER_HEIGHT + ROW_HEIGHT * len(frame) + 2, column_config=columns(tolerance))
+    narrow = phone.narrow()  # a phone: the run and its outcome fill the screen's width, the numbers scroll in
+    rows = PHONE_ROW_HEIGHT if narrow else ROW_HEIGHT
+    frame.insert(0, "", [color_swatch(result.color, rows) for result in results])
+    left.dataframe(frame, hide_index=True, width="stretch", row_height=rows,
+                   height=HEADER_HEIGHT + rows * len(frame) + 2, column_config=columns(tolerance, narrow=narrow))
 
 
-def color_swatch(color: str) -> str:
+def color_swatch(color: str, row_height: int = 0) -> str:
     """A small square of `color` as an SVG data URL, for an ImageColumn: the run's colour on the chart."""
-    # As tall as a row (the grid scales an image to the row's height): a 14 px square whatever the rows hold.
-    return (f"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='14' height='{SWATCH_HEIGHT}'>"
-            f"<rect y='{(SWATCH_HEIGHT - 14) // 2}' width='14' height='14' rx='3' "
+    # As tall as a row (the grid scales an image to the row's height less 4 px above and below): a 14 px square
+    # whatever the rows hold.
+    height = max((row_height or ROW_HEIGHT) - 8, 14)
+    return (f"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' width='14' height='{height}'>"
+            f"<rect y='{(height - 14) // 2}' width='14' height='14' rx='3' "
             f"fill='{color.replace('#', '%23')}'/></svg>")
 
 
 ROW_HEIGHT = 68  # px: three lines of an outcome; Streamlit wraps a cell's text only in rows taller than 64 px
+PHONE_ROW_HEIGHT = 108  # px: five lines of an outcome in a phone's narrower column
 HEADER_HEIGHT = 35  # px: every run on screen, eight included, with no scrolling inside the table
-SWATCH_HEIGHT = ROW_HEIGHT - 8  # the grid's image cell pads 4 px above and below
 
 
 # Formats in the column config rather than a pandas Styler: a Styler costs ≈ 15 ms of server time on every
 # rerun (display values computed and sent cell by cell), a third of a rerun whose results are all cached.
-def columns(tolerance: float) -> dict:
+def columns(tolerance: float, *, narrow: bool = False) -> dict:
     """Short labels (the full meaning in each header's tooltip), widths that fit the table beside the sidebar on a
-    1366 px laptop with no horizontal scrolling, and numbers in four significant digits."""
+    1366 px laptop with no horizontal scrolling (on a phone: the run and its outcome across a 390 px screen), and
+    numbers in four significant digits."""
     return {
         "": st.column_config.ImageColumn(width=24),
-        "run": st.column_config.TextColumn(width=150),
-        "outcome": st.column_config.TextColumn(width=276),
+        "run": st.column_config.TextColumn(width=120 if narrow else 150),
+        "outcome": st.column_config.TextColumn(width=216 if narrow else 276),
         "final f": st.column_config.NumberColumn(format="%.4g", width=80),
         "best f": st.column_config.NumberColumn(format="%.4g", width=80),
         f"first step with f − f* ≤ {tolerance:g}": st.column_config.TextColumn(
