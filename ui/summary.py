@@ -58,17 +58,17 @@ def summary_frame(results: list[RunResult], surface, tolerance: float) -> pd.Dat
 
 
 def draw_summary(results: list[RunResult], surface) -> None:
-    left, right = st.columns([6, 1])
-    tolerance = right.select_slider("tolerance on f − f*", TOLERANCES, value=DEFAULT_TOLERANCE, key="tolerance",
-                                    format_func=lambda v: f"{v:g}",
-                                    disabled=surface.minimum_value is None,
-                                    help="A run has reached the minimum when f − f* is at most this.")
+    # The table across the section's width (its columns fit a lesson's column at 1366 px), the tolerance under it.
+    table = st.container()
+    tolerance = st.columns([1, 3])[0].select_slider(
+        "tolerance on f − f*", TOLERANCES, value=DEFAULT_TOLERANCE, key="tolerance", format_func=lambda v: f"{v:g}",
+        disabled=surface.minimum_value is None, help="A run has reached the minimum when f − f* is at most this.")
     frame = summary_frame(results, surface, tolerance)
     narrow = phone.narrow()  # a phone: the run and its outcome fill the screen's width, the numbers scroll in
     rows = PHONE_ROW_HEIGHT if narrow else ROW_HEIGHT
     frame.insert(0, "", [color_swatch(result.color, rows) for result in results])
-    left.dataframe(frame, hide_index=True, width="stretch", row_height=rows,
-                   height=HEADER_HEIGHT + rows * len(frame) + 2, column_config=columns(tolerance, narrow=narrow))
+    table.dataframe(frame, hide_index=True, width="stretch", row_height=rows,
+                    height=HEADER_HEIGHT + rows * len(frame) + 2, column_config=columns(tolerance, narrow=narrow))
 
 
 def color_swatch(color: str, row_height: int = 0) -> str:
@@ -89,13 +89,13 @@ HEADER_HEIGHT = 35  # px: every run on screen, eight included, with no scrolling
 # Formats in the column config rather than a pandas Styler: a Styler costs ≈ 15 ms of server time on every
 # rerun (display values computed and sent cell by cell), a third of a rerun whose results are all cached.
 def columns(tolerance: float, *, narrow: bool = False) -> dict:
-    """Short labels (the full meaning in each header's tooltip), widths that fit the table beside the sidebar on a
-    1366 px laptop with no horizontal scrolling (on a phone: the run and its outcome across a 390 px screen), and
-    numbers in four significant digits."""
+    """Short labels (the full meaning in each header's tooltip), widths that fit the table with no horizontal
+    scrolling on a 1366 px laptop, beside the sidebar or in a lesson's column (≈ 850 px), the phone's screen aside
+    (there the run and its outcome span its 390 px), and numbers in four significant digits."""
     return {
         "": st.column_config.ImageColumn(width=24),
-        "run": st.column_config.TextColumn(width=120 if narrow else 150),
-        "outcome": st.column_config.TextColumn(width=216 if narrow else 276),
+        "run": st.column_config.TextColumn(width=120 if narrow else 160),
+        "outcome": st.column_config.TextColumn(width=216 if narrow else 330),
         "final f": st.column_config.NumberColumn(format="%.4g", width=80),
         "best f": st.column_config.NumberColumn(format="%.4g", width=80),
         f"first step with f − f* ≤ {tolerance:g}": st.column_config.TextColumn(
