@@ -18,7 +18,7 @@ from tests.support.app import open_app, open_scene
 from ui.compute import divergence_bound
 from ui.lessons import lesson_names, load_lesson
 from ui.presets import preset_for
-from ui.sections.eps import VISIBLE, eps_facts, eps_words
+from ui.sections.eps import VISIBLE, eps_facts, eps_words, saddle_words
 
 SUPERSCRIPTS = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 NUMBER = r"(?:[0-9.]+·)?(?:10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)|[0-9.]+"
@@ -52,7 +52,7 @@ def test_every_sentence_holds_for_the_runs_on_screen(place, exponent, steps, lr,
     modes = eps_modes(surface, np.array([x, y]), steps, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
                       bound=divergence_bound(surface), noise=noise)
     (x0, x1), _ = surface.domain
-    words = eps_words(eps_facts(modes, eps, x1 - x0), run=run, settable=settable, saddle_y=0.001)
+    words = eps_words(eps_facts(modes, eps, x1 - x0), run=run, settable=settable)
     paper, pytorch, keras = modes["paper"], modes["pytorch"], modes["keras"]
 
     assert abs(read(re.search(rf"Here ε = ({NUMBER})", words).group(1)) / eps - 1) < 5e-3
@@ -115,8 +115,7 @@ def test_the_buttons_promise_holds_where_it_leads():
     assert all(np.all(mode.points[:, 1] == 0.0) for mode in modes.values())
     paper = modes["paper"]
     assert np.all((paper.states["u"][:, 1] == 0) & (paper.states["m"][:, 1] == 0))
-    words = eps_words(eps_facts(modes, 1e-8, 4.0), run="run 1", settable=True, saddle_y=preset.start[1])
-    assert f"at y = {preset.start[1]:g})" in words and preset.start[1] != 0
+    assert f"at y = {preset.start[1]:g})" in saddle_words(preset.start[1]) and preset.start[1] != 0
 
 
 SCENES = [(name, number) for name in lesson_names() for number, scene in enumerate(load_lesson(name).scenes, 1)
@@ -124,8 +123,8 @@ SCENES = [(name, number) for name in lesson_names() for number, scene in enumera
 
 
 def section_words(app) -> str:
-    return "\n".join(m.value for m in app.markdown if m.value.startswith("**Where ε goes.**")) + "\n" + "\n".join(
-        c.value for c in app.caption if c.value.startswith("AdaMax with"))
+    return "\n".join(m.value for m in app.markdown if m.value.startswith(("**Where ε goes.**", "For the same $m$"))
+                     ) + "\n" + "\n".join(c.value for c in app.caption if c.value.startswith("AdaMax with"))
 
 
 @pytest.mark.parametrize(("lesson", "scene"), SCENES)

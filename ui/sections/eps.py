@@ -33,10 +33,12 @@ EPS_TEXT = r"""
 the start, $m = u = 0$ and the step $m/u$ is $0/0$; where $u = 0$ but $m \ne 0$ ($\beta_2 = 0$ and a zero
 gradient after non-zero ones, or u underflowing) it is $m/0 = \pm\infty$. This lab's *paper* mode moves 0 in
 both cases. PyTorch (and Optax) put ε inside the max, $u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon)$, so
-$u \ge \epsilon$; Keras adds it to the divisor, $\alpha\,\hat m_t/(u_t + \epsilon)$. For the same $m$ and $u$,
-Keras's step is the paper's times $u/(u + \epsilon)$, and for the same gradients PyTorch's $u$ is never more
-than ε above the paper's: ε matters once $u$ is no longer large against ε.
+$u \ge \epsilon$; Keras adds it to the divisor, $\alpha\,\hat m_t/(u_t + \epsilon)$.
 """
+# Under the chart, before the numbers it explains (above it, it would push the chart off a laptop's screen).
+HOW_MUCH = (r"For the same $m$ and $u$, Keras's step is the paper's times $u/(u + \epsilon)$, and for the same "
+            r"gradients PyTorch's $u$ is never more than ε above the paper's: ε matters once $u$ is no longer large "
+            "against ε.")
 VISIBLE = 1 / 500  # a gap below this fraction of the map's width is under a pixel or two of a drawn map
 SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -68,16 +70,23 @@ def power_of_ten(value: float) -> str:
     return power if mantissa == "1" else f"{mantissa}·{power}"
 
 
-def eps_words(facts: EpsFacts, *, run: str | None, settable: bool, saddle_y: float) -> str:
-    """The section's words below its fixed paragraph, every number one of `facts`.
+def saddle_words(saddle_y: float) -> str:
+    """What the button does (true whatever is on screen: it loads its own view, with no noise); `saddle_y`: where
+    the saddle's preset starts on y, beside the axis the button puts the start on."""
+    return (f"The button below starts the saddle, with no gradient noise, exactly on its axis y = 0 (its preset "
+            f"starts just off it, at y = {saddle_y:g}), where $g_y = -2y = 0$ at every step: every mode stays on the "
+            "axis (and so on the saddle point's ridge), the paper's rule through 0/0.")
+
+
+def eps_words(facts: EpsFacts, *, run: str | None, settable: bool) -> str:
+    """The section's words on the runs on screen (under the chart), every number one of `facts`.
 
     `run`: whose ε it is ("run 1"), None when the race has no AdaMax run (the preset's settings are shown);
-    `settable`: a student may change it (no teacher's lock on the runs, controls shown); `saddle_y`: where the
-    saddle's preset starts on y, beside the axis the button puts the start on.
+    `settable`: a student may change it (no teacher's lock on the runs, controls shown).
     """
     eps = power_of_ten(facts.eps)
     whose = f" ({run}'s)" if run else " (the surface preset's AdaMax: the race has none)"
-    sentences = [f"Here ε = {eps}{whose}."]
+    sentences = [HOW_MUCH, f"Here ε = {eps}{whose}."]
     if facts.smallest_u is not None:
         sentences.append(f"Along the paper's path u never falls below {power_of_ten(facts.smallest_u)} where it "
                          f"is not 0, {power_of_ten(facts.smallest_u / facts.eps)} times ε.")
@@ -101,9 +110,6 @@ def eps_words(facts: EpsFacts, *, run: str | None, settable: bool, saddle_y: flo
         other = "10⁻³" if facts.eps < 1e-3 else "10⁻⁸"
         where = f"{run}'s ε in the sidebar" if run else "the ε of an AdaMax run added to the race"
         sentences.append(f"Set {where} (try {other}) and compare.")
-    sentences.append(f"The button below starts the saddle, with no gradient noise, exactly on its axis y = 0 (its "
-                     f"preset starts just off it, at y = {saddle_y:g}), where $g_y = -2y = 0$ at every step: every "
-                     "mode stays on the axis (and so on the saddle point's ridge), the paper's rule through 0/0.")
     return " ".join(sentences)
 
 
@@ -152,7 +158,7 @@ def draw(state: AppState, results: list, layout: Layout) -> None:
     index = adamax_runs(state)[0][0]
     run = f"run {index + 1}" if index is not None else None
     settable = not (layout.is_locked("runs") or teacher.hidden())
-    st.markdown(EPS_TEXT + "\n" + eps_words(facts, run=run, settable=settable, saddle_y=preset_for("saddle").start[1]))
+    st.markdown(EPS_TEXT.rstrip() + " " + saddle_words(preset_for("saddle").start[1]))
     # It sets the surface, start, steps, view and runs: not on a page whose link locks any of them.
     st.button("Start on the saddle's axis (y = 0 exactly)", on_click=_load_saddle_axis, key="eps_preset",
               icon=":material/swap_calls:", disabled=bool(layout.locked),
@@ -162,6 +168,7 @@ def draw(state: AppState, results: list, layout: Layout) -> None:
                + (f"{run}, the race's first AdaMax run" if run else "the surface preset's AdaMax: the race has none")
                + f"), from ({state.start[0]:g}, {state.start[1]:g}).")
     show_figure(layout.chart(figure, "panels"), key="eps_chart")
+    st.markdown(eps_words(facts, run=run, settable=settable))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="%.6g")
                                 for name in ("final x", "final y", "final f", "largest gap to the paper's path")})
