@@ -252,7 +252,8 @@ def _click_traces(result: SweepResult, values: np.ndarray, xs: np.ndarray, ys: n
             # most of the browser's work on a rerun. Hover and click-to-select read the points' data, not the
             # drawn markers (plotly.js scatter hoverPoints / selectPoints), so every cell still answers.
             "marker": {"size": size, "opacity": 0.0, "color": "#000", "symbol": "square", "maxdisplayed": 1},
-            "hovertemplate": (f"{x_axis.name} = %{{customdata[0]:.4g}}<br>{y_axis.name} = %{{customdata[1]:.6g}}<br>"
+            # ~g: the axis's short value as a click adds it (six digits, trailing zeros dropped: float32 noise cut)
+            "hovertemplate": (f"{x_axis.name} = %{{customdata[0]:~g}}<br>{y_axis.name} = %{{customdata[1]:~g}}<br>"
                               f"<b>{OUTCOME_WORDS[outcome]}</b><br>{value_line}"
                               "click to add to the race<extra></extra>"),
         })

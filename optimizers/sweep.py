@@ -44,6 +44,7 @@ import dataclasses
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from types import EllipsisType
 from typing import Any
 
@@ -85,6 +86,7 @@ SPLIT_MIN_CELL_STEPS = 1_000_000      # … and this much work (≈ 10 ms) is sp
 OFFLOAD_CELL_STEPS = 1_000_000        # with offload_heavy_sweeps on, a sweep with more work (steps × (cells + a
                                       # step's fixed cost), ≈ 12 ms of a core) runs whole in the helper process
 LOG_AXIS_DECADES = 8                  # a log axis whose range starts at 0 (ε) starts this many decades below its top
+AXIS_ROUNDING = 0.1                   # a readable axis's value lies within this fraction of a cell of its exact place
 
 
 @dataclass(frozen=True, eq=False)
@@ -520,6 +522,50 @@ def hyperparameter_axis(spec: Hyperparameter, count: int) -> Array:
     if spec.scale == "one_minus_log":
         return 1.0 - np.geomspace(1.0 - low, 1.0 - high, count)
     return np.linspace(low, high, count)
+
+
+def readable_axis(spec: Hyperparameter, count: int) -> Array:
+    """`hyperparameter_axis`'s values rounded to what a map of `count` cells resolves, for a map to compute.
+
+    Each value is cut to the fewest digits (one count for the whole axis) that keep every value within
+    AXIS_ROUNDING (a tenth) of a cell of its exact place on the natural scale: significant digits of α ("log"),
+    of 1 − β ("one_minus_log": β = 1 − 0.00123 = 0.99877, the exact decimal), decimal places of a linear value.
+    Within a tenth of a cell, neighbours stay told apart and in order, and the drawn cells (whose edges lie
+    halfway between neighbouring values) stay even to a tenth of a cell; half a cell would save a digit but
+    could halve or double a drawn cell. A map's cells are run at these very floats and a click reads them back,
+    so the run a click adds is its cell's, bit for bit, and its label and link carry a few digits. A value rounded
+    past the slider's range is the range's end (p = 256, where two digits would give 260).
+
+    >>> from optimizers import AdaMax
+    >>> specs = {spec.name: spec for spec in AdaMax.HYPERPARAMETERS}
+    >>> readable_axis(specs["lr"], 6).tolist(), readable_axis(specs["beta2"], 5).tolist()
+    ([0.0001, 0.0007, 0.005, 0.04, 0.3, 2.0], [0.0, 0.9, 0.99, 0.999, 0.9999])
+    """
+    exact = hyperparameter_axis(spec, count)
+    place = natural_coordinate(spec.scale, exact)
+    allowed = AXIS_ROUNDING * (place[-1] - place[0]) / (count - 1)
+    for digits in range(1, 18):
+        values = np.clip(round_on_scale(spec.scale, exact, digits), spec.low, spec.high)
+        if np.all(np.abs(natural_coordinate(spec.scale, values) - place) <= allowed):
+            return values
+    return exact
+
+
+def round_on_scale(scale: str, values: Any, digits: int) -> Array:
+    """`values` rounded on their scale to `digits`: significant digits of v ("log") or of 1 − v ("one_minus_log",
+    then 1 − that as the exact decimal, so 0.99877 and not 0.9987700000000001), decimal places − 1 ("linear").
+
+    >>> round_on_scale("log", [0.0123456], 3).tolist(), round_on_scale("one_minus_log", [0.998765432], 3).tolist()
+    ([0.0123], [0.99877])
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if scale == "log":
+        rounded = [float(f"{value:.{digits}g}") for value in values.flat]
+    elif scale == "one_minus_log":
+        rounded = [float(Decimal(1) - Decimal(f"{1.0 - value:.{digits}g}")) for value in values.flat]
+    else:
+        rounded = [float(f"{value:.{digits - 1}f}") for value in values.flat]
+    return np.array(rounded, dtype=np.float64).reshape(values.shape)
 
 
 def natural_coordinate(scale: str, values: Any) -> Array:

@@ -27,7 +27,8 @@ from .summary import current_tolerance, run_outcomes
 
 
 def main() -> None:
-    if "run_ids" not in st.session_state:  # a new session: open the view the link describes
+    # A new session, or the browser's Back / Forward (one entry a lesson's scene): open the view the address describes.
+    if "run_ids" not in st.session_state or classroom.history_navigation():
         query = {key: st.query_params.get_all(key) for key in st.query_params}
         state, notices = classroom.open_link(query, *url.decode(query))  # a lesson's scene sets the view
         state, notices = teacher.open_link(query, state, notices)  # sections offered, controls locked
@@ -48,6 +49,7 @@ def main() -> None:
         draw_sidebar(labels_for(state.runs), run_colors([spec.optimizer for spec in state.runs]),
                      locked=layout.locked, hidden=layout.controls_hidden)
         teacher.draw_hidden_style()
+        classroom.draw_history()
         _mirror_in_url(state)
         return
     results = results_for(state)
@@ -106,6 +108,7 @@ def main() -> None:
                  live_panel=panel_drawer(state, results) if live else None)
     teacher.draw_hidden_style()
     teacher.draw_builder(_view_query(state))
+    classroom.draw_history()
     _mirror_in_url(state)
 
 

@@ -25,7 +25,7 @@ from figures.sweep import (
     sweep_map_figure,
 )
 from optimizers import OPTIMIZERS, AdaMax, sweep
-from optimizers.sweep import hyperparameter_axis
+from optimizers.sweep import hyperparameter_axis, readable_axis
 from surfaces import SURFACES
 from tests.support.app import open_app, open_panels
 from tests.support.figures import non_finite_paths, values
@@ -154,8 +154,8 @@ def test_the_section_shows_the_cores_sweep():
     # AdaMax map, then SGD's notice (SGD has no β2), then the learning-rate curves
     assert any("SGD has no beta2" in info.value for info in app.info)
     first = charts[0]
-    lr = hyperparameter_axis(SPECS["lr"], 16)
-    beta2 = hyperparameter_axis(SPECS["beta2"], 16)
+    lr = readable_axis(SPECS["lr"], 16)  # the page computes its cells at the axes' short values
+    beta2 = readable_axis(SPECS["beta2"], 16)
     core = sweep(AdaMax(lr=lr[:, None, None], beta2=beta2[None, :, None]), SURFACES["rosenbrock"],
                  np.array([-1.2, 1.0]), 150, bound=150.0)
     overlay = values(first["data"][1]["z"]).T

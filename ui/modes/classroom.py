@@ -3,6 +3,12 @@
 A lesson (ui/lessons.py) is opened by `?lesson=NAME&scene=N`: the scene's own link sets the view, and the page's
 address keeps `lesson` and `scene` beside the view's parameters, so a copied address reopens the same scene.
 Session keys: "lesson" (name or None), "scene" (1-based), "revealed" (the question's answer is shown).
+
+The browser's history holds one entry per scene: Streamlit writes every change of the address with
+history.pushState, so `draw_history` makes that a replaceState unless the lesson or the scene changes (a slider
+moved a hundred times leaves one entry, Next leaves a new one). Back and Forward rerun the script with the entry's
+address and `history_navigation()` true; the page then opens that address as it opens a new session's link
+(docs/REFERENCE.md §6).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import html
 
 import numpy as np
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from ..lessons import LessonError, fill, lesson_names, load_lesson
 from ..sidebar.controls import load_state
@@ -131,6 +138,39 @@ def section_hidden() -> bool:
 def draw_hidden_section() -> None:
     st.info("The class predicts first: this section's charts and tables appear with **Reveal the answer**, in the "
             "lesson's panel.", icon=":material/visibility_off:")
+
+
+def history_navigation() -> bool:
+    """True on the rerun the browser's Back or Forward button asked for: the address is the entry's, not the view's."""
+    context = get_script_run_ctx()
+    return bool(context is not None and getattr(context, "is_history_navigation", False))
+
+
+# Runs once per page in the app's document (a v2 component is not in an iframe): Streamlit's pushState for an
+# address that keeps the path, the lesson and the scene becomes a replaceState.
+HISTORY_JS = """
+const KEPT = ['lesson', 'scene'];
+function place(url) {
+  const address = new URL(url, window.location.href);
+  return [address.pathname, ...KEPT.map(key => address.searchParams.get(key))].join('|');
+}
+export default function() {
+  if (window.__adamaxSceneHistory) return;
+  window.__adamaxSceneHistory = true;
+  const push = window.history.pushState.bind(window.history);
+  const replace = window.history.replaceState.bind(window.history);
+  window.history.pushState = function(state, title, url) {
+    const same = url !== undefined && url !== null && place(url) === place(window.location.href);
+    return same ? replace(state, title, url) : push(state, title, url);
+  };
+}
+"""
+_history = st.components.v2.component("adamax_scene_history", html="", js=HISTORY_JS)
+
+
+def draw_history() -> None:
+    """Mount the history rule (nothing visible): a new browser history entry per scene, not per slider move."""
+    _history(key="scene_history")
 
 
 def link_extras() -> dict[str, str]:

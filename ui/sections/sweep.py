@@ -29,7 +29,7 @@ from figures.sweep import (
 )
 from optimizers import OPTIMIZERS, OUTCOMES, GradientNoise, make_optimizer, sweep, sweeps
 from optimizers.outcomes import unbounded_step
-from optimizers.sweep import SweepResult, hyperparameter_axis, offload_heavy_sweeps
+from optimizers.sweep import SweepResult, offload_heavy_sweeps, readable_axis
 from surfaces import make_surface
 
 from ..budget import sweep_work
@@ -149,7 +149,7 @@ def map_axes(optimizer: str, spec: SweepSpec) -> tuple[MapAxis, MapAxis]:
     specs = {h.name: h for h in OPTIMIZERS[optimizer].HYPERPARAMETERS}
     scales = {"log": "log scale", "one_minus_log": "log of 1 − β", "linear": "linear"}
     return tuple(MapAxis(name, f"{_axis_title(name)} ({scales[specs[name].scale]})", specs[name].scale,
-                         hyperparameter_axis(specs[name], spec.resolution))
+                         readable_axis(specs[name], spec.resolution))
                  for name in (spec.x, spec.y))
 
 
@@ -158,7 +158,8 @@ def _map_sweep(surface: str, surface_params: tuple, start: tuple[float, float], 
     """`sweep`'s arguments for one map, by name."""
     landscape = make_surface(surface, **dict(surface_params))
     specs = {h.name: h for h in OPTIMIZERS[spec.optimizer].HYPERPARAMETERS}
-    xs, ys = hyperparameter_axis(specs[x], resolution), hyperparameter_axis(specs[y], resolution)
+    # The axes' short values, the very floats a click reads back (map_axes): a clicked cell's run is the cell's.
+    xs, ys = readable_axis(specs[x], resolution), readable_axis(specs[y], resolution)
     optimizer = make_optimizer(spec.optimizer, **{**spec.kwargs(), x: xs[:, None, None], y: ys[None, :, None]})
     return dict(optimizer=optimizer, surface=landscape, start=np.array(start), steps=steps, tolerance=tolerance,
                 bound=divergence_bound(landscape), noise=noise)
