@@ -165,13 +165,13 @@ def _mover(session: StreamlitSession, slider: str):
         here = min(int(proto.default[0]) if len(proto.default) else 0, len(options) - 4)
         return functools.partial(session.set_select_slider, slider), options, here
     from figures.live import decode
-    from ui.live import PANEL_KEY
+    from ui.live import panel_key
 
-    header, _ = decode(session.component_bytes(PANEL_KEY))
     run, name = int(slider[3:slider.index("_")]), slider[slider.index("_") + 1:]
+    header, _ = decode(session.component_bytes(panel_key(run)))
     live = next(s for r in header["runs"] if r["index"] == run for s in r["sliders"] if s["name"] == name)
     here = min(live["current"], len(live["values"]) - 4)
-    release = functools.partial(session.trigger, PANEL_KEY, "release")
+    release = functools.partial(session.trigger, panel_key(run), "release")
     return (lambda value: release({"run": run, "name": name, "value": value})), live["values"], here
 
 

@@ -91,8 +91,9 @@ def test_a_question_scene_fits_one_laptop_screen(sized_page, app_url, scene):
     assert seen["questionBottom"] <= height and seen["revealTop"] >= 0 and seen["revealBottom"] <= height, seen
 
 
-@pytest.mark.parametrize(("sized_page", "section"), [((1366, 768), ""), ((1366, 768), "present=1"), ((1440, 900), ""), ((390, 844), ""),
-                                                     ((390, 844), "section=inside")], indirect=["sized_page"])
+@pytest.mark.parametrize(("sized_page", "section"), [
+    ((1366, 768), ""), ((1366, 768), "present=1"), ((1440, 900), ""), ((390, 844), ""),
+    ((390, 844), "section=inside")], indirect=["sized_page"])
 def test_the_map_and_play_share_the_first_screen(sized_page, app_url, section):
     page = sized_page
     seen = _one_screen(page, f"{app_url}/?{section}")

@@ -189,24 +189,29 @@ def test_more_tunes_another_runs_settings_live_in_one_rerun(page, app_url):
     assert page.evaluate("() => window.__reruns") == 1
 
 
-PANEL_READY = ("() => window.__adamaxLivePanel && window.__adamaxLivePanel.box.isConnected"
-               " && window.__adamaxLivePanel.box.dataset.ready")
-PANEL_CELL = """name => { const l = window.__adamaxLivePanel; const cell = l.cells.get('0:' + name);
-  return {index: cell.index, current: cell.slider.current, value: cell.slider.values[cell.index],
-          values: cell.slider.values, ids: [...l.cells.keys()]}; }"""
+PANEL_READY = ("() => { const l = (window.__adamaxLivePanels || {})[0];"
+               " return l && l.box.isConnected && l.box.dataset.ready; }")
+PANEL_CELL = """name => { const l = window.__adamaxLivePanels[0]; const cell = l.cells.get('0:' + name);
+  return cell && {index: cell.index, current: cell.slider.current, value: cell.slider.values[cell.index],
+                  values: cell.slider.values, ids: [...l.cells.keys()]}; }"""
 RACE_CELL = """id => { const cell = window.__adamaxLive.cells.get(id); return cell && cell.index; }"""
 
 
 def test_a_runs_panel_in_the_sidebar_is_live_too(page, app_url):
-    """Opening run 1's panel makes it the tuned run: its lr, β1 and β2 are live sliders there (and above the map);
-    dragging β1 in the panel moves the paths and the twin thumb above the map with no rerun; the release is one."""
+    """Opening run 1's panel shows its lr as a live slider there; its "more ›" makes β1 and β2 live too (one
+    rerun); dragging β1 in the panel moves the paths and the twin thumb above the map with no rerun; the release
+    is one rerun with exactly that value."""
     _open(page, app_url)
     page.locator("[data-testid=stSidebar] [data-testid=stExpander] summary").first.click()
     page.wait_for_function(PANEL_READY)
     page.wait_for_selector(IDLE, state="attached")
-    page.evaluate("() => { window.__reruns = 0; }")   # the panel's opening was one
+    assert page.evaluate(PANEL_CELL, "lr")["ids"] == ["0:lr"]          # that run only; nothing tuned yet
+    page.locator("[data-testid=stSidebar] .more:not([hidden])").first.click()
+    page.wait_for_function(f"() => !!({PANEL_CELL})('beta1')")
+    page.wait_for_selector(IDLE, state="attached")
+    page.evaluate("() => { window.__reruns = 0; }")
     before = page.evaluate(PANEL_CELL, "beta1")
-    assert before["ids"] == ["0:lr", "0:beta1", "0:beta2"]       # that run only
+    assert before["ids"] == ["0:lr", "0:beta1", "0:beta2"]
     track = page.locator("[data-testid=stSidebar] .track").nth(1)
     track.scroll_into_view_if_needed()
     box = track.bounding_box()

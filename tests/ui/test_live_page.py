@@ -63,42 +63,48 @@ def test_a_lessons_question_keeps_the_paths_hidden():
 PANEL = "adamax_lab_live_panel"
 
 
-def _panel(app):
-    return [element for element in app.get("bidi_component") if element.proto.component_name == PANEL]
+def _panels(app):
+    """The live mounts in the sidebar's run panels, by the run index their key ends with."""
+    return {int(element.proto.id.rsplit("_", 1)[1]): element for element in app.get("bidi_component")
+            if element.proto.component_name == PANEL}
 
 
-def _tune(app, index: int):
-    """Open run `index`'s panel as a click on its title does (its on_change makes it the tuned run)."""
-    app.session_state[f"run{index}_panel"] = True
-    app.session_state[f"run{index}_open"] = True
-    app.session_state[SELECTED_KEY] = index
+def _open(app, *indices: int):
+    """Open runs' panels, as a click on their titles does."""
+    for index in indices:
+        app.session_state[f"run{index}_panel"] = True
+        app.session_state[f"run{index}_open"] = True
     return app.run()
 
 
-def test_the_tuned_runs_panel_holds_live_sliders_in_place_of_its_numeric_widgets():
-    app = _tune(open_app(), 0)
+def _streamlit_keys(app) -> set[str]:
+    return {widget.key for widget in [*app.select_slider, *app.slider, *app.number_input]}
+
+
+def test_an_open_runs_panel_holds_its_live_sliders_in_place_of_those_widgets():
+    app = _open(open_app(), 0, 2)
     assert not app.exception
-    (panel,) = _panel(app)
+    panels = _panels(app)
     (race,) = _live(app)
-    assert panel.proto.bytes == race.proto.bytes           # one payload, shown twice
-    header, _ = decode(panel.proto.bytes)
-    assert header["tuned"] == 0
-    assert [slider["name"] for slider in header["runs"][0]["sliders"]] == ["lr", "beta1", "beta2"]
-    keys = {widget.key for widget in [*app.select_slider, *app.slider, *app.number_input]}
-    assert not keys & {"run0_lr", "run0_beta1", "run0_beta2"}   # no second control for a live setting
-    assert "run0_optimizer" in {box.key for box in app.selectbox}
+    assert sorted(panels) == [0, 2] and all(p.proto.bytes == race.proto.bytes for p in panels.values())
+    keys = _streamlit_keys(app)
+    assert not keys & {"run0_lr", "run2_lr"}                   # no second control for a live setting
+    assert {"run0_beta1", "run0_beta2"} <= keys                # not tuned: its β's stay widgets, nothing computed
+    header, _ = decode(race.proto.bytes)
+    assert header["tuned"] == -1 and all(len(run["sliders"]) == 1 for run in header["runs"])
     assert query(app)["run"][0] == "adamax(beta2=0.99,lr=0.1)"   # the run keeps what its widgets held
-
-
-def test_a_panel_not_tuned_and_other_sections_keep_streamlit_widgets():
-    app = _tune(open_app(), 0)
-    app.session_state["run1_panel"] = True                   # opened without becoming the tuned run
+    app.session_state[SELECTED_KEY] = 0                        # its "more ›": every numeric setting live
     app.run()
-    assert "run1_lr" in {widget.key for widget in app.select_slider}
-    assert len(_panel(app)) == 1
-    app = _tune(open_app({"section": "sweep"}), 0)           # no race map to draw on
-    assert not _panel(app) and "run0_lr" in {widget.key for widget in app.select_slider}
-    app = _tune(open_app({"lock": "runs"}), 0)               # a teacher's lock: disabled widgets, nothing live
-    assert not _panel(app)
-    assert all(widget.disabled for widget in app.select_slider if widget.key == "run0_lr")
+    assert not _streamlit_keys(app) & {"run0_lr", "run0_beta1", "run0_beta2"}
+    header, _ = decode(_panels(app)[0].proto.bytes)
+    assert [slider["name"] for slider in header["runs"][0]["sliders"]] == ["lr", "beta1", "beta2"]
 
+
+def test_elsewhere_a_runs_panel_keeps_its_widgets():
+    app = _open(open_app({"section": "sweep"}), 0)             # no race map to draw on
+    assert not _panels(app) and "run0_lr" in _streamlit_keys(app)
+    app = _open(open_app({"lock": "runs"}), 0)                 # a teacher's lock: disabled widgets, nothing live
+    assert not _panels(app)
+    assert all(widget.disabled for widget in app.select_slider if widget.key == "run0_lr")
+    app = _open(open_app({"view": "3d"}), 0)                   # no map to draw on
+    assert not _panels(app) and "run0_lr" in _streamlit_keys(app)

@@ -1,17 +1,17 @@
 """Live sliders: a custom component that scrubs the race's paths while a slider is dragged, without a rerun.
 
-For every run, its lr, and for the run being tuned (the "more ›" of a run's slider picks it, and so does opening its
-panel in the sidebar; none at first: each tuned slider's grid costs a batch on every change of that run's other
-settings) its other numeric hyperparameters: the server computes each slider's grid of values — every value's whole
-path — in one batched `run` per run (optimizers/live.py), keeps each grid while its own slider's value moves (the
-run's current path is the race's own trajectory) and ships them compactly (figures/live.py). The browser (live.js, a
-Streamlit v2 component: its JS, CSS and HTML are strings, no build) draws a slider per hyperparameter with each
-value's outcome as a strip, and while a thumb is held draws the nearest computed path over the map on a canvas of
-its own, in the same frame as the input. On release, exactly the value drawn comes back (one rerun) and is written
-into the run's sidebar widget, so the rest of the page follows as after any setting; the URL then carries it
-exactly. The tuned run's panel in the sidebar shows the same sliders in place of its numeric widgets (a second
-instance of the component with the same payload, showing that run only), so its settings are live where they are set
-too.
+For every run, its lr, and for the run being tuned (the "more ›" of a run's slider picks it; none at first: each
+tuned slider's grid costs a batch on every change of that run's other settings) its other numeric hyperparameters:
+the server computes each slider's grid of values — every value's whole path — in one batched `run` per run
+(optimizers/live.py), keeps each grid while its own slider's value moves (the run's current path is the race's own
+trajectory) and ships them compactly (figures/live.py). The browser (live.js, a Streamlit v2 component: its JS, CSS
+and HTML are strings, no build) draws a slider per hyperparameter with each value's outcome as a strip, and while a
+thumb is held draws the nearest computed path over the map on a canvas of its own, in the same frame as the input.
+On release, exactly the value drawn comes back (one rerun) and is written into the run's sidebar widget, so the rest
+of the page follows as after any setting; the URL then carries it exactly. A run's open panel in the sidebar shows
+that run's sliders in place of its widgets for the same settings (another mount of the component with the same
+payload, showing that run only; its "more ›" too), so its settings are live where they are set as well; opening a
+panel computes nothing more.
 
 Not live: the 3-D view (no map to draw on), a teacher's locked runs, and a lesson's question (paths hidden).
 Facts about the v2 component this relies on: docs/LIVE.md.
@@ -41,7 +41,7 @@ from ..state import AppState, RunSpec
 from ..summary import current_tolerance
 
 LIVE_KEY = "live_sliders"         # the sliders above the race's map
-PANEL_KEY = "live_panel"          # the tuned run's sliders, in its sidebar panel
+PANEL_KEY = "live_panel"          # + "_<run index>": a run's sliders, in its sidebar panel
 SELECTED_KEY = TUNED_RUN_KEY      # index of the run whose other hyperparameters are live too (none: −1)
 _HERE = Path(__file__).parent
 PAYLOADS = SharedMemo(max_entries("live_payload"))   # whole payloads, keyed on everything they show
@@ -51,7 +51,7 @@ _COMPUTING = threading.Lock()
 
 def _component(name: str, scope: str):
     """The component, registered once per process; its HTML names the chart it draws over and which sliders it
-    shows: every run's ("race") or the tuned run's only ("tuned")."""
+    shows: every run's ("race") or one run's ("run": the run whose index ends the mount's key)."""
     from ..sections.race import CHART_KEY
 
     return st.components.v2.component(
@@ -85,18 +85,26 @@ def draw_live(state: AppState, results: list[RunResult]) -> None:
     """The live sliders for the race's runs (call just above the race's chart)."""
     payload = live_payload(state, results, tuned_run(state), current_tolerance())
     _mount("race")(key=LIVE_KEY, data=payload, on_release_change=lambda: _on_release(LIVE_KEY),
-                   on_select_change=_on_select)
+                   on_select_change=lambda: _on_select(LIVE_KEY))
+
+
+def panel_key(index: int) -> str:
+    """The key of run `index`'s live sliders in its sidebar panel (the component reads the index off it)."""
+    return f"{PANEL_KEY}_{index}"
 
 
 def panel_drawer(state: AppState, results: list[RunResult]) -> Callable[[int], tuple[str, ...]]:
-    """What the sidebar calls in run `index`'s open panel: the tuned run's live sliders there, returning the names
-    of the hyperparameters they set (the panel draws no widget of its own for those); nothing for another run."""
+    """What the sidebar calls in run `index`'s open panel: that run's live sliders — its lr, and its other settings
+    when it is the tuned run — returning the names of the hyperparameters they set (the panel draws no widget of
+    its own for those)."""
+    tuned = tuned_run(state)
+    payload = live_payload(state, results, tuned, current_tolerance())   # the race's own, already computed
+
     def draw(index: int) -> tuple[str, ...]:
-        if index != tuned_run(state):
-            return ()
-        payload = live_payload(state, results, index, current_tolerance())   # the race's own, already computed
-        _mount("tuned")(key=PANEL_KEY, data=payload, on_release_change=lambda: _on_release(PANEL_KEY))
-        return live_names(state.runs[index].optimizer)
+        key = panel_key(index)
+        _mount("run")(key=key, data=payload, on_release_change=lambda: _on_release(key),
+                      on_select_change=lambda: _on_select(key))
+        return live_names(state.runs[index].optimizer) if index == tuned else ("lr",)
     return draw
 
 
@@ -185,7 +193,7 @@ def _on_release(key: str) -> None:
     st.session_state[param_key(ids[index], name)] = float(value)
 
 
-def _on_select() -> None:
-    index = _event(LIVE_KEY, "select")
+def _on_select(key: str) -> None:
+    index = _event(key, "select")
     if isinstance(index, int) and 0 <= index < len(st.session_state.get("run_ids", [])):
         st.session_state[SELECTED_KEY] = index

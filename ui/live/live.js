@@ -3,8 +3,8 @@
 // data; the sliders, their focus and a drag in progress survive it). No rerun while a thumb is held: the
 // nearest computed path is drawn in the same frame as the input; on release (or 350 ms after the last key)
 // exactly that value goes back, one rerun. Payloads are decoded in a worker; one that arrives mid-drag waits.
-// Two mounts share a payload: above the map ("race": every run's sliders) and in the tuned run's sidebar panel
-// ("tuned": that run's only); a thumb moved in one moves the same slider's thumb in the other.
+// Mounts share a payload: above the map ("race": every run's sliders) and in a run's open sidebar panel ("run":
+// that run's only, its index ending the mount's key); a thumb moved in one moves the same slider's in the others.
 
 const KEY_DEBOUNCE_MS = 350;
 const TOUCH_SLOP_PX = 6;          // a touch must move this far sideways, more than down, before it drags
@@ -120,10 +120,11 @@ class Live {
     requestAnimationFrame(wait);
   }
 
-  receive(data, chartKey, scope) {
+  receive(data, chartKey, scope, runIndex) {
     this.chartKey = chartKey;
     this.scope = scope;
-    this.box.classList.toggle("panel", scope === "tuned");
+    this.runIndex = runIndex;
+    this.box.classList.toggle("panel", scope === "run");
     this.dockWhenDrawn();
     if (!(data instanceof Uint8Array)) return;
     if (this.lastBytes && sameBytes(this.lastBytes, data)) return;
@@ -165,7 +166,7 @@ class Live {
     const seen = new Set();
     let at = this.grid.firstChild;
     header.runs.forEach((run, r) => run.sliders.forEach((slider, s) => {
-      if (this.scope === "tuned" && run.index !== header.tuned) return;   // a run's panel: that run only
+      if (this.scope === "run" && run.index !== this.runIndex) return;   // a run's panel: that run only
       const id = `${run.index}:${slider.name}`;
       seen.add(id);
       let cell = this.cells.get(id);
@@ -480,8 +481,13 @@ export default function (component) {
   }
   live.setTrigger = setTriggerValue;
   const config = parentElement.querySelector(".live-config");
-  const scope = config && config.dataset.scope === "tuned" ? "tuned" : "race";
-  // for the browser tests and the benchmark: the sliders above the map, and those in the tuned run's panel
-  if (scope === "race") window.__adamaxLive = live; else window.__adamaxLivePanel = live;
-  live.receive(data instanceof Uint8Array ? data : null, config ? config.dataset.chart : "explorer_chart", scope);
+  const scope = config && config.dataset.scope === "run" ? "run" : "race";
+  // a panel's run: the index its key ends with, which Streamlit writes into its container's class (st-key-<key>)
+  const host = parentElement.host || parentElement;
+  const keyed = scope === "run" && host.closest ? host.closest('[class*="st-key-live_panel_"]') : null;
+  const runIndex = keyed ? Number((keyed.className.match(/st-key-live_panel_(\d+)/) || [])[1]) : -1;
+  // for the browser tests and the benchmark: the sliders above the map, and those in each run's panel
+  if (scope === "race") window.__adamaxLive = live; else (window.__adamaxLivePanels ||= {})[runIndex] = live;
+  live.receive(data instanceof Uint8Array ? data : null, config ? config.dataset.chart : "explorer_chart", scope,
+               runIndex);
 }

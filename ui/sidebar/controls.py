@@ -200,9 +200,7 @@ def _add_run() -> None:
 
 
 def _remember_open(run_id: int) -> None:
-    opened = st.session_state[f"run{run_id}_open"] = bool(st.session_state.get(f"run{run_id}_panel"))
-    if opened:  # a run opened to be set is the run being tuned: its numeric settings become live sliders
-        st.session_state[TUNED_RUN_KEY] = st.session_state["run_ids"].index(run_id)
+    st.session_state[f"run{run_id}_open"] = bool(st.session_state.get(f"run{run_id}_panel"))
 
 
 def _remove_run(run_id: int) -> None:
