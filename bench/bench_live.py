@@ -11,8 +11,9 @@ Prints, each figure with the load average:
   run alone, and against the page's own run (state recorded); budget ≤ 1.5× the run alone;
 - in Chromium, 8 runs: drawing per frame (median, p95; budget ≤ 2 ms p95), input → drawn (the event's timestamp
   to the path drawn; ≤ 5 ms p95), the frame rate of a drag with drawing on against drawing off (≥ 0.8×),
-  decoding in the worker, key → redrawn map against the reference page's key → chart (a rerun; ≤ 0.25×), and
-  release → the page's rerun done.
+  decoding in the worker, key → redrawn map against the reference page's key → chart (a rerun; ≤ 0.25×),
+  release → the page's rerun done, and that against today's page: the same link with the live sliders off
+  (ADAMAX_LAB_LIVE=0), run 1's lr moved in its panel, key → chart (budget: a release no slower).
 """
 
 from __future__ import annotations
@@ -160,9 +161,10 @@ def browser_measures() -> None:
     if path is None:
         print("Browser: not measured (no Chromium)")
         return
-    ports = {"app": 8667, "reference": 8668}
+    ports = {"app": 8667, "reference": 8668, "off": 8669}
     processes = [start_server(ROOT / "app.py", ports["app"]),
-                 start_server(ROOT / "bench" / "reference_app.py", ports["reference"])]
+                 start_server(ROOT / "bench" / "reference_app.py", ports["reference"]),
+                 start_server(ROOT / "app.py", ports["off"], env={"ADAMAX_LAB_LIVE": "0"})]
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
@@ -238,6 +240,27 @@ def browser_measures() -> None:
             print(f"  release → live paths settled (new payload decoded, chart shows the released runs): "
                   f"median {statistics.median(releases):.0f} ms, against the reference's rerun {reference_key:.0f} ms "
                   f"→ {statistics.median(releases) / reference_key:.2f}× ({load()})")
+            # today's page: the same link with the live sliders off, run 1's lr moved in its panel (a rerun)
+            off = browser.new_page(viewport={"width": 1920, "height": 1080})
+            off.goto(f"http://127.0.0.1:{ports['off']}{EIGHT_LINK}")
+            wait_for_app(off)
+            panel = off.locator('[data-testid="stExpander"]').filter(has_text="Run 1").first
+            panel.locator("summary").click()
+            slider = panel.get_by_role("slider").first
+            slider.wait_for(timeout=60_000)
+            today = []
+            for step in range(8):
+                off.wait_for_selector(IDLE, state="attached")
+                off.wait_for_timeout(500)
+                slider.focus()
+                off.evaluate(MARK_KEY)
+                before_names = off.evaluate(NAMES)
+                slider.press("ArrowRight" if step % 2 == 0 else "ArrowLeft")
+                today.append(off.evaluate(WAIT_CHART, before_names))
+            print(f"  the same page with live sliders off (today's): a slider's key → chart (a rerun) median "
+                  f"{statistics.median(today):.0f} ms, p95 {p95(today):.0f} ms; a live release → chart "
+                  f"{statistics.median(charts):.0f} ms → {statistics.median(charts) / statistics.median(today):.2f}× "
+                  f"(budget: no slower) ({load()})")
             browser.close()
     finally:
         for process in processes:

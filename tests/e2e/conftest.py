@@ -42,13 +42,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(script: Path, port: int, timeout: float = 90.0) -> subprocess.Popen:
-    """`streamlit run` headless on 127.0.0.1:port; returns once /_stcore/health says ok."""
+def start_server(script: Path, port: int, timeout: float = 90.0, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run` headless on 127.0.0.1:port (with `env` added to this process's environment); returns once
+    /_stcore/health says ok."""
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
