@@ -130,7 +130,8 @@ def test_changing_steps_and_adding_a_run_updates_chart_and_link():
     assert len(legend_names(chart(app))) == runs + 1
 
 
-def test_changing_a_learning_rate_reruns_only_that_run():
+def test_changing_a_learning_rate_reruns_only_that_run(monkeypatch):
+    monkeypatch.setenv("ADAMAX_LAB_LIVE", "0")  # the panel's own slider (with them on, a live one: test_live_page)
     app = open_app({"surface": "beale", "run": ["adamax(lr=0.05)", "adam(lr=0.05)"], "steps": "100"})
     first = chart(app)
     assert "run0_lr" not in [slider.key for slider in app.select_slider]  # its panel is closed: not drawn
@@ -144,8 +145,9 @@ def test_changing_a_learning_rate_reruns_only_that_run():
     assert (values(path[1]["x"]) == values(old[1]["x"])).all()
 
 
-def test_a_closed_run_panel_keeps_its_values():
+def test_a_closed_run_panel_keeps_its_values(monkeypatch):
     """A closed panel draws no widgets (a lazy expander), yet the run keeps what was set in it."""
+    monkeypatch.setenv("ADAMAX_LAB_LIVE", "0")  # the panels' own sliders (with them on, live ones: test_live_page)
     app = open_panels(open_app({"surface": "beale", "run": ["adamax(lr=0.05)", "adam(lr=0.05)"], "steps": "100"}),
                       "run0_panel")
     app.select_slider(key="run0_lr").set_value(0.2).run()
