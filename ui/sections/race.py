@@ -53,6 +53,8 @@ def phone_band(state: AppState) -> int:
             + 8)
 
 
+LIVE_SLOT = "live_slot"   # the live sliders' container, filled at the end of the section
+
 FRAME_KEY = None  # the race's scrubber drives nothing else on the page
 
 
@@ -63,13 +65,14 @@ def cost(state: AppState) -> float:
 
 def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     surface = surface_of(state)
-    _legend(results, surface, state, layout)
     live = is_live(state, layout.paths_hidden)  # sliders that move the paths while dragged
-    if live and not layout.phone:  # above the map, before the chart: after it, they would push the map down
-        draw_live(state, results)
     # Their rows push the map down on a laptop: the chart is fitted lower, so ▶ Play and the map stay on screen.
     # On a phone they are laid over a band the chart leaves under its scrubber, between the map and the curves.
     below = LIVE_ROW * live_rows(live_sliders(state)) if live and not layout.phone else 0
+    _legend(results, surface, state, layout, reserve=below)
+    # Their place is kept (above the map on a laptop, after it on a phone) and filled last: their paths are the
+    # rerun's slowest part on a new view (a batch per run), and the chart, the table and the rest need none of it.
+    slot = st.container(key=LIVE_SLOT) if live and not layout.phone else None
     top = PAGE_CHART_TOP - (SENTENCE if layout.short else 0)
     band = phone_band(state) if live and layout.phone else 0
     figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP + below,
@@ -77,10 +80,13 @@ def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour",
                 description=describe_race(results, surface, state, layout.paths_hidden))
     if live and layout.phone:  # a phone: under the map and ▶ Play, which must share its screen
-        draw_live(state, results)
+        slot = st.container(key=LIVE_SLOT)
     if not layout.paths_hidden:  # a lesson's question waits: no outcome may give the answer away
         draw_summary(results, surface)
         draw_handout(state, results)
+    if slot is not None:
+        with slot:
+            draw_live(state, results)
 
 
 def describe_race(results: list[RunResult], surface, state: AppState, hidden: bool) -> str:
@@ -97,8 +103,9 @@ def describe_race(results: list[RunResult], surface, state: AppState, hidden: bo
                                  zip(results, outcomes, strict=True))
 
 
-def _legend(results: list[RunResult], surface, state: AppState, layout: Layout) -> None:
-    """The runs' legend, as HTML above the chart: larger than Plotly's, and it costs the chart no redraw."""
+def _legend(results: list[RunResult], surface, state: AppState, layout: Layout, *, reserve: int = 0) -> None:
+    """The runs' legend, as HTML above the chart: larger than Plotly's, and it costs the chart no redraw. With
+    `reserve`, the live sliders' place under it is kept that tall before they arrive (the map does not jump)."""
     chips = "".join(
         f"<span style='margin-right:1.4em;white-space:nowrap'><span style='display:inline-block;width:0.9em;"
         f"height:0.9em;border-radius:0.2em;background:{result.color};vertical-align:-0.1em'></span>"
@@ -110,7 +117,9 @@ def _legend(results: list[RunResult], surface, state: AppState, layout: Layout) 
     hint = "; click the map to start there" if state.view == "contour" and not layout.is_locked("start") else ""
     st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"
                 f"<div style='color:#555;font-size:0.9rem'>{marks}&emsp;·&emsp;map colours: {scale}, "
-                f"light is low{hint}</div>", unsafe_allow_html=True)
+                f"light is low{hint}</div>"
+                + (f"<style>.st-key-{LIVE_SLOT} {{min-height: {reserve - 8}px}}</style>" if reserve else ""),
+                unsafe_allow_html=True)
 
 
 def _on_chart_click() -> None:
