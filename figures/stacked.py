@@ -243,7 +243,7 @@ def fit_map(figure: dict, width: int, *, true_geometry: bool = False) -> dict:
                              "x": 0.5, "xanchor": "center", "y": -(MAP_TICKS + 6) / map_px, "yanchor": "top",
                              "yref": "paper", "title": {"text": title, "side": "top"}}
     if legend:
-        layout["legend"] = {**(layout.get("legend") or {}), **legend_spec,
+        layout["legend"] = {**(layout.get("legend") or {}), **legend_spec, "yref": "paper",
                             "y": -(MAP_TICKS + (COLORBAR if bars else 0)) / map_px, "yanchor": "top"}
     title = layout.get("title")
     if isinstance(title, dict) and title.get("text"):

@@ -1,0 +1,138 @@
+"""The figures as Chromium lays them out: maps of a surface at true geometry, legends clear of what they name, tick
+labels that do not collide, and the sections that must fit one laptop screen.
+
+Each check reads the boxes plotly.js drew (getBoundingClientRect of its SVG groups) or its axes' scales
+(`_m`: px per unit), never the figure dict: a dict can be right and the browser still draw it wrong.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+SWEEPS = "/?section=sweep&sweep=adamax(cells=16)"
+FIVE_RUNS = ("run=adamax(lr%3D0.1,beta2%3D0.99)&run=adamax(lr%3D0.1)&run=adam(lr%3D0.1)"
+             "&run=sgd(lr%3D0.002,momentum%3D0.9)&run=rmsprop(lr%3D0.01)")
+
+# The boxes of every chart on the page (or only those whose layout.uirevision is given; or only one that fills
+# the window, as Streamlit's fullscreen shows it), in window px.
+BOXES = """(revision, tall = false) => {
+  const box = e => { const b = e.getBoundingClientRect(); return {l: b.left, t: b.top, r: b.right, b: b.bottom}; };
+  const shown = b => b.r - b.l > 0.5 && b.b - b.t > 0.5;
+  return [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd._fullLayout &&
+      (!revision || gd._fullLayout.uirevision === revision) &&
+      (!tall || gd._fullLayout.height > window.innerHeight - 100)).map(gd => {
+    const full = gd._fullLayout, at = gd.getBoundingClientRect();
+    const all = selector => [...gd.querySelectorAll(selector)].filter(e => getComputedStyle(e).display !== 'none')
+                                                              .map(box).filter(shown);
+    const plots = Object.values(full._plots || {}).map(p => ({
+      l: at.left + p.xaxis._offset, r: at.left + p.xaxis._offset + p.xaxis._length,
+      t: at.top + p.yaxis._offset, b: at.top + p.yaxis._offset + p.yaxis._length}));
+    const entries = [...gd.querySelectorAll('.legend .traces')].map(entry => [
+      ...[...entry.querySelectorAll('.legendtext')].map(box), ...[...entry.querySelectorAll(
+        '.legendpoints path, .legendlines path, .legendfill path, .legendsymbols path')].map(box)].filter(shown));
+    return {revision: full.uirevision || '', legend: full.showlegend ? all('.legend > .bg') : [], entries, plots,
+            titles: all('.infolayer g[class^="g-"][class$="title"] text'), colorbars: all('.colorbar .cbbg'),
+            colorbarText: all('.colorbar text'), modebar: all('.modebar'),
+            xm: full.xaxis ? Math.abs(full.xaxis._m) : null, ym: full.yaxis ? Math.abs(full.yaxis._m) : null};
+  });
+}"""
+
+
+def _meets(a: dict, b: dict, gap: float = 0.0) -> bool:
+    """Two boxes overlap (or come closer than `gap` px)."""
+    return a["l"] < b["r"] + gap and b["l"] < a["r"] + gap and a["t"] < b["b"] + gap and b["t"] < a["b"] + gap
+
+
+def legend_collisions(chart: dict) -> list[str]:
+    """What a chart's legend runs into: its plot areas, axis titles, colour bars and their labels, the modebar,
+    and its own entries into each other."""
+    found = []
+    for legend in chart["legend"]:
+        for kind in ("plots", "titles", "colorbars", "colorbarText", "modebar"):
+            found += [f"legend meets {kind[:-1] if kind.endswith('s') else kind} {other}"
+                      for other in chart[kind] if _meets(legend, other)]
+    for i, first in enumerate(chart["entries"]):
+        for second in chart["entries"][i + 1:]:
+            if any(_meets(a, b, -1.0) for a in first for b in second):
+                found.append(f"legend entries meet: {first} {second}")
+    return found
+
+
+def _open(page, address: str, charts: int = 1) -> None:
+    page.goto(address)
+    wait_for_app(page, charts=charts)
+    page.wait_for_timeout(1_500)  # the window's size reported, the charts fitted to it
+    wait_for_app(page, charts=charts)
+
+
+def _all_drawn(page, revision: str, count: int) -> list[dict]:
+    page.wait_for_function(f"() => ({BOXES})('{revision}').length >= {count}", timeout=60_000)
+    return page.evaluate(BOXES, revision)
+
+
+@pytest.mark.parametrize("sized_page", [(1440, 900), (1366, 768), (1920, 1080)], indirect=True,
+                         ids=["1440", "1366", "1920"])
+def test_basin_maps_have_true_geometry(sized_page, app_url):
+    """One unit of start y is as many px on screen as one unit of start x, in every basin map (three of them)."""
+    page = sized_page
+    _open(page, app_url + SWEEPS, charts=5)
+    basins = _all_drawn(page, "basins", 3)
+    for chart in basins:
+        assert chart["xm"] == pytest.approx(chart["ym"], rel=0.01), chart
+
+
+@pytest.mark.parametrize("sized_page", [(1440, 900), (1366, 768), (1920, 1080)], indirect=True,
+                         ids=["1440", "1366", "1920"])
+def test_sweep_legends_touch_nothing(sized_page, app_url):
+    page = sized_page
+    _open(page, app_url + SWEEPS, charts=5)
+    charts = _all_drawn(page, "", 6)
+    assert [collision for chart in charts for collision in legend_collisions(chart)] == []
+    assert sum(bool(chart["legend"]) for chart in charts) >= 5
+
+
+@pytest.mark.parametrize("sized_page", [(1440, 900)], indirect=True, ids=["1440"])
+@pytest.mark.parametrize("revision", ["sweep", "basins"])
+def test_a_sweep_map_in_fullscreen_keeps_its_legend_clear(sized_page, app_url, revision):
+    page = sized_page
+    _open(page, app_url + SWEEPS, charts=5)
+    _all_drawn(page, revision, 1)
+    chart = page.locator(".js-plotly-plot").filter(
+        has=page.locator(".legend")).nth(0 if revision == "sweep" else 3)
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    chart.locator('.modebar-btn[data-title="Fullscreen"]').click()
+    # Streamlit's fullscreen: the chart's element laid over the page at the window's size (not the Fullscreen API)
+    page.wait_for_function(f"() => ({BOXES})('{revision}', true).length === 1")
+    page.wait_for_timeout(800)
+    seen = page.evaluate(f"() => ({BOXES})('{revision}', true)")
+    assert legend_collisions(seen[0]) == []
+    assert seen[0]["legend"][0]["b"] <= page.viewport_size["height"]  # not cut off at the bottom
+
+
+@pytest.mark.parametrize("sized_page", [(1366, 768), (1920, 1080)], indirect=True, ids=["1366", "1920"])
+@pytest.mark.parametrize("query", ["present=1", "surface=rosenbrock", FIVE_RUNS + "&present=1"],
+                         ids=["present", "page", "five-runs-present"])
+def test_the_race_legend_in_fullscreen_stays_clear_of_the_modebar(sized_page, app_url, query):
+    page = sized_page
+    page.goto(f"{app_url}/?{query}")
+    wait_for_app(page)
+    page.wait_for_selector(".player button")
+    page.wait_for_timeout(1_000)
+    page.mouse.click(5, page.viewport_size["height"] - 5)
+    page.keyboard.press("f")
+    page.wait_for_function("() => document.fullscreenElement !== null")
+    page.wait_for_function("""() => { const gd = document.fullscreenElement.querySelector('.js-plotly-plot');
+        return gd && gd._fullLayout.showlegend && gd._fullLayout.height > window.innerHeight - 5; }""")
+    page.wait_for_timeout(1_500)
+    chart = page.evaluate(BOXES, "")[0]
+    assert chart["legend"] and chart["modebar"]
+    assert legend_collisions(chart) == []
+    # nor the ▶ Play row under it
+    buttons = page.evaluate("""() => [...document.querySelectorAll('g.updatemenu-container')].map(g => {
+        const b = g.getBoundingClientRect(); return {l: b.left, t: b.top, r: b.right, b: b.bottom}; })""")
+    assert not [b for b in buttons if b["b"] > b["t"] and _meets(chart["legend"][0], b)]
