@@ -46,6 +46,11 @@ MAX_DECADE_LABELS = 8     # tick labels on a curve panel's log axis, at most
 # The row above the map, left to right (px from the chart's left edge, at the menus' 14 px font):
 PLAY_BUTTONS_PX = 180     # ▶ Play / ❚❚ Pause (≈ 150 px) and a gap: the path toggle starts here …
 SPEED_MENU_PX = 420       # … and takes ≈ 205 px and a gap: the speed menu starts here
+# A 3-D axis's labels are drawn along its projection, which at the camera below is about half the scene's width:
+# at most this many a axis (a label ≈ 35 px wide, the scene ≈ 300 px at the least chart height) keeps them apart,
+# and apart from the neighbouring axis's labels where two axes meet in a corner.
+SCENE_TICKS = {"xaxis": 5, "yaxis": 5, "zaxis": 4}
+SCENE_TICK_FONT = 11
 ROW_LIFT_PX = 12          # the row's gap above the map: its top tick label reaches ≈ 8 px above the plot area
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
 # redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
@@ -374,14 +379,45 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     if view == "3d":
         layout["scene"] = {
             "domain": {"x": [0.08, map_domain[1]], "y": map_rows},  # room for the z axis labels
-            "xaxis": {"range": [x0, x1], "title": {"text": "x"}}, "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
-            "zaxis": {"title": {"text": landscape.title}}, "aspectmode": "manual",
+            **_scene_axes({"xaxis": {"range": [x0, x1], "title": {"text": "x"}},
+                           "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
+                           "zaxis": {"title": {"text": landscape.title, "font": {"size": 13}},
+                                     "tickvals": z_ticks(landscape.display(landscape.values))}}),
+            "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
             "camera": {"eye": {"x": -0.85, "y": -1.35, "z": 1.5}},  # high enough to see into valleys
         }
     else:
         layout.update(map_axes(surface, map_domain, map_rows))
     return layout
+
+
+def z_ticks(heights: np.ndarray, count: int = SCENE_TICKS["zaxis"]) -> list[float]:
+    """At most `count` round heights for the 3-D view's z axis, none in the lowest quarter of its range: the z
+    axis rises from the corner where the y axis's labels end, and a label at its foot sat on theirs.
+
+    >>> z_ticks(np.array([-2.2, 3.4]))
+    [0.0, 1.0, 2.0, 3.0]
+    """
+    finite = np.asarray(heights, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0 or np.ptp(finite) == 0:
+        return []
+    low, high = float(finite.min()), float(finite.max())
+    start = low + 0.25 * (high - low)
+    power = 10.0 ** np.floor(np.log10((high - start) / count))
+    for step in (power * m for m in (1, 2, 2.5, 5, 10, 20)):
+        ticks = np.arange(np.ceil(start / step) * step, high + 1e-9 * step, step)
+        if len(ticks) <= count:
+            return [float(f"{tick:.6g}") + 0.0 for tick in ticks]  # + 0.0: no "−0"
+    return []
+
+
+def _scene_axes(axes: dict[str, dict]) -> dict[str, dict]:
+    """The 3-D scene's axes with few, small tick labels (SCENE_TICKS): plotly's default of up to 8 an axis
+    overlapped each other, and the z axis's ran into the y axis's where the two meet."""
+    return {name: {**axis, "nticks": SCENE_TICKS[name], "tickfont": {"size": SCENE_TICK_FONT}}
+            for name, axis in axes.items()}
 
 
 def _curve_axis(series: list[np.ndarray], log: bool, title: str, domain: list[float], anchor: str) -> dict:

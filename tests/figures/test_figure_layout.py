@@ -66,3 +66,39 @@ def test_on_a_phone_the_legend_goes_back_under_the_map_in_paper_units(which, req
     go.Figure(narrow)
     legend = narrow["layout"]["legend"]
     assert legend["yref"] == "paper" and legend["y"] < 0 and legend["orientation"] == "h"
+
+
+LABEL_PX = 36       # a 3-D tick label at the scene's font ("−0.5", "100k"), with the least gap between two
+PROJECTED = 0.6     # an axis of the 3-D view, seen from its camera, spans about this share of the scene's width
+
+
+@pytest.mark.parametrize("surface", ["rosenbrock", "himmelblau", "goldstein_price", "saddle"])
+def test_the_3d_view_has_no_more_tick_labels_than_its_smallest_scene_holds(surface):
+    """At the least chart height (ui/layout.CHART_MIN) the scene is smallest: each axis's labels, laid along its
+    projection, must fit it side by side; and no z label sits in the lowest quarter, where the z axis meets the
+    y axis's last labels."""
+    from figures import ExplorerRun, explorer_figure, run_color
+    from figures.explorer import z_ticks
+    from figures.landscape import sample_landscape
+    from optimizers import run
+    from ui.layout import CHART_MIN
+
+    landscape_surface = SURFACES[surface]
+    runs = [ExplorerRun("AdaMax", run_color(0), run(AdaMax(lr=0.05), landscape_surface,
+                                                    np.asarray(landscape_surface.start, dtype=float), 50))]
+    figure = explorer_figure(landscape_surface, runs, view="3d")
+    go.Figure(figure)
+    scene = figure["layout"]["scene"]
+    rows = scene["domain"]["y"]
+    smallest = CHART_MIN * (rows[1] - rows[0])
+    most = int(PROJECTED * smallest // LABEL_PX)
+    for name in ("xaxis", "yaxis", "zaxis"):
+        axis = scene[name]
+        shown = len(axis["tickvals"]) if "tickvals" in axis else axis["nticks"]
+        assert 2 <= shown <= most, (name, shown, most)
+        assert axis["tickfont"]["size"] <= 12
+    heights = sample_landscape(landscape_surface, 60)
+    zs = heights.display(heights.values)
+    low, high = float(np.nanmin(zs)), float(np.nanmax(zs))
+    assert all(tick >= low + 0.2 * (high - low) for tick in scene["zaxis"]["tickvals"])
+    assert z_ticks(np.array([-2.2, 3.4])) == [0.0, 1.0, 2.0, 3.0]
