@@ -10,7 +10,6 @@ shrink with the run's rank, and the start and the star are outlines drawn over e
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +29,7 @@ from .landscape import (
 )
 from .palette import DIVERGED_COLOR, FONT, with_alpha
 from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, scrubber_stops, typed
+from .ticks import log_ticks
 
 CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
 TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
@@ -425,9 +425,8 @@ def _curve_axis(series: list[np.ndarray], log: bool, title: str, domain: list[fl
     value_range = _axis_range(series, log)
     axis = {"domain": domain, "anchor": anchor, "type": "log" if log else "linear", "range": value_range,
             "title": {"text": title}, "exponentformat": "power", "gridcolor": "#e8e8e8"}
-    span = value_range[1] - value_range[0]
-    if log and span >= 2:  # at most 8 labels: a panel ~200 px tall holds no more without them overlapping
-        axis["dtick"] = max(1, math.ceil(span / MAX_DECADE_LABELS))
+    if log:  # at most 8 labels: a panel ~200 px tall holds no more without them overlapping
+        axis.update(log_ticks(*value_range, labels=MAX_DECADE_LABELS))
     return axis
 
 

@@ -136,3 +136,32 @@ def test_the_race_legend_in_fullscreen_stays_clear_of_the_modebar(sized_page, ap
     buttons = page.evaluate("""() => [...document.querySelectorAll('g.updatemenu-container')].map(g => {
         const b = g.getBoundingClientRect(); return {l: b.left, t: b.top, r: b.right, b: b.bottom}; })""")
     assert not [b for b in buttons if b["b"] > b["t"] and _meets(chart["legend"][0], b)]
+
+
+# Every tick label plotly.js drew, per chart: [axis id, text, box].
+TICK_LABELS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(gd =>
+  [...gd.querySelectorAll('.xaxislayer-above text, .yaxislayer-above text')].filter(
+    e => e.textContent.trim() && getComputedStyle(e).display !== 'none' && e.getAttribute('opacity') !== '0')
+  .map(e => { const b = e.getBoundingClientRect();
+    return [e.parentNode.getAttribute('class'), e.textContent, {l: b.left, t: b.top, r: b.right, b: b.bottom}]; })
+  .filter(([, , b]) => b.r - b.l > 0.5))"""
+
+
+def colliding_ticks(labels: list) -> list:
+    """Pairs of tick labels (of any axes of one chart) whose boxes overlap by more than a px."""
+    return [f"{a[0]} {a[1]} / {b[0]} {b[1]}".replace("\u200b", "")
+            for i, a in enumerate(labels) for b in labels[i + 1:] if _meets(a[2], b[2], -1.0)]
+
+
+@pytest.mark.parametrize("sized_page", [(1440, 900), (1366, 768), (1920, 1080)], indirect=True,
+                         ids=["1440", "1366", "1920"])
+@pytest.mark.parametrize("query", ["section=inside", "section=lp", "section=eps",
+                                   "section=lp&surface=goldstein_price&start=0.8,-1.8&run=adamax(lr%3D0.05)",
+                                   "section=inside&surface=goldstein_price&start=0.8,-1.8&run=adamax(lr%3D0.05)"],
+                         ids=["inside", "lp", "eps", "lp-goldstein", "inside-goldstein"])
+def test_tick_labels_do_not_collide(sized_page, app_url, query):
+    page = sized_page
+    _open(page, f"{app_url}/?{query}")
+    charts = page.evaluate(TICK_LABELS)
+    assert charts and all(len(labels) > 8 for labels in charts)
+    assert [colliding_ticks(labels) for labels in charts] == [[] for _ in charts]

@@ -1,0 +1,28 @@
+"""Tick labels that stay apart: a log axis labelled at powers of ten only, its 2 … 9 as unlabelled minor ticks.
+
+Left to itself plotly.js labels a log axis of two or three decades at 2 and 5 (or every digit) of each decade in
+a smaller font, and on a panel 150–250 px tall those labels ran into each other and into the powers of ten.
+"""
+
+from __future__ import annotations
+
+import math
+
+MINOR = {"dtick": "D1", "ticks": "outside", "ticklen": 3, "tickcolor": "#999", "showgrid": False}
+
+
+def log_ticks(low: float, high: float, *, labels: int = 6) -> dict:
+    """Settings for a log axis whose range is 10**low … 10**high (plotly's log-axis range, in decades).
+
+    A label at every k-th power of ten, at most `labels` of them; where each decade is labelled, unlabelled minor
+    ticks at its 2 … 9. A range holding fewer than two powers of ten is labelled at its 2s and 5s too (plotly's
+    "D2"), a few labels at most on so short a range.
+
+    >>> log_ticks(-0.1, 2.6)["dtick"], log_ticks(-18.4, -4.0)["dtick"], log_ticks(0.4, 1.6)["dtick"]
+    (1, 3, 'D2')
+    """
+    span = high - low
+    if not math.isfinite(span) or math.floor(high) - math.ceil(low) < 1:
+        return {"dtick": "D2"}
+    dtick = max(1, math.ceil(span / labels))
+    return {"dtick": dtick, "tick0": 0, **({"minor": dict(MINOR)} if dtick == 1 else {})}
