@@ -159,7 +159,7 @@ def stack(figure: dict, width: int) -> dict:
         title = layout[yaxis].get("title")
         if isinstance(title, dict) and title.get("text"):
             # A remark in brackets stays on the wide layout; two short lines fit beside a 170 px panel.
-            text = re.sub(r"\s*\([^)]*\)\s*$", "", str(title["text"]))
+            text = re.sub(r"(\s|<br>)*\([^)]*\)\s*$", "", str(title["text"]))
             title["text"] = wrap(text, height / (CHAR_WIDTH * _font_size(title, font)))
     if legend:
         layout["legend"] = {**(layout.get("legend") or {}), **legend_spec, "y": 1.0, "yref": "paper",
@@ -198,7 +198,7 @@ def _place_notes(notes: list[dict], yaxis: str, xaxis: str, height: float, font:
     above = 0.0
     for note, size in zip(reversed(notes), reversed(sizes), strict=True):  # the last note sits on the panel
         note.update(xref=f"x{xaxis[5:]} domain", x=0.0, xanchor="left", yref=f"y{yaxis[5:]} domain",
-                    y=round(1.0 + (above + 2) / height, 5), yanchor="bottom", align="left")
+                    y=round(1.0 + (above + 2) / height, 5), yanchor="bottom", align="left", yshift=0)
         above += size
     return above + (6 if notes else 0)
 

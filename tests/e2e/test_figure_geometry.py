@@ -165,3 +165,49 @@ def test_tick_labels_do_not_collide(sized_page, app_url, query):
     charts = page.evaluate(TICK_LABELS)
     assert charts and all(len(labels) > 8 for labels in charts)
     assert [colliding_ticks(labels) for labels in charts] == [[] for _ in charts]
+
+
+# The section's chart, its saddle button (Where ε goes), a lesson's question and Reveal: their boxes, window px.
+SCREEN = """() => { const box = e => { if (!e) return null; const b = e.getBoundingClientRect();
+    return {l: b.left, t: b.top, r: b.right, b: b.bottom}; };
+  const find = (selector, pattern) => [...document.querySelectorAll(selector)].find(e => pattern.test(e.textContent));
+  return {chart: box(document.querySelector('.js-plotly-plot')),
+          button: box(find('button', /saddle's axis/)), question: box(find('[data-testid="stAlert"]', /Predict first/)),
+          reveal: box(find('button', /Reveal/))}; }"""
+
+
+def _on_screen(box: dict | None, height: int) -> bool:
+    return box is not None and box["t"] >= 0 and box["b"] <= height
+
+
+@pytest.mark.parametrize("sized_page", [(1366, 768)], indirect=True, ids=["1366"])
+@pytest.mark.parametrize("query", ["section=lp", "section=eps", "lesson=adam_to_adamax&scene=2",
+                                   "lesson=adam_to_adamax&scene=3", "lesson=where_eps_goes&scene=2",
+                                   "lesson=where_eps_goes&scene=3"])
+def test_the_lp_and_eps_charts_fit_one_laptop_screen(sized_page, app_url, query):
+    """The chart whole on the first screen at 1366×768, under the page's header or beside a lesson's words; in
+    Where ε goes its button too."""
+    page = sized_page
+    _open(page, f"{app_url}/?{query}")
+    seen = page.evaluate(SCREEN)
+    height = page.viewport_size["height"]
+    assert _on_screen(seen["chart"], height), seen
+    if "eps" in query:
+        assert _on_screen(seen["button"], height), seen
+
+
+@pytest.mark.parametrize("sized_page", [(1366, 768)], indirect=True, ids=["1366"])
+def test_the_eps_question_scene_fits_before_and_after_reveal(sized_page, app_url):
+    """The question and Reveal on the first screen while the section waits; after Reveal, its chart and button."""
+    page = sized_page
+    page.goto(f"{app_url}/?lesson=where_eps_goes&scene=1")
+    page.get_by_role("button", name="Reveal the answer").wait_for()
+    wait_for_app(page, charts=0)
+    page.wait_for_timeout(1_000)
+    seen, height = page.evaluate(SCREEN), page.viewport_size["height"]
+    assert _on_screen(seen["question"], height) and _on_screen(seen["reveal"], height), seen
+    page.get_by_role("button", name="Reveal the answer").click()
+    wait_for_app(page)
+    page.wait_for_timeout(1_000)
+    seen = page.evaluate(SCREEN)
+    assert _on_screen(seen["chart"], height) and _on_screen(seen["button"], height), seen

@@ -16,7 +16,8 @@ from ..presets import preset_for
 from ..sidebar.controls import load_state
 from ..state import AppState
 
-CHART_TOP = 200
+CHART_TOP = 160        # px above the chart with a lesson beside it (measured at 1366×768)
+PAGE_CHART_TOP = 360   # px above the chart under the page's header (measured): the chart on screen at 1366×768
 FRAME_KEY = None
 
 
@@ -32,7 +33,7 @@ gradient after non-zero ones, or u underflowing) it is $m/0 = \pm\infty$. This l
 both cases. PyTorch (and Optax) put ε inside the max, $u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon)$, so
 $u \ge \epsilon$; Keras adds it to the divisor, $\alpha\,\hat m_t/(u_t + \epsilon)$. With ε = 10⁻⁸ the three agree
 until gradients get as small as ε; raise run 1's ε in the sidebar (try 10⁻³) and the steps near the
-minimum shrink differently. The button below starts the saddle exactly on its axis y = 0 (its preset starts
+minimum shrink differently. The button above the chart starts the saddle exactly on its axis y = 0 (its preset starts
 just off it, at y = 0.001), where $g_y = -2y = 0$ at every step: every mode stays on the axis (and so on the
 saddle point's ridge), the paper's rule through 0/0.
 """
@@ -65,16 +66,19 @@ def _load_saddle_axis() -> None:
 
 def draw(state: AppState, results: list, layout: Layout) -> None:
     settings = adamax_settings(state)
-    st.markdown(EPS_TEXT)
+    # The button and the run's settings in one row, the chart fitted under them, the words below: on a laptop the
+    # page's header, the button and the chart are one screen.
+    button, caption = st.columns([1, 2], vertical_alignment="center")
     # It sets the surface, start, steps, view and runs: not on a page whose link locks any of them.
-    st.button("Start on the saddle's axis (y = 0 exactly)", on_click=_load_saddle_axis, key="eps_preset",
-              icon=":material/swap_calls:", disabled=bool(layout.locked),
-              help="The teacher's link locks the settings this changes." if layout.locked else None)
-    st.caption(f"AdaMax with α = {settings['lr']:g}, β₁ = {settings['beta1']:g}, β₂ = {settings['beta2']:g}, "
-               f"ε = {settings['eps']:g} (the race's first AdaMax run), from ({state.start[0]:g}, "
-               f"{state.start[1]:g}).")
+    button.button("Start on the saddle's axis (y = 0 exactly)", on_click=_load_saddle_axis, key="eps_preset",
+                  icon=":material/swap_calls:", disabled=bool(layout.locked),
+                  help="The teacher's link locks the settings this changes." if layout.locked else None)
+    caption.caption(f"AdaMax with α = {settings['lr']:g}, β₁ = {settings['beta1']:g}, β₂ = {settings['beta2']:g}, "
+                    f"ε = {settings['eps']:g} (the race's first AdaMax run), from ({state.start[0]:g}, "
+                    f"{state.start[1]:g}).")
     figure, rows = _eps(state, tuple(sorted(settings.items())))
-    show_figure(layout.chart(figure, "panels"), key="eps_chart")
+    show_figure(layout.chart(figure, "panels", chart_top=CHART_TOP, page_chart_top=PAGE_CHART_TOP), key="eps_chart")
+    st.markdown(EPS_TEXT)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="%.6g")
                                 for name in ("final x", "final y", "final f", "largest gap to the paper's path")})
