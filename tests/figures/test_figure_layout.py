@@ -102,3 +102,20 @@ def test_the_3d_view_has_no_more_tick_labels_than_its_smallest_scene_holds(surfa
     low, high = float(np.nanmin(zs)), float(np.nanmax(zs))
     assert all(tick >= low + 0.2 * (high - low) for tick in scene["zaxis"]["tickvals"])
     assert z_ticks(np.array([-2.2, 3.4])) == [0.0, 1.0, 2.0, 3.0]
+
+
+def test_hidden_curve_panels_draw_no_grid_or_minor_ticks_that_would_count_their_decades():
+    """While a question waits, a log panel's grid lines (one a decade) and minor ticks would say how far f falls."""
+    from figures import ExplorerRun, explorer_figure, run_color
+    from figures.classroom import hide_paths
+    from optimizers import run
+
+    rosenbrock = SURFACES["rosenbrock"]
+    path = run(AdaMax(lr=0.1, beta2=0.99), rosenbrock, np.array([-1.2, 1.0]), 500)
+    runs = [ExplorerRun("AdaMax", run_color(0), path)]
+    shown = explorer_figure(rosenbrock, runs)
+    assert shown["layout"]["yaxis2"]["type"] == "log" and "minor" in shown["layout"]["yaxis2"]
+    hidden = hide_paths(shown)["layout"]
+    for axis in ("yaxis2", "yaxis3"):
+        assert hidden[axis]["showticklabels"] is False and hidden[axis]["showgrid"] is False
+        assert hidden[axis]["minor"]["ticks"] == "" and hidden[axis]["minor"]["showgrid"] is False
