@@ -135,7 +135,10 @@ def for_presentation(figure: dict, height: int) -> dict:
         spec = layout.get(axis)
         if isinstance(spec, dict) and spec.get("type") == "log" and spec.get("range"):
             span = float(spec["range"][1]) - float(spec["range"][0])
-            spec["dtick"] = max(int(spec.get("dtick", 1)), math.ceil(span / 6))
+            if isinstance(spec.get("dtick", 1), int | float):  # not "D2": a range shorter than two decades
+                spec["dtick"] = max(int(spec.get("dtick", 1)), math.ceil(span / 6))
+                if spec["dtick"] > 1:  # minor ticks only between labelled neighbouring decades
+                    spec.pop("minor", None)
     for slider in layout.get("sliders", []):
         slider["currentvalue"] = {**slider.get("currentvalue", {}), "font": {"size": 30, "color": "#111"}}
     moving = set(figure["frames"][0]["traces"]) if figure.get("frames") else set()

@@ -119,3 +119,21 @@ def test_hidden_curve_panels_draw_no_grid_or_minor_ticks_that_would_count_their_
     for axis in ("yaxis2", "yaxis3"):
         assert hidden[axis]["showticklabels"] is False and hidden[axis]["showgrid"] is False
         assert hidden[axis]["minor"]["ticks"] == "" and hidden[axis]["minor"]["showgrid"] is False
+
+
+@pytest.mark.parametrize("steps", [20, 500])
+def test_presentation_mode_takes_any_log_panel(steps):
+    """A short run's panels span less than two decades (labelled at 2s and 5s, plotly's "D2"): presentation mode
+    keeps that, and thins a long run's powers of ten."""
+    from figures import ExplorerRun, explorer_figure, run_color
+    from figures.classroom import for_presentation
+    from optimizers import run
+
+    rosenbrock = SURFACES["rosenbrock"]
+    path = run(AdaMax(lr=0.1, beta2=0.99), rosenbrock, np.array([-1.2, 1.0]), steps)
+    figure = for_presentation(explorer_figure(rosenbrock, [ExplorerRun("AdaMax", run_color(0), path)]), 700)
+    go.Figure(figure)
+    for axis in ("yaxis2", "yaxis3"):
+        spec = figure["layout"][axis]
+        short = spec["dtick"] == "D2"
+        assert short or (isinstance(spec["dtick"], int) and ("minor" not in spec) == (spec["dtick"] > 1))
