@@ -51,6 +51,10 @@ SPEED_MENU_PX = 420       # … and takes ≈ 205 px and a gap: the speed menu s
 # and apart from the neighbouring axis's labels where two axes meet in a corner.
 SCENE_TICKS = {"xaxis": 5, "yaxis": 5, "zaxis": 4}
 SCENE_TICK_FONT = 11
+MAP_BOTTOM = 0.16         # the map's and the lower panel's bottom, and the scrubber's top (paper) …
+SCRUBBER_Y = 0.065
+DEFAULT_HEIGHT = 660      # … at this chart height (explorer_figure's): under the map, its x axis and title take
+MARGIN_Y = 62             # its top and bottom margins; fit_height keeps those px at other heights
 ROW_LIFT_PX = 12          # the row's gap above the map: its top tick label reaches ≈ 8 px above the plot area
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
 # redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
@@ -71,7 +75,7 @@ class ExplorerRun:
 
 
 def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "contour",
-                    max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = 660) -> dict:
+                    max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = DEFAULT_HEIGHT) -> dict:
     """The animated comparison as a JSON-ready figure dict (no NaN or inf anywhere in it)."""
     landscape = sample_landscape(surface, resolution=60 if view == "contour" else RESOLUTION_3D)
     steps = runs[0].trajectory.steps if runs else 0
@@ -360,7 +364,7 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
             height: int, steps: int) -> dict:
     (x0, x1), (y0, y1) = surface.domain
     map_domain = [0.0, 0.58]
-    map_rows = [0.16, 1.0]  # the bottom strip holds the play buttons and the scrubber
+    map_rows = [MAP_BOTTOM, 1.0]  # the bottom strip holds the map's x axis and the scrubber
     curve_x = {"range": [0, max(steps, 1)], "domain": [0.7, 1.0], "title": {"text": "step"},
                "showgrid": True, "gridcolor": "#e8e8e8", "zeroline": False}
     gap_log = curves["gap_log"]
@@ -372,7 +376,8 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
         "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},
         "yaxis2": _curve_axis(curves["gap"], gap_log, curves["gap_label"], [0.55, 1.0], "x2"),
         "xaxis3": {**curve_x, "anchor": "y3", "matches": "x2"},
-        "yaxis3": _curve_axis(curves["distance"], True, curves["distance_label"].split(" (")[0], [0.16, 0.5], "x3"),
+        "yaxis3": _curve_axis(curves["distance"], True, curves["distance_label"].split(" (")[0], [MAP_BOTTOM, 0.5],
+                              "x3"),
         "updatemenus": _play_controls(view),
         "sliders": [_scrubber(shown, view)],
     }
@@ -411,6 +416,31 @@ def z_ticks(heights: np.ndarray, count: int = SCENE_TICKS["zaxis"]) -> list[floa
         if len(ticks) <= count:
             return [float(f"{tick:.6g}") + 0.0 for tick in ticks]  # + 0.0: no "−0"
     return []
+
+
+def fit_height(figure: dict, height: int) -> dict:
+    """A copy of a race figure `height` px tall (its layout copied; data and frames shared) whose strip under the
+    map keeps its px: the map's x tick labels and title, then the step number and the scrubber. In paper units
+    the strip shrank with the chart, and on a laptop's fitted chart the title "x" sat on the step number.
+
+    The map, the 3-D scene and the curve panels keep their share of what is left above the strip."""
+    layout = {**figure["layout"], "height": int(height)}
+    old = max(DEFAULT_HEIGHT - MARGIN_Y, 1)
+    new = max(int(height) - MARGIN_Y, 1)
+    bottom = min(MAP_BOTTOM * old / new, 0.45)
+
+    def moved(value: float) -> float:  # a paper y above the strip, in the same share of the space above it
+        return round(bottom + (float(value) - MAP_BOTTOM) * (1 - bottom) / (1 - MAP_BOTTOM), 5)
+
+    for name in ("yaxis", "yaxis2", "yaxis3"):
+        spec = layout.get(name)
+        if isinstance(spec, dict) and spec.get("domain"):
+            layout[name] = {**spec, "domain": [moved(v) if v >= MAP_BOTTOM else v for v in spec["domain"]]}
+    scene = layout.get("scene")
+    if isinstance(scene, dict) and scene.get("domain"):
+        layout["scene"] = {**scene, "domain": {**scene["domain"], "y": [moved(v) for v in scene["domain"]["y"]]}}
+    layout["sliders"] = [{**slider, "y": round(SCRUBBER_Y * old / new, 5)} for slider in layout.get("sliders", [])]
+    return {**figure, "layout": layout}
 
 
 def _scene_axes(axes: dict[str, dict]) -> dict[str, dict]:
@@ -463,7 +493,7 @@ def _scrubber(shown: np.ndarray, view: str) -> dict:
     to lay out on every redraw); while playing it follows the frames that coincide with its stops."""
     stops = scrubber_stops(shown)
     return {
-        "active": 0, "x": 0.0, "len": 0.58, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
+        "active": 0, "x": 0.0, "len": 0.58, "y": SCRUBBER_Y, "yanchor": "top", "pad": {"t": 0},
         "currentvalue": {"prefix": "step ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
         # one label per frame would overlap: tick labels are hidden, the current step shows above
         "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},

@@ -211,3 +211,24 @@ def test_the_eps_question_scene_fits_before_and_after_reveal(sized_page, app_url
     page.wait_for_timeout(1_000)
     seen = page.evaluate(SCREEN)
     assert _on_screen(seen["chart"], height) and _on_screen(seen["button"], height), seen
+
+
+# The race's map: its x tick labels and axis title, and the scrubber under them (the step number and its rail).
+UNDER_THE_MAP = """() => { const gd = document.querySelector('.js-plotly-plot');
+  const box = e => { const b = e.getBoundingClientRect(); return {l: b.left, t: b.top, r: b.right, b: b.bottom}; };
+  return {axis: [...gd.querySelectorAll('.g-xtitle text, .xaxislayer-above .xtick text')].map(box),
+          scrubber: [...gd.querySelectorAll('.slider-group > text.slider-label, .slider-rail-rect')].map(box)}; }"""
+
+
+@pytest.mark.parametrize("sized_page", [(1366, 768), (1440, 900), (1920, 1080)], indirect=True,
+                         ids=["1366", "1440", "1920"])
+@pytest.mark.parametrize("query", ["surface=rosenbrock", "lesson=saddles&scene=2", "lesson=beta2_memory&scene=1"])
+def test_the_race_maps_axis_title_stays_above_the_scrubber(sized_page, app_url, query):
+    """Fitted to a laptop's window, the race chart is shorter: the strip under its map keeps its px, so the map's x
+    axis (ticks, title) never sits on the step number or the scrubber."""
+    page = sized_page
+    _open(page, f"{app_url}/?{query}")
+    page.wait_for_selector(".slider-rail-rect", state="attached")
+    seen = page.evaluate(UNDER_THE_MAP)
+    assert seen["axis"] and len(seen["scrubber"]) == 2
+    assert [(a, b) for a in seen["axis"] for b in seen["scrubber"] if _meets(a, b)] == []
