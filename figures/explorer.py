@@ -29,7 +29,7 @@ from .landscape import (
 )
 from .palette import DIVERGED_COLOR, FONT, with_alpha
 from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, scrubber_stops, typed
-from .ticks import log_ticks
+from .ticks import log_ticks, thinned
 
 CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
 TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
@@ -440,6 +440,10 @@ def fit_height(figure: dict, height: int) -> dict:
     if isinstance(scene, dict) and scene.get("domain"):
         layout["scene"] = {**scene, "domain": {**scene["domain"], "y": [moved(v) for v in scene["domain"]["y"]]}}
     layout["sliders"] = [{**slider, "y": round(SCRUBBER_Y * old / new, 5)} for slider in layout.get("sliders", [])]
+    for name in ("yaxis2", "yaxis3"):  # a shorter panel holds fewer labels
+        spec = layout.get(name)
+        if isinstance(spec, dict) and spec.get("domain"):
+            layout[name] = thinned(spec, (spec["domain"][1] - spec["domain"][0]) * new)
     return {**figure, "layout": layout}
 
 

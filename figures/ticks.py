@@ -26,3 +26,21 @@ def log_ticks(low: float, high: float, *, labels: int = 6) -> dict:
         return {"dtick": "D2"}
     dtick = max(1, math.ceil(span / labels))
     return {"dtick": dtick, "tick0": 0, **({"minor": dict(MINOR)} if dtick == 1 else {})}
+
+
+LABEL_PX = 30  # px a log axis's label takes with its gap ("10⁻¹²" at 15 px is ≈ 22 px tall with its superscript)
+
+
+def thinned(axis: dict, px: float) -> dict:
+    """A log axis (log_ticks' settings) with no more labels than `px` px of it holds: every k-th power of ten,
+    its minor ticks dropped where decades go unlabelled. Other axes are returned as they are."""
+    if axis.get("type") != "log" or not isinstance(axis.get("dtick"), int | float) or not axis.get("range"):
+        return axis
+    span = float(axis["range"][1]) - float(axis["range"][0])
+    most = max(2, int(px // LABEL_PX))
+    dtick = max(int(axis["dtick"]), math.ceil(span / most))
+    if dtick == axis["dtick"]:
+        return axis
+    axis = {**axis, "dtick": dtick}
+    axis.pop("minor", None)
+    return axis
