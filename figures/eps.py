@@ -15,7 +15,7 @@ import numpy as np
 
 from optimizers.limits import undefined_steps
 
-from .landscape import map_axes, minima_trace, start_trace
+from .landscape import CORNER_PX, map_axes, minima_trace, start_trace
 from .palette import FONT, with_alpha
 from .sampling import path_steps, typed
 
@@ -132,7 +132,7 @@ def _layout(surface: Any, steps: int, largest: float) -> dict:
         "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
         **map_axes(surface, [0.0, 0.5]),
         "xaxis2": {"range": [0, max(steps, 1)], "domain": [0.62, 1.0], "anchor": "y2", "title": {"text": "step"},
-                   "gridcolor": "#e8e8e8", "zeroline": False},
+                   "gridcolor": "#e8e8e8", "zeroline": False, "ticklabelstandoff": CORNER_PX},
         "yaxis2": {"type": "log", "domain": [0.0, PANEL_TOP], "anchor": "x2", "exponentformat": "power",
                    # two short lines: one long line ran past the panel's height on a laptop's fitted chart
                    "title": {"text": f"distance between the paths<br>(0 drawn at {floor})"},

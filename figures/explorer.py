@@ -19,6 +19,7 @@ from optimizers.metrics import distance_to_nearest
 from optimizers.outcomes import OUTCOMES, classify, trajectory_metrics
 
 from .landscape import (
+    CORNER_PX,
     Landscape,
     click_grid_trace,
     map_axes,
@@ -366,7 +367,8 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     map_domain = [0.0, 0.58]
     map_rows = [MAP_BOTTOM, 1.0]  # the bottom strip holds the map's x axis and the scrubber
     curve_x = {"range": [0, max(steps, 1)], "domain": [0.7, 1.0], "title": {"text": "step"},
-               "showgrid": True, "gridcolor": "#e8e8e8", "zeroline": False}
+               "showgrid": True, "gridcolor": "#e8e8e8", "zeroline": False,
+               "ticklabelstandoff": CORNER_PX}  # its "0" clear of the y axis's last label in the corner
     gap_log = curves["gap_log"]
     layout: dict[str, Any] = {
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",

@@ -232,3 +232,17 @@ def test_the_race_maps_axis_title_stays_above_the_scrubber(sized_page, app_url, 
     seen = page.evaluate(UNDER_THE_MAP)
     assert seen["axis"] and len(seen["scrubber"]) == 2
     assert [(a, b) for a in seen["axis"] for b in seen["scrubber"] if _meets(a, b)] == []
+
+
+@pytest.mark.parametrize(("sized_page", "query"), [
+    ((1366, 768), "surface=rosenbrock"), ((1366, 768), "view=3d"), ((1366, 768), "lesson=step_bound&scene=2"),
+    ((1440, 900), "surface=rosenbrock"), ((1920, 1080), "lesson=saddles&scene=3"),
+    ((390, 844), "surface=rosenbrock"), ((390, 844), "section=inside"), ((390, 844), "section=lp"),
+    ((390, 844), "section=eps")], indirect=["sized_page"])
+def test_the_race_and_phone_tick_labels_do_not_collide(sized_page, app_url, query):
+    """The race's curve panels when its chart is fitted short (a laptop), and every panel on a phone."""
+    page = sized_page
+    _open(page, f"{app_url}/?{query}")
+    charts = page.evaluate(TICK_LABELS)
+    assert charts and all(len(labels) > 4 for labels in charts)
+    assert [colliding_ticks(labels) for labels in charts] == [[] for _ in charts]
