@@ -30,6 +30,7 @@ from .landscape import (
 )
 from .palette import DIVERGED_COLOR, FONT, with_alpha
 from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, scrubber_stops, typed
+from .stacked import wrap
 from .ticks import log_ticks, thinned
 
 CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
@@ -55,6 +56,7 @@ SCENE_TICK_FONT = 11
 MAP_BOTTOM = 0.16         # the map's and the lower panel's bottom, and the scrubber's top (paper) …
 SCRUBBER_Y = 0.065
 DEFAULT_HEIGHT = 660      # … at this chart height (explorer_figure's): under the map, its x axis and title take
+TITLE_CHAR_PX = 8         # px a character of a panel's (rotated) title takes along its panel
 MARGIN_Y = 62             # its top and bottom margins; fit_height keeps those px at other heights
 ROW_LIFT_PX = 12          # the row's gap above the map: its top tick label reaches ≈ 8 px above the plot area
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
@@ -378,8 +380,9 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
         "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},
         "yaxis2": _curve_axis(curves["gap"], gap_log, curves["gap_label"], [0.55, 1.0], "x2"),
         "xaxis3": {**curve_x, "anchor": "y3", "matches": "x2"},
-        "yaxis3": _curve_axis(curves["distance"], True, curves["distance_label"].split(" (")[0], [MAP_BOTTOM, 0.5],
-                              "x3"),
+        # two lines: on one, "distance to nearest global min." outgrew its panel and ran into the one above
+        "yaxis3": _curve_axis(curves["distance"], True, wrap(curves["distance_label"].split(" (")[0], 20),
+                              [MAP_BOTTOM, 0.5], "x3"),
         "updatemenus": _play_controls(view),
         "sliders": [_scrubber(shown, view)],
     }
@@ -442,11 +445,27 @@ def fit_height(figure: dict, height: int) -> dict:
     if isinstance(scene, dict) and scene.get("domain"):
         layout["scene"] = {**scene, "domain": {**scene["domain"], "y": [moved(v) for v in scene["domain"]["y"]]}}
     layout["sliders"] = [{**slider, "y": round(SCRUBBER_Y * old / new, 5)} for slider in layout.get("sliders", [])]
-    for name in ("yaxis2", "yaxis3"):  # a shorter panel holds fewer labels
+    for name in ("yaxis2", "yaxis3"):  # a shorter panel holds fewer labels, and its title on more lines
         spec = layout.get(name)
         if isinstance(spec, dict) and spec.get("domain"):
-            layout[name] = thinned(spec, (spec["domain"][1] - spec["domain"][0]) * new)
+            px = (spec["domain"][1] - spec["domain"][0]) * new
+            layout[name] = thinned(spec, px)
+            title = (spec.get("title") or {}).get("text") or ""
+            if title:
+                layout[name]["title"] = {**spec["title"], "text": _fitted_title(title, px)}
     return {**figure, "layout": layout}
+
+
+SHORT_TITLES = {"distance to nearest global min.": ("distance to<br>min.", "distance")}
+
+
+def _fitted_title(title: str, px: float) -> str:
+    """A panel's title on at most two lines that fit along its `px`: as it is, wrapped, or a shorter form."""
+    text = title.replace("<br>", " ")
+    candidates = [title, wrap(text, -(-len(text) // 2)), *SHORT_TITLES.get(text, ())]
+    fits = [c for c in candidates if c.count("<br>") <= 1
+            and max(len(line) for line in c.split("<br>")) * TITLE_CHAR_PX <= px]
+    return fits[0] if fits else candidates[-1]
 
 
 def _scene_axes(axes: dict[str, dict]) -> dict[str, dict]:

@@ -23,7 +23,7 @@ from .landscape import equal_scale
 from .palette import FONT
 from .sampling import typed
 from .stacked import legend_entries
-from .ticks import log_ticks
+from .ticks import decades, log_ticks
 
 METRICS = {"gap": "final f − f*", "best": "best f − f*", "steps": "steps to tolerance",
            "distance": "final distance to a minimum"}
@@ -215,7 +215,7 @@ def lr_sensitivity_figure(curves: list[dict], *, metric: str, log: bool, height:
     return {"data": data, "layout": {
         "height": height, "font": FONT, "margin": {"l": 70, "r": 10, "t": 30, "b": 50}, "hovermode": "closest",
         "xaxis": {"type": "log", "title": {"text": "learning rate α"}, "exponentformat": "power",
-                  **log_ticks(*_decades(curve["lr"] for curve in curves))},
+                  **log_ticks(*decades(curve["lr"] for curve in curves))},
         "yaxis": {"type": "log" if log else "linear", "title": {"text": metric}, "exponentformat": "power",
                   "domain": [0, 0.9]},
         "yaxis2": {"domain": [0.92, 1], "range": [0, 2], "visible": False},
@@ -224,13 +224,6 @@ def lr_sensitivity_figure(curves: list[dict], *, metric: str, log: bool, height:
         "legend": {"orientation": "h", "x": 0, "y": 1.12, "yanchor": "bottom", "font": {"size": 13}},
         "uirevision": "sensitivity",
     }}
-
-
-def _decades(arrays) -> tuple[float, float]:
-    """log10 of the smallest and largest positive value of `arrays` ((0, 0) where there is none)."""
-    values = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays] or [np.zeros(0)])
-    values = values[np.isfinite(values) & (values > 0)]
-    return (float(np.log10(values.min())), float(np.log10(values.max()))) if values.size else (0.0, 0.0)
 
 
 def _stride(n: int) -> int:

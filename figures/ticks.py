@@ -8,7 +8,21 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 MINOR = {"dtick": "D1", "ticks": "outside", "ticklen": 3, "tickcolor": "#999", "showgrid": False}
+
+
+def decades(arrays) -> tuple[float, float]:
+    """log10 of the least and the largest finite positive value of `arrays` ((0, 0) where there is none): the
+    range, in decades, of a log axis left to autorange over them.
+
+    >>> decades([[0.0, 0.01, 5.0], [float("nan"), 100.0]])
+    (-2.0, 2.0)
+    """
+    values = np.concatenate([np.asarray(a, dtype=np.float64).ravel() for a in arrays] or [np.zeros(0)])
+    values = values[np.isfinite(values) & (values > 0)]
+    return (float(np.log10(values.min())), float(np.log10(values.max()))) if values.size else (0.0, 0.0)
 
 
 def log_ticks(low: float, high: float, *, labels: int = 6) -> dict:

@@ -236,13 +236,18 @@ def test_the_race_maps_axis_title_stays_above_the_scrubber(sized_page, app_url, 
 
 @pytest.mark.parametrize(("sized_page", "query"), [
     ((1366, 768), "surface=rosenbrock"), ((1366, 768), "view=3d"), ((1366, 768), "lesson=step_bound&scene=2"),
+    ((1366, 768), "lesson=real_model&scene=1"),
     ((1440, 900), "surface=rosenbrock"), ((1920, 1080), "lesson=saddles&scene=3"),
     ((390, 844), "surface=rosenbrock"), ((390, 844), "section=inside"), ((390, 844), "section=lp"),
     ((390, 844), "section=eps")], indirect=["sized_page"])
 def test_the_race_and_phone_tick_labels_do_not_collide(sized_page, app_url, query):
-    """The race's curve panels when its chart is fitted short (a laptop), and every panel on a phone."""
+    """The race's curve panels when its chart is fitted short (a laptop), and every panel on a phone: neither tick
+    labels nor axis titles meet."""
     page = sized_page
     _open(page, f"{app_url}/?{query}")
     charts = page.evaluate(TICK_LABELS)
     assert charts and all(len(labels) > 4 for labels in charts)
     assert [colliding_ticks(labels) for labels in charts] == [[] for _ in charts]
+    titles = [chart["titles"] for chart in page.evaluate(BOXES, "")]
+    assert [[(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if _meets(a, b)] for boxes in titles] == [
+        [] for _ in titles]

@@ -137,3 +137,31 @@ def test_presentation_mode_takes_any_log_panel(steps):
         spec = figure["layout"][axis]
         short = spec["dtick"] == "D2"
         assert short or (isinstance(spec["dtick"], int) and ("minor" not in spec) == (spec["dtick"] > 1))
+
+
+@pytest.mark.parametrize("height", [360, 443, 560, 660, 900])
+def test_a_race_fitted_to_any_height_keeps_its_strip_and_fits_its_panel_titles(height):
+    """The strip under the map (x labels and title, step number, scrubber) keeps its px at every chart height;
+    each curve panel's title fits along it on at most two lines, its log labels in its px."""
+    from figures import ExplorerRun, explorer_figure, run_color
+    from figures.explorer import DEFAULT_HEIGHT, MAP_BOTTOM, MARGIN_Y, SCRUBBER_Y, TITLE_CHAR_PX, fit_height
+    from figures.ticks import LABEL_PX
+    from optimizers import run
+
+    rosenbrock = SURFACES["rosenbrock"]
+    path = run(AdaMax(lr=0.1, beta2=0.99), rosenbrock, np.array([-1.2, 1.0]), 500)
+    figure = fit_height(explorer_figure(rosenbrock, [ExplorerRun("AdaMax", run_color(0), path)]), height)
+    go.Figure(figure)
+    layout, plot = figure["layout"], height - MARGIN_Y
+    strip = MAP_BOTTOM * (DEFAULT_HEIGHT - MARGIN_Y)
+    assert layout["height"] == height
+    assert layout["yaxis"]["domain"][0] * plot == pytest.approx(strip, abs=1)
+    assert layout["sliders"][0]["y"] * plot == pytest.approx(SCRUBBER_Y * (DEFAULT_HEIGHT - MARGIN_Y), abs=1)
+    for name in ("yaxis2", "yaxis3"):
+        axis = layout[name]
+        px = (axis["domain"][1] - axis["domain"][0]) * plot
+        lines = axis["title"]["text"].split("<br>")
+        assert len(lines) <= 2 and max(map(len, lines)) * TITLE_CHAR_PX <= px, (height, name, lines, px)
+        if isinstance(axis["dtick"], int):
+            span = axis["range"][1] - axis["range"][0]
+            assert span / axis["dtick"] <= max(2, px // LABEL_PX) + 1
