@@ -19,8 +19,9 @@ TRAIL_OVERLAP = 4  # figures/explorer.py: a trail spans the last TRAIL_FRAMES fr
 def hide_paths(figure: dict) -> dict:
     """A copy of `figure` whose paths and curves are drawn only as far as the animation has gone.
 
-    The curve panels' value axes lose their tick labels meanwhile: their ranges are the whole runs' (how low f
-    goes), which would give the answer away before a single step is drawn.
+    The curve panels' value axes lose their tick labels, grid lines and minor ticks meanwhile: their ranges are
+    the whole runs' (how low f goes; on a log axis, one grid line a decade counts them), which would give the
+    answer away before a single step is drawn.
     """
     figure = copy.deepcopy(figure)
     data = figure["data"]
@@ -37,7 +38,8 @@ def hide_paths(figure: dict) -> dict:
     layout = figure["layout"]
     for axis in ("yaxis2", "yaxis3"):
         if isinstance(layout.get(axis), dict):
-            layout[axis] = {**layout[axis], "showticklabels": False}
+            layout[axis] = {**layout[axis], "showticklabels": False, "showgrid": False,
+                            "minor": {"ticks": "", "showgrid": False}}
     if frames:
         _growing_trails(data, frames)
         _growing_curves(data, frames)
@@ -136,7 +138,10 @@ def for_presentation(figure: dict, height: int) -> dict:
         spec = layout.get(axis)
         if isinstance(spec, dict) and spec.get("type") == "log" and spec.get("range"):
             span = float(spec["range"][1]) - float(spec["range"][0])
-            spec["dtick"] = max(int(spec.get("dtick", 1)), math.ceil(span / 6))
+            if isinstance(spec.get("dtick", 1), int | float):  # not "D2": a range shorter than two decades
+                spec["dtick"] = max(int(spec.get("dtick", 1)), math.ceil(span / 6))
+                if spec["dtick"] > 1:  # minor ticks only between labelled neighbouring decades
+                    spec.pop("minor", None)
     for slider in layout.get("sliders", []):
         slider["currentvalue"] = {**slider.get("currentvalue", {}), "font": {"size": 30, "color": "#111"}}
     moving = set(figure["frames"][0]["traces"]) if figure.get("frames") else set()

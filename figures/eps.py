@@ -15,7 +15,7 @@ import numpy as np
 
 from optimizers.limits import undefined_steps
 
-from .landscape import map_axes, minima_trace, start_trace
+from .landscape import CORNER_PX, map_axes, minima_trace, start_trace
 from .palette import FONT, with_alpha
 from .sampling import path_steps, typed
 
@@ -26,9 +26,13 @@ MODE_STYLES: dict[str, dict[str, Any]] = {
     "keras": {"label": "Keras (ε added to u)", "color": "#009E73", "dash": "dot", "width": 3.0},
 }
 PAIR_COLORS = ("#000000", "#CC79A7", "#E69F00")
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 DISTANCE_FLOOR = 1e-18
 CURVE_POINTS = 700
 HEIGHT = 560
+PANEL_TOP = 0.8     # the distance panel's top (paper): its title and note above it, the legend above them
+NOTE_FONT = 12
+NOTE_LINE = 15      # px a line of the note takes
 
 
 def eps_figure(surface: Any, modes: dict[str, Any]) -> dict:
@@ -52,10 +56,14 @@ def eps_figure(surface: Any, modes: dict[str, Any]) -> dict:
     layout = _layout(surface, steps, largest)
     note = _zero_over_zero_note(modes)
     if note:
+        # Above the panel, under its title: inside it, the note covered the curves' last steps, where the paths
+        # part (the headroom left for it was a fixed number of decades, too few px on a laptop's fitted chart).
+        title = layout["annotations"][0]
+        title["yshift"] = NOTE_LINE * (note.count("<br>") + 1) + 4
         layout["annotations"].append({
-            "text": note, "xref": "x2 domain", "yref": "y2 domain", "x": 0.98, "y": 0.98, "xanchor": "right",
-            "yanchor": "top", "showarrow": False, "align": "left", "font": {"size": 13, "color": "#333"},
-            "bgcolor": with_alpha("#FFFFFF", 0.85),
+            "text": note, "xref": "x2 domain", "yref": "y2 domain", "x": 0.0, "y": 1.0, "xanchor": "left",
+            "yanchor": "bottom", "yshift": 2, "showarrow": False, "align": "left",
+            "font": {"size": NOTE_FONT, "color": "#444"},
         })
     return {"data": traces, "layout": layout}
 
@@ -116,21 +124,24 @@ def _zero_over_zero_note(modes: dict[str, Any]) -> str:
 
 
 def _layout(surface: Any, steps: int, largest: float) -> dict:
-    """Fixed axes; the log axis runs from the floor to 1.6 decades above the largest gap (room for the note)."""
+    """Fixed axes; the log axis runs from the floor to a little above the largest gap."""
     low, high = np.log10(DISTANCE_FLOOR), np.log10(max(largest, DISTANCE_FLOOR))
+    floor = "10" + str(int(np.floor(np.log10(DISTANCE_FLOOR)))).translate(SUPERSCRIPTS)  # 10⁻¹⁸
     return {
         "height": HEIGHT, "font": FONT, "template": "plotly_white", "hovermode": "closest",
         "margin": {"l": 60, "r": 20, "t": 90, "b": 60},
         **map_axes(surface, [0.0, 0.5]),
         "xaxis2": {"range": [0, max(steps, 1)], "domain": [0.62, 1.0], "anchor": "y2", "title": {"text": "step"},
-                   "gridcolor": "#e8e8e8", "zeroline": False},
-        "yaxis2": {"type": "log", "domain": [0.0, 0.9], "anchor": "x2", "exponentformat": "power",
-                   "title": {"text": f"distance between the paths (0 drawn at {DISTANCE_FLOOR:.0e})"},
-                   "range": [float(low - 0.4), float(high + 1.6)],
+                   "gridcolor": "#e8e8e8", "zeroline": False, "ticklabelstandoff": CORNER_PX},
+        "yaxis2": {"type": "log", "domain": [0.0, PANEL_TOP], "anchor": "x2", "exponentformat": "power",
+                   # two short lines: one long line ran past the panel's height on a laptop's fitted chart
+                   "title": {"text": f"distance between the paths<br>(0 drawn at {floor})"},
+                   "range": [float(low - 0.4), float(high + 0.6)],
                    "gridcolor": "#e8e8e8"},
         "annotations": [{
-            "text": "How far apart the three AdaMax paths are, step by step", "xref": "x2 domain", "yref": "paper",
-            "x": 0.5, "y": 0.97, "xanchor": "center", "yanchor": "top", "showarrow": False, "font": {"size": 15},
+            "text": "How far apart the paths are, step by step", "xref": "x2 domain", "yref": "y2 domain",
+            "x": 0.0, "y": 1.0, "xanchor": "left", "yanchor": "bottom", "yshift": 2, "showarrow": False,
+            "font": {"size": 14},
         }],
         "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                    "font": {"size": 14}, "bgcolor": with_alpha("#FFFFFF", 0.85)},

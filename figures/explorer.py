@@ -10,7 +10,6 @@ shrink with the run's rank, and the start and the star are outlines drawn over e
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from optimizers.metrics import distance_to_nearest
 from optimizers.outcomes import OUTCOMES, classify, trajectory_metrics
 
 from .landscape import (
+    CORNER_PX,
     Landscape,
     click_grid_trace,
     map_axes,
@@ -30,6 +30,8 @@ from .landscape import (
 )
 from .palette import DIVERGED_COLOR, FONT, with_alpha
 from .sampling import MAX_FRAMES, MAX_PATH_POINTS, frame_steps, path_steps, rounded, scrubber_stops, typed
+from .stacked import wrap
+from .ticks import log_ticks, thinned
 
 CLICK_GRID_TRACE = 0      # index of the invisible click grid in the contour view
 TRAIL_FRAMES = 4          # a trail spans the last few frames' worth of steps
@@ -46,6 +48,16 @@ MAX_DECADE_LABELS = 8     # tick labels on a curve panel's log axis, at most
 # The row above the map, left to right (px from the chart's left edge, at the menus' 14 px font):
 PLAY_BUTTONS_PX = 180     # ▶ Play / ❚❚ Pause (≈ 150 px) and a gap: the path toggle starts here …
 SPEED_MENU_PX = 420       # … and takes ≈ 205 px and a gap: the speed menu starts here
+# A 3-D axis's labels are drawn along its projection, which at the camera below is about half the scene's width:
+# at most this many a axis (a label ≈ 35 px wide, the scene ≈ 300 px at the least chart height) keeps them apart,
+# and apart from the neighbouring axis's labels where two axes meet in a corner.
+SCENE_TICKS = {"xaxis": 5, "yaxis": 5, "zaxis": 4}
+SCENE_TICK_FONT = 11
+MAP_BOTTOM = 0.16         # the map's and the lower panel's bottom, and the scrubber's top (paper) …
+SCRUBBER_Y = 0.065
+DEFAULT_HEIGHT = 660      # … at this chart height (explorer_figure's): under the map, its x axis and title take
+TITLE_CHAR_PX = 8         # px a character of a panel's (rotated) title takes along its panel
+MARGIN_Y = 62             # its top and bottom margins; fit_height keeps those px at other heights
 ROW_LIFT_PX = 12          # the row's gap above the map: its top tick label reaches ≈ 8 px above the plot area
 # The 3-D view: every frame redraws the whole WebGL scene (plotly.js animates only 2-D scatter without a
 # redraw), so its cost is kept down: fewer frames, fewer path points, the landscape as a plain mesh (see
@@ -66,7 +78,7 @@ class ExplorerRun:
 
 
 def explorer_figure(surface: Any, runs: list[ExplorerRun], *, view: str = "contour",
-                    max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = 660) -> dict:
+                    max_frames: int = MAX_FRAMES, click_to_start: bool = True, height: int = DEFAULT_HEIGHT) -> dict:
     """The animated comparison as a JSON-ready figure dict (no NaN or inf anywhere in it)."""
     landscape = sample_landscape(surface, resolution=60 if view == "contour" else RESOLUTION_3D)
     steps = runs[0].trajectory.steps if runs else 0
@@ -355,9 +367,10 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
             height: int, steps: int) -> dict:
     (x0, x1), (y0, y1) = surface.domain
     map_domain = [0.0, 0.58]
-    map_rows = [0.16, 1.0]  # the bottom strip holds the play buttons and the scrubber
+    map_rows = [MAP_BOTTOM, 1.0]  # the bottom strip holds the map's x axis and the scrubber
     curve_x = {"range": [0, max(steps, 1)], "domain": [0.7, 1.0], "title": {"text": "step"},
-               "showgrid": True, "gridcolor": "#e8e8e8", "zeroline": False}
+               "showgrid": True, "gridcolor": "#e8e8e8", "zeroline": False,
+               "ticklabelstandoff": CORNER_PX}  # its "0" clear of the y axis's last label in the corner
     gap_log = curves["gap_log"]
     layout: dict[str, Any] = {
         "height": height, "font": FONT, "template": "plotly_white", "hovermode": "closest",
@@ -367,15 +380,20 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
         "xaxis2": {**curve_x, "anchor": "y2", "showticklabels": False, "title": None},
         "yaxis2": _curve_axis(curves["gap"], gap_log, curves["gap_label"], [0.55, 1.0], "x2"),
         "xaxis3": {**curve_x, "anchor": "y3", "matches": "x2"},
-        "yaxis3": _curve_axis(curves["distance"], True, curves["distance_label"].split(" (")[0], [0.16, 0.5], "x3"),
+        # two lines: on one, "distance to nearest global min." outgrew its panel and ran into the one above
+        "yaxis3": _curve_axis(curves["distance"], True, wrap(curves["distance_label"].split(" (")[0], 20),
+                              [MAP_BOTTOM, 0.5], "x3"),
         "updatemenus": _play_controls(view),
         "sliders": [_scrubber(shown, view)],
     }
     if view == "3d":
         layout["scene"] = {
             "domain": {"x": [0.08, map_domain[1]], "y": map_rows},  # room for the z axis labels
-            "xaxis": {"range": [x0, x1], "title": {"text": "x"}}, "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
-            "zaxis": {"title": {"text": landscape.title}}, "aspectmode": "manual",
+            **_scene_axes({"xaxis": {"range": [x0, x1], "title": {"text": "x"}},
+                           "yaxis": {"range": [y0, y1], "title": {"text": "y"}},
+                           "zaxis": {"title": {"text": landscape.title, "font": {"size": 13}},
+                                     "tickvals": z_ticks(landscape.display(landscape.values))}}),
+            "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
             "camera": {"eye": {"x": -0.85, "y": -1.35, "z": 1.5}},  # high enough to see into valleys
         }
@@ -384,14 +402,86 @@ def _layout(surface: Any, landscape: Landscape, view: str, curves: dict[str, Any
     return layout
 
 
+def z_ticks(heights: np.ndarray, count: int = SCENE_TICKS["zaxis"]) -> list[float]:
+    """At most `count` round heights for the 3-D view's z axis, none in the lowest quarter of its range: the z
+    axis rises from the corner where the y axis's labels end, and a label at its foot sat on theirs.
+
+    >>> z_ticks(np.array([-2.2, 3.4]))
+    [0.0, 1.0, 2.0, 3.0]
+    """
+    finite = np.asarray(heights, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0 or np.ptp(finite) == 0:
+        return []
+    low, high = float(finite.min()), float(finite.max())
+    start = low + 0.25 * (high - low)
+    power = 10.0 ** np.floor(np.log10((high - start) / count))
+    for step in (power * m for m in (1, 2, 2.5, 5, 10, 20)):
+        ticks = np.arange(np.ceil(start / step) * step, high + 1e-9 * step, step)
+        if len(ticks) <= count:
+            return [float(f"{tick:.6g}") + 0.0 for tick in ticks]  # + 0.0: no "−0"
+    return []
+
+
+def fit_height(figure: dict, height: int) -> dict:
+    """A copy of a race figure `height` px tall (its layout copied; data and frames shared) whose strip under the
+    map keeps its px: the map's x tick labels and title, then the step number and the scrubber. In paper units
+    the strip shrank with the chart, and on a laptop's fitted chart the title "x" sat on the step number.
+
+    The map, the 3-D scene and the curve panels keep their share of what is left above the strip."""
+    layout = {**figure["layout"], "height": int(height)}
+    old = max(DEFAULT_HEIGHT - MARGIN_Y, 1)
+    new = max(int(height) - MARGIN_Y, 1)
+    bottom = min(MAP_BOTTOM * old / new, 0.45)
+
+    def moved(value: float) -> float:  # a paper y above the strip, in the same share of the space above it
+        return round(bottom + (float(value) - MAP_BOTTOM) * (1 - bottom) / (1 - MAP_BOTTOM), 5)
+
+    for name in ("yaxis", "yaxis2", "yaxis3"):
+        spec = layout.get(name)
+        if isinstance(spec, dict) and spec.get("domain"):
+            layout[name] = {**spec, "domain": [moved(v) if v >= MAP_BOTTOM else v for v in spec["domain"]]}
+    scene = layout.get("scene")
+    if isinstance(scene, dict) and scene.get("domain"):
+        layout["scene"] = {**scene, "domain": {**scene["domain"], "y": [moved(v) for v in scene["domain"]["y"]]}}
+    layout["sliders"] = [{**slider, "y": round(SCRUBBER_Y * old / new, 5)} for slider in layout.get("sliders", [])]
+    for name in ("yaxis2", "yaxis3"):  # a shorter panel holds fewer labels, and its title on more lines
+        spec = layout.get(name)
+        if isinstance(spec, dict) and spec.get("domain"):
+            px = (spec["domain"][1] - spec["domain"][0]) * new
+            layout[name] = thinned(spec, px)
+            title = (spec.get("title") or {}).get("text") or ""
+            if title:
+                layout[name]["title"] = {**spec["title"], "text": _fitted_title(title, px)}
+    return {**figure, "layout": layout}
+
+
+SHORT_TITLES = {"distance to nearest global min.": ("distance to<br>min.", "distance")}
+
+
+def _fitted_title(title: str, px: float) -> str:
+    """A panel's title on at most two lines that fit along its `px`: as it is, wrapped, or a shorter form."""
+    text = title.replace("<br>", " ")
+    candidates = [title, wrap(text, -(-len(text) // 2)), *SHORT_TITLES.get(text, ())]
+    fits = [c for c in candidates if c.count("<br>") <= 1
+            and max(len(line) for line in c.split("<br>")) * TITLE_CHAR_PX <= px]
+    return fits[0] if fits else candidates[-1]
+
+
+def _scene_axes(axes: dict[str, dict]) -> dict[str, dict]:
+    """The 3-D scene's axes with few, small tick labels (SCENE_TICKS): plotly's default of up to 8 an axis
+    overlapped each other, and the z axis's ran into the y axis's where the two meet."""
+    return {name: {**axis, "nticks": SCENE_TICKS[name], "tickfont": {"size": SCENE_TICK_FONT}}
+            for name, axis in axes.items()}
+
+
 def _curve_axis(series: list[np.ndarray], log: bool, title: str, domain: list[float], anchor: str) -> dict:
     """A fixed-range axis for a curve panel; a log axis spanning decades labels only the powers of ten."""
     value_range = _axis_range(series, log)
     axis = {"domain": domain, "anchor": anchor, "type": "log" if log else "linear", "range": value_range,
             "title": {"text": title}, "exponentformat": "power", "gridcolor": "#e8e8e8"}
-    span = value_range[1] - value_range[0]
-    if log and span >= 2:  # at most 8 labels: a panel ~200 px tall holds no more without them overlapping
-        axis["dtick"] = max(1, math.ceil(span / MAX_DECADE_LABELS))
+    if log:  # at most 8 labels: a panel ~200 px tall holds no more without them overlapping
+        axis.update(log_ticks(*value_range, labels=MAX_DECADE_LABELS))
     return axis
 
 
@@ -428,7 +518,7 @@ def _scrubber(shown: np.ndarray, view: str) -> dict:
     to lay out on every redraw); while playing it follows the frames that coincide with its stops."""
     stops = scrubber_stops(shown)
     return {
-        "active": 0, "x": 0.0, "len": 0.58, "y": 0.065, "yanchor": "top", "pad": {"t": 0},
+        "active": 0, "x": 0.0, "len": 0.58, "y": SCRUBBER_Y, "yanchor": "top", "pad": {"t": 0},
         "currentvalue": {"prefix": "step ", "font": {"size": 15, "color": "#222"}, "xanchor": "left"},
         # one label per frame would overlap: tick labels are hidden, the current step shows above
         "transition": {"duration": 0}, "ticklen": 0, "font": {"color": "rgba(0, 0, 0, 0)"},

@@ -17,6 +17,7 @@ import numpy as np
 from .landscape import BACKDROP_RESOLUTION, contour_image, equal_scale, minima_trace, sample_landscape
 from .palette import FONT, X_COLOR, Y_COLOR, with_alpha
 from .sampling import frame_steps, rounded, scrubber_stops, typed
+from .ticks import log_ticks
 
 # The coordinates' colours as swatches beside dark words: the olive as text would fail WCAG's contrast (3.0 of 4.5).
 _SWATCH = "<span style='display:inline-block;width:0.8em;height:0.8em;background:{};vertical-align:-0.05em'></span>"
@@ -188,6 +189,7 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
                 "zeroline": False}
     span = float(max(np.abs(step).max(initial=0.0), bound.max(initial=0.0))) * 1.1 or 1.0
     m_span, off_scale = m_hat_scale(m_hat, np.arange(1, len(m_hat) + 1))
+    u_range = _log_range(u, root_v)
     notes = [{"text": off_scale, "xref": "x2 domain", "yref": "y2 domain", "x": 1.0, "y": 1.0, "xanchor": "right",
               "yanchor": "top", "showarrow": False, "font": {"size": 12, "color": "#444"},
               "bgcolor": with_alpha("#FFFFFF", 0.8)}] if off_scale else []
@@ -203,8 +205,9 @@ def _layout(xrange, yrange, series, steps: int, shown: np.ndarray, height: int, 
         "yaxis2": {"domain": [0.80, 1.0], "anchor": "x2", "range": [-m_span, m_span],
                    "title": {"text": "m̂ₜ"}, "gridcolor": "#eee"},
         "xaxis3": {**shared_x, "anchor": "y3", "showticklabels": False, "matches": "x2"},
-        "yaxis3": {"domain": [0.50, 0.76], "anchor": "x3", "type": "log", "range": _log_range(u, root_v),
-                   "title": {"text": "uₜ vs √v̂ₜ"}, "exponentformat": "power", "gridcolor": "#eee"},
+        "yaxis3": {"domain": [0.50, 0.76], "anchor": "x3", "type": "log", "range": u_range,
+                   "title": {"text": "uₜ vs √v̂ₜ"}, "exponentformat": "power", "gridcolor": "#eee",
+                   **log_ticks(*u_range, labels=4)},
         "xaxis4": {**shared_x, "anchor": "y4", "showticklabels": False, "matches": "x2"},
         "yaxis4": {"domain": [0.24, 0.46], "anchor": "x4", "range": [-span, span], "title": {"text": "Δθₜ"},
                    "gridcolor": "#eee", "exponentformat": "power"},

@@ -103,6 +103,9 @@ def contour_backdrop(surface: Any) -> dict:
     return _backdrops[identity]
 
 
+CORNER_PX = 8  # the x axis's labels this much lower: its first one, under the corner, cleared the y axis's last
+
+
 def equal_scale(xaxis: dict, yaxis: dict, *, toward: str = "center") -> tuple[dict, dict]:
     """The two axes of a map with true geometry: one unit of y is as long on screen as one unit of x.
 
@@ -110,7 +113,7 @@ def equal_scale(xaxis: dict, yaxis: dict, *, toward: str = "center") -> tuple[di
     ones given and the map never shows a stretched landscape, whatever the chart's width. `toward` says
     where a map narrower than its column sits in it ("left", "center", "right").
     """
-    return ({**xaxis, "constrain": "domain", "constraintoward": toward},
+    return ({**xaxis, "constrain": "domain", "constraintoward": toward, "ticklabelstandoff": CORNER_PX},
             {**yaxis, "scaleanchor": "x", "scaleratio": 1, "constrain": "domain", "constraintoward": "top"})
 
 

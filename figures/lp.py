@@ -18,6 +18,7 @@ from optimizers.limits import fitted_exponent
 from .landscape import map_axes, minima_trace, start_trace
 from .palette import FONT, with_alpha
 from .sampling import path_steps, typed
+from .ticks import log_ticks
 
 # Light → dark as p grows: oranges to a deep brown, clear of the blue-grey landscape and of AdaMax's black.
 RAMP = ("#FDBE85", "#FD8D3C", "#E6550D", "#A63603", "#5A1E02")
@@ -111,7 +112,7 @@ def _layout(surface: Any, p: np.ndarray, distances: np.ndarray) -> dict:
                    "tickvals": p.tolist(), "ticktext": [f"{order:g}" for order in p]},
         "yaxis2": {"type": "log", "domain": [0.0, 1.0], "anchor": "x2", "exponentformat": "power",
                    "title": {"text": "largest distance to AdaMax's path"}, "range": [low - pad, high + pad],
-                   "gridcolor": "#e8e8e8"},
+                   "gridcolor": "#e8e8e8", **log_ticks(low - pad, high + pad)},
         "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
                    "font": {"size": 14}, "bgcolor": with_alpha("#FFFFFF", 0.85)},
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .palette import FONT, LANDSCAPE_COLORSCALE, MINIMUM_COLOR
+from .ticks import decades, log_ticks
 
 PANELS = (("train_loss", "training loss"), ("test_loss", "held-out loss"),
           ("train_accuracy", "training accuracy"), ("test_accuracy", "held-out accuracy"))
@@ -53,7 +54,8 @@ def curves_figure(runs: list[ModelRun], *, height: int = 560, columns: int = 2) 
         layout[f"yaxis{suffix}"] = {
             "domain": [round(max(y1 - tall, 0.0), 4), round(min(y1, 1.0), 4)], "anchor": f"x{suffix}",
             "type": "log" if loss else "linear", "exponentformat": "power", "title": {"text": title},
-            **({"dtick": "D2"} if loss else {"range": [0, 1.02], "tickformat": ".0%"})}
+            **(log_ticks(*decades([np.maximum(run.curves[key], LOSS_FLOOR) for run in runs]), labels=5) if loss
+               else {"range": [0, 1.02], "tickformat": ".0%"})}
         for run in runs:
             values = run.curves[key]
             shown = np.maximum(values, LOSS_FLOOR) if loss else values

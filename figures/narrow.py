@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import copy
 
+from .ticks import thinned
+
 NARROW_BELOW = 700      # px: a chart narrower than this is laid out stacked
 TOP = 40                # px above the map: the "whole paths / paths as they run" buttons
 MAP_SLACK = 1.04        # the map row is this much taller than the width asks (see above)
@@ -31,7 +33,7 @@ STEP_LABELS = 46        # px under the second panel: its tick labels and "step"
 PLAY_ROW = 44           # px: ▶ Play, ❚❚ Pause and the speed menu
 SCRUBBER = 78           # px: the step scrubber with its current step above it
 BOTTOM = 6
-CURVE_LEFT = 64         # px of paper left of the curve panels for their tick labels and titles
+CURVE_LEFT = 76         # px of paper left of the curve panels for their tick labels ("10⁻¹", 45 px) and titles
 MARGIN_SIDE = 2
 
 
@@ -77,6 +79,9 @@ def for_narrow(figure: dict, width: int, *, band: int = 0) -> dict:
     for name in ("xaxis2", "xaxis3"):
         if isinstance(layout.get(name), dict):
             layout[name]["domain"] = curve_x
+    for name in ("yaxis2", "yaxis3"):  # a 170 px panel holds fewer labels than a projector's
+        if isinstance(layout.get(name), dict):
+            layout[name] = thinned(layout[name], CURVE)
     if isinstance(layout.get("yaxis2"), dict):
         layout["yaxis2"]["domain"] = [up(first[0]), up(first[1])]
     if isinstance(layout.get("yaxis3"), dict):

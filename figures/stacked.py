@@ -20,6 +20,7 @@ import math
 import re
 
 from .narrow import map_aspect
+from .ticks import thinned
 
 NARROW_PANEL = 170      # px: the tallest side panel
 THIN_PANEL = 56         # px: the least a panel gets (Inside AdaMax's "fresh |g|?" strip)
@@ -121,10 +122,15 @@ def stack(figure: dict, width: int) -> dict:
     font = _font_size(layout)
     panels = _panels(layout)
     notes = _notes_by_panel(layout, panels)
+    heights = _panel_heights(layout, panels)
+    for (yaxis, _), height in zip(panels, heights, strict=True):
+        heading = _title_beside_or_above(layout[yaxis], height, font)
+        if heading:
+            notes.setdefault(yaxis, []).append(heading)
+            layout["annotations"] = [*layout.get("annotations", []), heading]
     for panel_notes in notes.values():
         for note in panel_notes:
             note["text"] = wrap(str(note.get("text", "")), panel_width / (CHAR_WIDTH * _font_size(note, font)))
-    heights = _panel_heights(layout, panels)
     legend, legend_spec = _legend_layout(figure, plot_width)
     top = legend + 6
     map_px = plot_width * map_aspect(layout) * MAP_SLACK
@@ -151,21 +157,33 @@ def stack(figure: dict, width: int) -> dict:
     layout["yaxis"]["domain"] = [up(map_px), 1.0]
     panel_x = [round(min(PANEL_LEFT / plot_width, 0.4), 4), 1.0]
     for (yaxis, xaxis), (start, end), height in zip(panels, below, heights, strict=True):
+        layout[yaxis] = thinned(layout[yaxis], height)  # a short panel holds fewer log labels
         layout[yaxis]["domain"] = [up(end), up(start)]
         layout[yaxis]["automargin"] = False
         if isinstance(layout.get(xaxis), dict):
             layout[xaxis]["domain"] = panel_x
             layout[xaxis]["automargin"] = False
-        title = layout[yaxis].get("title")
-        if isinstance(title, dict) and title.get("text"):
-            # A remark in brackets stays on the wide layout; two short lines fit beside a 170 px panel.
-            text = re.sub(r"\s*\([^)]*\)\s*$", "", str(title["text"]))
-            title["text"] = wrap(text, height / (CHAR_WIDTH * _font_size(title, font)))
     if legend:
         layout["legend"] = {**(layout.get("legend") or {}), **legend_spec, "y": 1.0, "yref": "paper",
                             "yanchor": "bottom"}
     _controls_under_map(layout, map_px + MAP_GAP, up)
     return figure
+
+
+def _title_beside_or_above(axis: dict, height: float, font: float) -> dict | None:
+    """A panel's y axis title on one line beside it when it fits the panel's height, else a heading above the
+    panel (the last of its notes, so right on it): two lines beside a 170 px panel, with its tick labels, ran
+    off the phone's left edge: returns that heading, a note to place with the panel's others. A remark in
+    brackets stays on the wide layout."""
+    title = axis.get("title")
+    if not isinstance(title, dict) or not title.get("text"):
+        return None
+    text = re.sub(r"(\s|<br>)*\([^)]*\)\s*$", "", str(title["text"])).replace("<br>", " ")
+    if len(text) <= height / (CHAR_WIDTH * _font_size(title, font)):
+        title["text"] = text
+        return None
+    title["text"] = ""
+    return {"text": text, "showarrow": False, "font": {"size": 13, "color": "#333"}}
 
 
 def _panel_heights(layout: dict, panels: list[tuple[str, str]]) -> list[int]:
@@ -198,7 +216,7 @@ def _place_notes(notes: list[dict], yaxis: str, xaxis: str, height: float, font:
     above = 0.0
     for note, size in zip(reversed(notes), reversed(sizes), strict=True):  # the last note sits on the panel
         note.update(xref=f"x{xaxis[5:]} domain", x=0.0, xanchor="left", yref=f"y{yaxis[5:]} domain",
-                    y=round(1.0 + (above + 2) / height, 5), yanchor="bottom", align="left")
+                    y=round(1.0 + (above + 2) / height, 5), yanchor="bottom", align="left", yshift=0)
         above += size
     return above + (6 if notes else 0)
 
@@ -243,7 +261,7 @@ def fit_map(figure: dict, width: int, *, true_geometry: bool = False) -> dict:
                              "x": 0.5, "xanchor": "center", "y": -(MAP_TICKS + 6) / map_px, "yanchor": "top",
                              "yref": "paper", "title": {"text": title, "side": "top"}}
     if legend:
-        layout["legend"] = {**(layout.get("legend") or {}), **legend_spec,
+        layout["legend"] = {**(layout.get("legend") or {}), **legend_spec, "yref": "paper",
                             "y": -(MAP_TICKS + (COLORBAR if bars else 0)) / map_px, "yanchor": "top"}
     title = layout.get("title")
     if isinstance(title, dict) and title.get("text"):

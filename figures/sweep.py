@@ -19,8 +19,11 @@ from optimizers.metrics import distance_to_nearest
 from optimizers.outcomes import OUTCOMES
 from optimizers.sweep import SweepResult, natural_coordinate
 
+from .landscape import equal_scale
 from .palette import FONT
 from .sampling import typed
+from .stacked import legend_entries
+from .ticks import decades, log_ticks
 
 METRICS = {"gap": "final f − f*", "best": "best f − f*", "steps": "steps to tolerance",
            "distance": "final distance to a minimum"}
@@ -38,6 +41,9 @@ METRIC_COLORSCALE = "Viridis"
 CLICK_TRACE = 2               # index of the first trace of the invisible click grid in a map's data
 MAX_CLICK_SIDE = 64           # at most 64 × 64 click points (SVG nodes and bytes); finer maps use every k-th cell
 LOG_FLOOR = 1e-16             # f − f* below this shows as this (rounding of f* itself)
+MAP_PLOT = 336                # px: a sweep map's plot area is this tall, whatever its legend
+AXIS_BELOW = 64               # px under a map's plot area: its x tick labels and axis title
+LEGEND_ENTRY = 22             # px a legend entry takes, one a row (font 13, symbols of constant size; measured)
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ def overlay_codes(result: SweepResult, values: np.ndarray) -> np.ndarray:
 
 
 def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, metric: str, minima: Any,
-                     title: str, marks: list[MapMark] = (), colorbar: bool = True, height: int = 540,
+                     title: str, marks: list[MapMark] = (), colorbar: bool = True, plot_height: int = MAP_PLOT,
                      sensitive: np.ndarray | None = None) -> dict:
     """The map of a sweep over x_axis × y_axis (result of batch shape (len(x), len(y))). `sensitive` marks the
     cells (hatched, named in the legend) whose outcome is not a reproducible fact: where the optimizer's step has
@@ -121,18 +127,36 @@ def sweep_map_figure(result: SweepResult, x_axis: MapAxis, y_axis: MapAxis, *, m
     data += [{"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name, "hoverinfo": "skip",
               "marker": {"symbol": "square", "size": 13, "color": color}, "showlegend": True}
              for index, (_, name, color) in enumerate(OVERLAYS) if index in present]
-    return {"data": data, "layout": {
-        "title": {"text": title, "x": 0.01, "font": {"size": 16}}, "height": height, "font": FONT,
-        # A fixed bottom margin (no autoexpand): maps side by side keep equal plot areas whatever their legends.
-        "margin": {"l": 70, "r": 100 if colorbar else 10, "t": 44, "b": 160, "autoexpand": False},
+    figure = {"data": data, "layout": {
+        "title": {"text": title, "x": 0.01, "font": {"size": 16}}, "font": FONT,
+        "margin": {"l": 70, "r": 100 if colorbar else 10, "t": 44, "autoexpand": False},
         "hovermode": "closest",
         "dragmode": False,
         "clickmode": "event", "uirevision": "sweep", "plot_bgcolor": "#ffffff",
         "xaxis": _axis(x_axis, xs), "yaxis": _axis(y_axis, ys),
-        # two entries a row: a long run label on a row of its own pushed the last entries out of the margin
-        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 13},
-                   "entrywidth": 0.5, "entrywidthmode": "fraction"},
     }}
+    return with_legend_under(figure, plot_height)
+
+
+def with_legend_under(figure: dict, plot_height: int) -> dict:
+    """`figure` (a one-map figure) with a plot area `plot_height` px tall and, under its x axis title, its legend
+    listed one entry a row.
+
+    One entry a row whatever the chart's width, which the page does not know: side by side, entries of a map a
+    third of a laptop's width wide overlapped each other and ran past the plot. The legend is pinned to the
+    chart's bottom edge (container coordinates) and the bottom margin holds it, so a chart made taller
+    (Streamlit's fullscreen) keeps it under the axis title, neither over the title nor cut off. The top margin and
+    the plot's height are fixed (no autoexpand), so maps side by side keep equal plot areas whatever their legends.
+    """
+    layout = figure["layout"]
+    entries = legend_entries(figure)
+    below = AXIS_BELOW + (entries * LEGEND_ENTRY + 8 if entries else 0)
+    layout["margin"] = {**layout.get("margin", {}), "b": below, "autoexpand": False}
+    layout["height"] = int(layout["margin"].get("t", 40) + plot_height + below)
+    layout["legend"] = {"orientation": "v", "x": 0, "xanchor": "left", "yref": "container", "y": 0,
+                        "yanchor": "bottom", "font": {"size": 13}, "itemsizing": "constant", "tracegroupgap": 0}
+    return figure
+
 
 
 def _hatch_trace(mask: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> dict:
@@ -190,7 +214,8 @@ def lr_sensitivity_figure(curves: list[dict], *, metric: str, log: bool, height:
                          "hovertemplate": f"{curve['label']}<br>lr = %{{x:.3g}}: blew up<extra></extra>"})
     return {"data": data, "layout": {
         "height": height, "font": FONT, "margin": {"l": 70, "r": 10, "t": 30, "b": 50}, "hovermode": "closest",
-        "xaxis": {"type": "log", "title": {"text": "learning rate α"}, "exponentformat": "power"},
+        "xaxis": {"type": "log", "title": {"text": "learning rate α"}, "exponentformat": "power",
+                  **log_ticks(*decades(curve["lr"] for curve in curves))},
         "yaxis": {"type": "log" if log else "linear", "title": {"text": metric}, "exponentformat": "power",
                   "domain": [0, 0.9]},
         "yaxis2": {"domain": [0.92, 1], "range": [0, 2], "visible": False},
@@ -332,9 +357,12 @@ def basin_codes(result: SweepResult, minima: Any, domain: Any) -> np.ndarray:
 
 
 def basin_figure(result: SweepResult, xs: np.ndarray, ys: np.ndarray, *, minima: Any, domain: Any, title: str,
-                 start: Any, height: int = 500) -> dict:
+                 start: Any, plot_height: int = 350) -> dict:
     """A grid of starts (result of batch shape (len(xs), len(ys))), coloured by where each run ended: a hue per
-    minimum, lighter for fewer steps; the other outcomes in flat colours. ★ minima, ○ the race's start."""
+    minimum, lighter for fewer steps; the other outcomes in flat colours. ★ minima, ○ the race's start.
+
+    A map of the surface, so at true geometry (equal_scale: a unit of y as many px as a unit of x, whatever the
+    column's width); the plot area is at most `plot_height` px tall and sits on its x axis, the legend under it."""
     minima = np.asarray(minima, dtype=np.float64).reshape(-1, 2)
     z = basin_codes(result, minima, domain)
     k, bands = len(minima), len(minima) + len(BASIN_OTHERS)
@@ -362,14 +390,17 @@ def basin_figure(result: SweepResult, xs: np.ndarray, ys: np.ndarray, *, minima:
                                                         "line": {"width": 3}},
                  "hovertemplate": "the race's start<extra></extra>"})
     (x0, x1), (y0, y1) = domain
-    return {"data": data, "layout": {
-        "title": {"text": title, "x": 0.01, "font": {"size": 15}}, "height": height, "font": FONT,
-        "margin": {"l": 50, "r": 10, "t": 40, "b": 110}, "hovermode": "closest", "dragmode": False,
-        "xaxis": {"range": [x0, x1], "title": {"text": "start x"}, "showgrid": False, "zeroline": False},
-        "yaxis": {"range": [y0, y1], "title": {"text": "start y"}, "showgrid": False, "zeroline": False},
-        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 12}},
+    xaxis, yaxis = equal_scale(
+        {"range": [x0, x1], "title": {"text": "start x"}, "showgrid": False, "zeroline": False},
+        {"range": [y0, y1], "title": {"text": "start y"}, "showgrid": False, "zeroline": False})
+    figure = {"data": data, "layout": {
+        "title": {"text": title, "x": 0.01, "font": {"size": 15}}, "font": FONT,
+        "margin": {"l": 50, "r": 10, "t": 40}, "hovermode": "closest", "dragmode": False,
+        # on its x axis: a column wider than tall leaves room above the map, not between its axis and legend
+        "xaxis": xaxis, "yaxis": {**yaxis, "constraintoward": "bottom"},
         "uirevision": "basins",
     }}
+    return with_legend_under(figure, plot_height)
 
 
 def _mix(hex_color: str, amount: float) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from figures.classroom import for_presentation, hide_paths, scrub_every_frame
+from figures.explorer import fit_height
 from figures.narrow import NARROW_BELOW, for_narrow
 from figures.stacked import fit_map, stack
 
@@ -109,7 +110,7 @@ class Layout:
             elif self.phone:
                 figure = for_narrow(figure, self.chart_width, band=phone_band)
             elif (top := self._top(chart_top, page_chart_top)) is not None:
-                figure = self._fitted(figure, top)
+                figure = self._fitted(figure, top, fit_height)
             return hide_paths(figure) if self.paths_hidden else figure
         if self.phone:
             return stack(figure, self.chart_width)
@@ -123,7 +124,11 @@ class Layout:
             return chart_top
         return page_chart_top if not self.lesson else None
 
-    def _fitted(self, figure: dict, chart_top: int) -> dict:
+    def _fitted(self, figure: dict, chart_top: int, resize=None) -> dict:
+        """`figure` as tall as chart_height allows: by `resize(figure, height)` where a figure's parts must keep
+        their px (the race's strip under its map), else by its height alone."""
         default = int(figure["layout"].get("height") or 600)
         height = self.chart_height(chart_top, default)
-        return figure if height == default else {**figure, "layout": {**figure["layout"], "height": height}}
+        if height == default:
+            return figure
+        return resize(figure, height) if resize else {**figure, "layout": {**figure["layout"], "height": height}}

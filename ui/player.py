@@ -55,6 +55,7 @@ CSS = """
 JS = """
 const FRAME_MS = __FRAME_MS__;
 const RESUME_AFTER_MS = 300;
+const MODEBAR_PX = 34;  // the chart's modebar: a row of its own at the top of a fullscreen chart
 const KEYS = 'Keys: Space play/pause · ← → one frame · Shift+← → one iteration · Home/End · F fullscreen';
 function charts() {
   return [...document.querySelectorAll('.js-plotly-plot')].filter(
@@ -244,14 +245,19 @@ function onFullscreenChange() {
     // resize handling); show Plotly's legend inside the chart, since the page's legend is not fullscreen.
     const fill = () => {
       if (document.fullscreenElement !== full) return;
-      // The legend gets a row of its own above the player's buttons (which sit on the plot's top edge).
+      // Top down: the modebar's row, the legend hanging under it, the player's buttons (on the plot's top
+      // edge). The legend wraps onto more rows on a narrow screen, so the top margin is set from it as drawn.
       const height = full.clientHeight || window.innerHeight;
       const buttons = Math.round(((gd._fullLayout.font || {}).size || 15) * 2.4) + 8;
-      const top = buttons + 40, bottom = (gd._fullLayout.margin || {}).b || 10;
-      relayoutStill(gd, {width: full.clientWidth || window.innerWidth, height, showlegend: true,
-                         legend: {orientation: 'h', x: 0, y: 1 + buttons / Math.max(height - top - bottom, 100),
-                                  yanchor: 'bottom', font: {size: 18}, bgcolor: 'rgba(255,255,255,0.85)'},
-                         'margin.t': top});
+      const below = () => MODEBAR_PX + Math.ceil((gd._fullLayout.legend || {})._height || 40) + buttons + 6;
+      Promise.resolve(relayoutStill(gd, {
+        width: full.clientWidth || window.innerWidth, height, showlegend: true, 'margin.t': below(),
+        legend: {orientation: 'h', x: 0, xanchor: 'left', yref: 'container', y: 1 - MODEBAR_PX / height,
+                 yanchor: 'top', font: {size: 18}, bgcolor: 'rgba(255,255,255,0.85)'}})).then(() => {
+        if (document.fullscreenElement === full && Math.abs(below() - gd._fullLayout.margin.t) > 2) {
+          relayoutStill(gd, {'margin.t': below()});
+        }
+      });
     };
     // Streamlit may redraw the chart at its page size after a resize: keep it filled while fullscreen.
     const keep = () => {

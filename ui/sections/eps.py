@@ -19,7 +19,8 @@ from ..presets import preset_for
 from ..sidebar.controls import load_state
 from ..state import AppState
 
-CHART_TOP = 200
+CHART_TOP = 160        # px above the chart with a lesson beside it (measured at 1366×768)
+PAGE_CHART_TOP = 360   # px above the chart under the page's header (measured): the chart on screen at 1366×768
 FRAME_KEY = None
 
 
@@ -73,9 +74,9 @@ def power_of_ten(value: float) -> str:
 def saddle_words(saddle_y: float) -> str:
     """What the button does (true whatever is on screen: it loads its own view, with no noise); `saddle_y`: where
     the saddle's preset starts on y, beside the axis the button puts the start on."""
-    return (f"The button below starts the saddle, with no gradient noise, exactly on its axis y = 0 (its preset "
-            f"starts just off it, at y = {saddle_y:g}), where $g_y = -2y = 0$ at every step: every mode stays on the "
-            "axis (and so on the saddle point's ridge), the paper's rule through 0/0.")
+    return (f"The button above the chart starts the saddle, with no gradient noise, exactly on its axis y = 0 (its "
+            f"preset starts just off it, at y = {saddle_y:g}), where $g_y = -2y = 0$ at every step: every mode stays "
+            "on the axis (and so on the saddle point's ridge), the paper's rule through 0/0.")
 
 
 def eps_words(facts: EpsFacts, *, run: str | None, settable: bool) -> str:
@@ -158,16 +159,18 @@ def draw(state: AppState, results: list, layout: Layout) -> None:
     index = adamax_runs(state)[0][0]
     run = f"run {index + 1}" if index is not None else None
     settable = not (layout.is_locked("runs") or teacher.hidden())
-    st.markdown(EPS_TEXT.rstrip() + " " + saddle_words(preset_for("saddle").start[1]))
+    # The button and the run's settings in one row, the chart fitted under them, the words below: on a laptop the
+    # page's header, the button and the chart are one screen.
+    button, caption = st.columns([1, 2], vertical_alignment="center")
     # It sets the surface, start, steps, view and runs: not on a page whose link locks any of them.
-    st.button("Start on the saddle's axis (y = 0 exactly)", on_click=_load_saddle_axis, key="eps_preset",
-              icon=":material/swap_calls:", disabled=bool(layout.locked),
-              help="The teacher's link locks the settings this changes." if layout.locked else None)
-    st.caption(f"AdaMax with α = {settings['lr']:g}, β₁ = {settings['beta1']:g}, β₂ = {settings['beta2']:g}, "
-               f"ε = {power_of_ten(settings['eps'])} ("
-               + (f"{run}, the race's first AdaMax run" if run else "the surface preset's AdaMax: the race has none")
-               + f"), from ({state.start[0]:g}, {state.start[1]:g}).")
-    show_figure(layout.chart(figure, "panels"), key="eps_chart")
+    button.button("Start on the saddle's axis (y = 0 exactly)", on_click=_load_saddle_axis, key="eps_preset",
+                  icon=":material/swap_calls:", disabled=bool(layout.locked),
+                  help="The teacher's link locks the settings this changes." if layout.locked else None)
+    whose = f"{run}, the race's first AdaMax run" if run else "the surface preset's AdaMax: the race has none"
+    caption.caption(f"AdaMax with α = {settings['lr']:g}, β₁ = {settings['beta1']:g}, β₂ = {settings['beta2']:g}, "
+                    f"ε = {power_of_ten(settings['eps'])} ({whose}), from ({state.start[0]:g}, {state.start[1]:g}).")
+    show_figure(layout.chart(figure, "panels", chart_top=CHART_TOP, page_chart_top=PAGE_CHART_TOP), key="eps_chart")
+    st.markdown(EPS_TEXT.rstrip() + " " + saddle_words(preset_for("saddle").start[1]))
     st.markdown(eps_words(facts, run=run, settable=settable))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={name: st.column_config.NumberColumn(format="%.6g")

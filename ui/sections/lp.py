@@ -18,7 +18,8 @@ from ..state import AppState
 NAIVE_ORDERS = (2, 8, 32, 64, 128, 256, 512)
 BREAKDOWN_P = 256
 LP_FIT_FROM = 4.0  # the power law sets in once p is a few; p = 1, 2 are left out of the fit
-CHART_TOP = 200
+CHART_TOP = 110        # px above the chart with a lesson beside it (measured at 1366×768)
+PAGE_CHART_TOP = 310   # px above the chart under the page's header (measured): the chart on screen at 1366×768
 FRAME_KEY = None
 BREAKDOWN_RUNS = 4.0  # the naive-vs-stable breakdown at p = 256: about 4 runs' work (measured)
 
@@ -34,7 +35,7 @@ $v_t = \beta_2^p v_{t-1} + (1-\beta_2^p)|g_t|^p = (1-\beta_2^p)\sum_{i\le t}\bet
 Its p-th root is $(1-\beta_2^p)^{1/p}$ times a p-norm of the decayed gradients $\beta_2^{t-i}|g_i|$; the factor
 tends to 1 and, as $p\to\infty$, a p-norm becomes a max:
 $u_t = \lim_{p\to\infty} v_t^{1/p} = \max(\beta_2^{t-1}|g_1|, \dots, |g_t|)$, i.e.
-$u_t = \max(\beta_2 u_{t-1}, |g_t|)$ — AdaMax, with no bias correction needed for u. Below, Adam-Lp for
+$u_t = \max(\beta_2 u_{t-1}, |g_t|)$ — AdaMax, with no bias correction needed for u. Above, Adam-Lp for
 p = 1 … 64 runs from the race's start with the first AdaMax run's α, β₁, β₂: p = 2 is Adam (with decay β₂²).
 Adam-Lp adds ε after the p-th root, as Keras adds it to u, so the black path is AdaMax with Keras's ε placement.
 """
@@ -56,10 +57,11 @@ def _lp(state: AppState, settings: tuple) -> tuple[dict, list[dict], float, list
 
 def draw(state: AppState, results: list, layout: Layout) -> None:
     settings = adamax_settings(state)
-    st.markdown(DERIVATION)
     figure, rows, g_abs, overflow, breakdown = _lp(state, tuple(sorted(settings.items())))
+    # The chart first, fitted to the window: on a laptop it and the page's header are one screen, the words under it.
+    show_figure(layout.chart(figure, "panels", chart_top=CHART_TOP, page_chart_top=PAGE_CHART_TOP), key="lp_chart")
     st.markdown(_convergence_sentence(rows))
-    show_figure(layout.chart(figure, "panels"), key="lp_chart")
+    st.markdown(DERIVATION)
     left, right = st.columns(2)
     left.markdown("**How far each p stays from AdaMax** (the largest gap over the run)")
     left.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",

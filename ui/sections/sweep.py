@@ -51,6 +51,9 @@ offload_heavy_sweeps()
 SENSITIVITY_LRS = np.logspace(-4, 1, 41)   # five decades
 BASIN_SIDE = 48                            # starts per axis of a basin map
 MAX_BASIN_MAPS = 3
+# px of a basin map's plot area by the maps in its row: about a column's width on a laptop, so a map at true
+# geometry leaves little of it empty
+BASIN_PLOT = {1: 440, 2: 380, 3: 280}
 CHART_TOP = 200
 FRAME_KEY = None
 
@@ -80,6 +83,7 @@ def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     mapped = [optimizer for optimizer in optimizers
               if {spec.x, spec.y} <= set(numeric_hyperparameters(optimizer))]
     results = dict(zip(mapped, map_results(state, mapped), strict=True))  # both maps at once, then drawn
+    maps = {optimizer: _map_figure(state, optimizer, results[optimizer]) for optimizer in results}
     first = None
     for column, optimizer in zip(columns, optimizers, strict=True):
         axes = numeric_hyperparameters(optimizer)
@@ -88,8 +92,8 @@ def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
                         "no map on these axes.", icon=":material/info:")
             continue
         with column:
-            result, x_axis, y_axis = _draw_map(state, optimizer, results[optimizer], layout, colorbar=True)
-        first = first or (optimizer, result, x_axis, y_axis)
+            x_axis, y_axis = _draw_map(state, optimizer, results[optimizer], *maps[optimizer], layout)
+        first = first or (optimizer, results[optimizer], x_axis, y_axis)
     message = st.session_state.pop("sweep_added", None)
     if message:
         st.success(message, icon=":material/add_circle:")
@@ -191,7 +195,8 @@ def map_results(state: AppState, optimizers: list[str]) -> list[SweepResult]:
     return [found[name] for name in names]
 
 
-def _draw_map(state: AppState, optimizer: str, result: SweepResult, layout: Layout, *, colorbar: bool):
+def _map_figure(state: AppState, optimizer: str, result: SweepResult) -> tuple[dict, str]:
+    """The map of `optimizer`'s sweep and its caption."""
     spec = state.sweep
     index, settings = settings_for(state, optimizer)
     x_axis, y_axis = map_axes(optimizer, spec)
@@ -210,16 +215,24 @@ def _draw_map(state: AppState, optimizer: str, result: SweepResult, layout: Layo
                    spec.x: x_axis.values[:, None], spec.y: y_axis.values[None, :]}
     sensitive = unbounded_step(optimizer, cell_values.get("beta1", 0.0), cell_values.get("beta2", 0.0))
     figure = sweep_map_figure(result, x_axis, y_axis, metric=spec.metric, minima=surface.minima,
-                              title=_title(optimizer), marks=marks, colorbar=colorbar,
+                              title=_title(optimizer), marks=marks,
                               sensitive=np.broadcast_to(sensitive, result.outcome.shape))
+    counts = {name: int((result.outcome_names == name).sum()) for name in OUTCOMES}
+    caption = (f"Other settings ({source}): {fixed}.  \nCells: "
+               + " · ".join(f"{name} {count:,}" for name, count in counts.items() if count)
+               + (f"  \n{SENSITIVE_WORDS}" if np.any(sensitive) else ""))
+    return figure, caption
+
+
+def _draw_map(state: AppState, optimizer: str, result: SweepResult, figure: dict, caption: str, layout: Layout):
+    """A map, clickable (a cell joins the race), and its caption; returns its axes."""
+    _, settings = settings_for(state, optimizer)
+    x_axis, y_axis = map_axes(optimizer, state.sweep)
     key = f"sweep_map_{optimizer}"
     show_as_built(layout.chart(figure, "map"), key=key,
                   on_select=functools.partial(_on_map_click, key, result, settings, x_axis, y_axis))
-    counts = {name: int((result.outcome_names == name).sum()) for name in OUTCOMES}
-    st.caption(f"Other settings ({source}): {fixed}.  \nCells: "
-               + " · ".join(f"{name} {count:,}" for name, count in counts.items() if count)
-               + (f"  \n{SENSITIVE_WORDS}" if np.any(sensitive) else ""))
-    return result, x_axis, y_axis
+    st.caption(caption)
+    return x_axis, y_axis
 
 
 def _on_map_click(key: str, result: SweepResult, settings: RunSpec, x_axis: MapAxis, y_axis: MapAxis) -> None:
@@ -336,6 +349,6 @@ def _basins(state: AppState, layout: Layout) -> None:
         result, xs, ys = basin_cells(state.surface, state.surface_params, state.steps, state.runs[index],
                                      current_tolerance(), state.noise)
         figure = basin_figure(result, xs, ys, minima=surface.minima, domain=surface.domain, title=label,
-                              start=state.start)
+                              start=state.start, plot_height=BASIN_PLOT[len(columns)])
         with column:
             show_as_built(layout.chart(figure, "map", true_geometry=True), key=f"sweep_basin_{index}")
