@@ -9,7 +9,8 @@ timed evaluation) runs in a worker process:
   `__main__` again: a Streamlit page), one BLAS thread, at a lower CPU priority (nice 10) than the server, so
   that under contention the other sessions' reruns go first;
 - after its imports it caps its own address space (RLIMIT_AS: what it holds then, plus MEMORY_LIMIT_BYTES);
-  a formula that needs more meets MemoryError, is refused with a message, and the worker exits;
+  a formula that needs more meets MemoryError, is refused with a message, and the worker exits; a worker whose
+  address space has grown by half the allowance (freed memory stays there) retires after its reply;
 - the server sends one request at a time (a length-prefixed pickle on the worker's stdin) and reads the
   replies: the stage it entered, then the result or the refusal. The server polls the worker's CPU time
   (/proc) and kills it when the formula has used CPU_LIMIT_SECONDS of CPU, or WALL_LIMIT_SECONDS of wall time
@@ -110,13 +111,14 @@ def serve() -> None:
 
     with contextlib.suppress(OSError):
         os.nice(10)
+    limit = None
     try:
         import resource
 
         limit = _virtual_memory_bytes() + MEMORY_LIMIT_BYTES
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, OSError, ValueError):
-        pass  # no cap available here: the server's time limit still holds
+        limit = None  # no cap available here: the server's time limit still holds
     _write(replies, ("ready", os.getpid()))
     while True:
         try:
@@ -140,6 +142,11 @@ def serve() -> None:
             # derivatives) would otherwise grow with every formula and leave the next one less room.
             sympy.core.cache.clear_cache()
             gc.collect()
+        # Freed memory stays in the worker's address space, which the cap counts: once formulas have left it
+        # holding half the allowance, the worker retires (the server replaces a dead worker), so a formula
+        # never meets less room because of those before it.
+        if limit is not None and _virtual_memory_bytes() > limit - MEMORY_LIMIT_BYTES // 2:
+            return
 
 
 # ---------------------------------------------------------------- the server's side
