@@ -413,7 +413,10 @@ export default function(component) {
   const keys = parentElement.querySelector('.keys');
   if (keys) keys.textContent = KEYS + (player.lesson ? ' · PgUp/PgDn scene' : '');
   player.report = () => {
-    if (data && Math.abs(window.innerHeight - (data.viewport || 0)) > 40) {
+    const reporting = !!data && Math.abs(window.innerHeight - (data.viewport || 0)) > 40;
+    // "0" while the page is about to rerun for the window's height (a test waits for "1": the page as it stays)
+    document.documentElement.dataset.viewportSettled = reporting ? "0" : "1";
+    if (reporting) {
       setStateValue('viewport', window.innerHeight);
     }
     // A phone: the width, when it is on the other side of the narrow threshold from what Python assumes

@@ -114,6 +114,9 @@ def sized_page(browser, request):
 def wait_for_app(page, *, charts: int = 1) -> None:
     """Wait until the script has finished and `charts` Plotly charts are drawn with their data."""
     page.wait_for_selector(IDLE, state="attached")
+    # the rerun a new page makes to report the window's height (ui/player.py), if it is still to come
+    page.wait_for_function("() => document.documentElement.dataset.viewportSettled !== '0'")
+    page.wait_for_selector(IDLE, state="attached")
     page.wait_for_function(
         "n => document.querySelectorAll('.js-plotly-plot').length >= n && "
         "[...document.querySelectorAll('.js-plotly-plot')].every(gd => gd.data && gd.data.length)", arg=charts)
