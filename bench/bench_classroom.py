@@ -325,6 +325,10 @@ def report(name: str, scenario: str, records: list[dict]) -> dict:
         live = sum(bool(record.get("live")) for record in records)
         line += (f" slider → chart p50 {statistics.median(moves):5.2f} s, p95 {percentile(moves, 95):5.2f} s "
                  f"({len(moves)} moves{f', {live} students on live sliders' if live else ''})")
+        finished = figures["finished"]
+        if finished:  # the whole rerun, the live sliders' payload included (it is sent after the chart)
+            line += (f"; → rerun done p50 {statistics.median(finished):5.2f} s, "
+                     f"p95 {percentile(finished, 95):5.2f} s")
     line += f"; errors {len(errors)}" + (f" (first: {errors[0]})" if errors else "") + f"  [{load()}]"
     print(line, flush=True)
     return figures
