@@ -26,7 +26,11 @@ PAGE_CHART_TOP = 325   # px above the chart under the page's header (measured): 
 SENTENCE = 70          # … of which the page's sentence takes this much (three lines at 1366 px; a short window
                        # has it under the chart)
 LIVE_ROW = 48          # px a row of live sliders takes (measured) …
-LIVE_COLUMNS = 4       # … and this many sliders a row on a laptop's page beside the sidebar (ui/live/live.css)
+LIVE_COLUMNS = 4       # … and this many sliders a row on a laptop's page beside the sidebar (ui/live/live.css) …
+PHONE_COLUMNS = 2      # … and on a phone
+PHONE_NOTE = 22        # px: the live sliders' note on a long run ("paths simplified …")
+LIVE_SLOT = "live_slot"  # the live sliders' container, filled at the end of the section
+FRAME_KEY = None       # the race's scrubber drives nothing else on the page
 
 
 def live_sliders(state: AppState) -> int:
@@ -42,20 +46,13 @@ def live_rows(sliders: int, columns: int = LIVE_COLUMNS) -> int:
     (1, 2, 2)
     """
     return -(-sliders // columns)
-PHONE_COLUMNS = 2      # live sliders a row on a phone
-PHONE_NOTE = 22        # px: the live sliders' note on a long run ("paths simplified …")
 
 
 def phone_band(state: AppState) -> int:
     """The px a phone's chart leaves blank under its scrubber for the live sliders: a row per two sliders (every
     run's lr, and the tuned run's others), and their note on a run long enough to be simplified."""
-    return (LIVE_ROW * live_rows(live_sliders(state), PHONE_COLUMNS) + (PHONE_NOTE if state.steps > FULL_STEPS else 0)
-            + 8)
-
-
-LIVE_SLOT = "live_slot"   # the live sliders' container, filled at the end of the section
-
-FRAME_KEY = None  # the race's scrubber drives nothing else on the page
+    note = PHONE_NOTE if state.steps > FULL_STEPS else 0
+    return LIVE_ROW * live_rows(live_sliders(state), PHONE_COLUMNS) + note + 8
 
 
 def cost(state: AppState) -> float:
