@@ -4,7 +4,8 @@
 // nearest computed path is drawn in the same frame as the input; on release (or 350 ms after the last key)
 // exactly that value goes back, one rerun. Payloads are decoded in a worker; one that arrives mid-drag waits.
 // Mounts share a payload: above the map ("race": every run's sliders) and in a run's open sidebar panel ("run":
-// that run's only, its index ending the mount's key); a thumb moved in one moves the same slider's in the others.
+// that run's only, its index read off its container's st-key class); a thumb moved in one moves the same
+// slider's in the others.
 
 const KEY_DEBOUNCE_MS = 350;
 const TOUCH_SLOP_PX = 6;          // a touch must move this far sideways, more than down, before it drags
