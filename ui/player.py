@@ -417,7 +417,11 @@ export default function(component) {
     // "0" while the page is about to rerun for the window's height (a test waits for "1": the page as it stays)
     document.documentElement.dataset.viewportSettled = reporting ? "0" : "1";
     if (reporting) {
-      setStateValue('viewport', window.innerHeight);
+      // A value equal to the one sent before makes no rerun (a new session after a reconnect has lost it): a
+      // quarter pixel more, which the server rounds away, makes it a new value.
+      const sent = window.__adamaxViewportSent, height = window.innerHeight + (sent === window.innerHeight ? 0.25 : 0);
+      window.__adamaxViewportSent = height;
+      setStateValue('viewport', height);
     }
     // A phone: the width, when it is on the other side of the narrow threshold from what Python assumes
     // (wide until told), so a wide screen never costs a rerun.
