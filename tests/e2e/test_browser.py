@@ -69,13 +69,16 @@ def test_clicking_the_map_moves_the_start(page, app_url):
     page.goto(app_url + "/?surface=booth&start=-8,8&steps=100&run=adamax(lr%3D0.2)")
     wait_for_app(page)
     assert chart_state(page)["start"] == [-8, 8]
-    target = page.evaluate(
-        """() => { const gd = document.querySelector('.js-plotly-plot'); const l = gd._fullLayout;
+    where = """() => { const gd = document.querySelector('.js-plotly-plot'); const l = gd._fullLayout;
                    const box = gd.getBoundingClientRect();
                    return [box.left + l.xaxis._offset + l.xaxis.d2p(5),
-                           box.top + l.yaxis._offset + l.yaxis.d2p(-5)]; }""")
-    page.mouse.move(*target)
-    page.wait_for_timeout(300)
+                           box.top + l.yaxis._offset + l.yaxis.d2p(-5)]; }"""
+    target, seen = None, page.evaluate(where)
+    while target != seen:  # where (5, −5) is once the page has stopped moving (the live sliders arrive last)
+        target = seen
+        page.mouse.move(*target)
+        page.wait_for_timeout(300)
+        seen = page.evaluate(where)
     page.mouse.click(*target)
     page.wait_for_function("() => !location.search.includes('start=-8')", timeout=30_000)
     wait_for_app(page)

@@ -115,7 +115,7 @@ def _legend(results: list[RunResult], surface, state: AppState, layout: Layout, 
     st.markdown(f"<div style='font-size:1.05rem;line-height:1.9'>{chips}</div>"
                 f"<div style='color:#555;font-size:0.9rem'>{marks}&emsp;·&emsp;map colours: {scale}, "
                 f"light is low{hint}</div>"
-                + (f"<style>.st-key-{LIVE_SLOT} {{min-height: {reserve - 8}px}}</style>" if reserve else ""),
+                + (f"<style>.st-key-{LIVE_SLOT} {{min-height: {reserve + 2}px}}</style>" if reserve else ""),
                 unsafe_allow_html=True)
 
 
