@@ -414,8 +414,9 @@ export default function(component) {
   if (keys) keys.textContent = KEYS + (player.lesson ? ' · PgUp/PgDn scene' : '');
   player.report = () => {
     const reporting = !!data && Math.abs(window.innerHeight - (data.viewport || 0)) > 40;
-    // "0" while the page is about to rerun for the window's height (a test waits for "1": the page as it stays)
-    document.documentElement.dataset.viewportSettled = reporting ? "0" : "1";
+    const narrowing = !!data && data.narrowBelow && (window.innerWidth < data.narrowBelow) !== !!data.narrow;
+    // "0" while the page is about to rerun for the window's size (a test waits for "1": the page as it stays)
+    document.documentElement.dataset.viewportSettled = reporting || narrowing ? "0" : "1";
     if (reporting) {
       // A value equal to the one sent before makes no rerun (a new session after a reconnect has lost it): a
       // quarter pixel more, which the server rounds away, makes it a new value.
@@ -425,7 +426,7 @@ export default function(component) {
     }
     // A phone: the width, when it is on the other side of the narrow threshold from what Python assumes
     // (wide until told), so a wide screen never costs a rerun.
-    if (data && data.narrowBelow && (window.innerWidth < data.narrowBelow) !== !!data.narrow) {
+    if (narrowing) {
       setStateValue('width', window.innerWidth);
     }
   };

@@ -6,6 +6,7 @@ Chromium these tests skip with the reason — except under CI=true, where they m
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -114,8 +116,9 @@ def sized_page(browser, request):
 def wait_for_app(page, *, charts: int = 1) -> None:
     """Wait until the script has finished and `charts` Plotly charts are drawn with their data."""
     page.wait_for_selector(IDLE, state="attached")
-    # the rerun a new page makes to report the window's height (ui/player.py), if it is still to come
-    page.wait_for_function("() => document.documentElement.dataset.viewportSettled !== '0'")
+    # the rerun a new page makes to report the window's size (ui/player.py), if it is still to come
+    with contextlib.suppress(PlaywrightTimeoutError):  # a report that made no rerun: the page stays as it is
+        page.wait_for_function("() => document.documentElement.dataset.viewportSettled !== '0'", timeout=10_000)
     page.wait_for_selector(IDLE, state="attached")
     page.wait_for_function(
         "n => document.querySelectorAll('.js-plotly-plot').length >= n && "
