@@ -72,3 +72,24 @@ def test_back_and_forward_move_between_scenes(sized_page, app_url):
         shown = scene_of(page)
         assert shown == seen[number], (number, shown, seen[number])  # its words, its question, its chart
         assert parse_qs(urlparse(page.url).query)["lesson"] == [LESSON]
+
+
+@pytest.mark.parametrize("sized_page", [(1366, 768)], indirect=True)
+def test_back_from_the_first_scene_leaves_the_lesson(sized_page, app_url):
+    """The page's first address update (the view's parameters written beside the lesson's) makes no entry of its
+    own: Back from scene 1 goes where the student came from, not to scene 1 again."""
+    page = sized_page
+    page.goto("about:blank")
+    page.goto(f"{app_url}/?lesson={LESSON}&scene=1")
+    settled(page)
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('scene') === '2'")
+    settled(page)
+
+    page.go_back()
+    page.wait_for_function("() => new URLSearchParams(location.search).get('scene') === '1'")
+    settled(page)
+    assert "scene 1 of" in scene_of(page)["panel"]
+
+    page.go_back()
+    page.wait_for_url("about:blank", timeout=10_000)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from figures.live import decode
 from tests.support.app import open_app, open_scene, query
-from ui.live import SELECTED_KEY
 from ui.presets import preset_for
+from ui.sidebar.controls import TUNED_RUN_KEY
 
 LIVE = "adamax_lab_live"
 
@@ -27,7 +27,7 @@ def test_the_race_has_live_sliders_for_every_runs_lr_and_the_tuned_runs_settings
         lr = run["sliders"][0]
         assert lr["values"][lr["current"]] == spec.kwargs()["lr"]
     assert len(element.proto.bytes) <= 150_000
-    app.session_state[SELECTED_KEY] = 0      # run 1's "more ›"
+    app.session_state[TUNED_RUN_KEY] = 0      # run 1's "more ›"
     app.run()
     header, _ = decode(_live(app)[0].proto.bytes)
     assert [slider["name"] for slider in header["runs"][0]["sliders"]] == ["lr", "beta1", "beta2"]
@@ -93,7 +93,7 @@ def test_an_open_runs_panel_holds_its_live_sliders_in_place_of_those_widgets():
     header, _ = decode(race.proto.bytes)
     assert header["tuned"] == -1 and all(len(run["sliders"]) == 1 for run in header["runs"])
     assert query(app)["run"][0] == "adamax(beta2=0.99,lr=0.1)"   # the run keeps what its widgets held
-    app.session_state[SELECTED_KEY] = 0                        # its "more ›": every numeric setting live
+    app.session_state[TUNED_RUN_KEY] = 0                        # its "more ›": every numeric setting live
     app.run()
     assert not _streamlit_keys(app) & {"run0_lr", "run0_beta1", "run0_beta2"}
     header, _ = decode(_panels(app)[0].proto.bytes)

@@ -42,7 +42,6 @@ from ..summary import current_tolerance
 
 LIVE_KEY = "live_sliders"         # the sliders above the race's map
 PANEL_KEY = "live_panel"          # + "_<run index>": a run's sliders, in its sidebar panel
-SELECTED_KEY = TUNED_RUN_KEY      # index of the run whose other hyperparameters are live too (none: −1)
 _HERE = Path(__file__).parent
 PAYLOADS = SharedMemo(max_entries("live_payload"))   # whole payloads, keyed on everything they show
 GRIDS = SharedMemo(max_entries("live_grid"))         # a slider's grid of paths, encoded
@@ -77,7 +76,7 @@ def is_live(state: AppState, hidden: bool) -> bool:
 
 def tuned_run(state: AppState) -> int:
     """The run whose every numeric hyperparameter is live (−1: none, until a "more ›" or a run's panel picks one)."""
-    selected = st.session_state.get(SELECTED_KEY, -1)
+    selected = st.session_state.get(TUNED_RUN_KEY, -1)
     return selected if isinstance(selected, int) and 0 <= selected < len(state.runs) else -1
 
 
@@ -196,4 +195,4 @@ def _on_release(key: str) -> None:
 def _on_select(key: str) -> None:
     index = _event(key, "select")
     if isinstance(index, int) and 0 <= index < len(st.session_state.get("run_ids", [])):
-        st.session_state[SELECTED_KEY] = index
+        st.session_state[TUNED_RUN_KEY] = index

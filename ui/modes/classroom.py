@@ -147,22 +147,41 @@ def history_navigation() -> bool:
 
 
 # Runs once per page in the app's document (a v2 component is not in an iframe): Streamlit's pushState for an
-# address that keeps the path, the lesson and the scene becomes a replaceState.
+# address that keeps the path, the lesson and the scene becomes a replaceState. Every entry written from then on
+# is marked; an unmarked entry that shows the scene on screen was written before the rule arrived (the page's first
+# address update, the view's parameters added to the link it was opened with), and Back passes over it.
 HISTORY_JS = """
 const KEPT = ['lesson', 'scene'];
+const MARK = 'adamaxScene';
 function place(url) {
   const address = new URL(url, window.location.href);
   return [address.pathname, ...KEPT.map(key => address.searchParams.get(key))].join('|');
 }
+const marked = state => ({...(state || {}), [MARK]: true});
 export default function() {
   if (window.__adamaxSceneHistory) return;
   window.__adamaxSceneHistory = true;
   const push = window.history.pushState.bind(window.history);
   const replace = window.history.replaceState.bind(window.history);
+  let shown = place(window.location.href);
+  replace(marked(window.history.state), '', window.location.href);
   window.history.pushState = function(state, title, url) {
     const same = url !== undefined && url !== null && place(url) === place(window.location.href);
-    return same ? replace(state, title, url) : push(state, title, url);
+    if (url !== undefined && url !== null) shown = place(url);
+    return same ? replace(marked(state), title, url) : push(marked(state), title, url);
   };
+  window.history.replaceState = function(state, title, url) {
+    if (url !== undefined && url !== null) shown = place(url);
+    return replace(marked(state), title, url);
+  };
+  window.addEventListener('popstate', event => {
+    const here = place(window.location.href);
+    if (!(event.state && event.state[MARK]) && here === shown) {
+      window.history.back();
+      return;
+    }
+    shown = here;
+  });
 }
 """
 _history = st.components.v2.component("adamax_scene_history", html="", js=HISTORY_JS)
