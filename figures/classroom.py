@@ -154,16 +154,40 @@ def for_presentation(figure: dict, height: int) -> dict:
             trace["marker"] = {**trace.get("marker", {}), "size": 22}
             colors = trace.get("marker", {}).get("color")
             count = len(colors) if isinstance(colors, list) else 1
-            # Runs that start together would write their labels on top of each other: each its own corner,
-            # on the side of the point facing the middle of the map, so a label never runs off its edge.
-            sides = _label_sides(figure, index, count)
-            trace["textposition"] = [f"{LABEL_ROWS[run % len(LABEL_ROWS)]} {side}" for run, side in enumerate(sides)]
+            # Runs that start together would write their labels on top of each other: each its own place beside
+            # the point, on the side facing the middle of the map where there is room, so a label never runs off
+            # its edge. The label is the run's short name; the legend above the chart carries its settings, and
+            # the hover its whole label.
+            trace["textposition"] = label_places(_label_sides(figure, index, count))
+            trace["customdata"] = short_labels(list(trace.get("text") or [""] * count))
+            trace["texttemplate"] = "%{customdata}"
             trace["textfont"] = {"size": 19, "color": colors if isinstance(colors, list) else "#111"}
             trace["cliponaxis"] = False  # a label near the map's edge may reach into the margin, not be cut
     return figure
 
 
 LABEL_ROWS = ("top", "bottom", "middle")
+
+
+def label_places(sides: list[str]) -> list[str]:
+    """A text position per run ("top right", …): each run on its preferred side while that side has a free row,
+    else on the other, so up to six runs sharing a point never share a place (more reuse them in turn)."""
+    taken: dict[str, int] = {"left": 0, "right": 0}
+    places = []
+    for side in sides:
+        if taken[side] >= len(LABEL_ROWS):
+            other = "left" if side == "right" else "right"
+            side = other if taken[other] < len(LABEL_ROWS) else side
+        places.append(f"{LABEL_ROWS[taken[side] % len(LABEL_ROWS)]} {side}")
+        taken[side] += 1
+    return places
+
+
+def short_labels(labels: list[str]) -> list[str]:
+    """Each run's optimizer ("AdaMax(lr=0.1)" → "AdaMax"), with its run's number where two runs share one
+    ("AdaMax 1", "AdaMax 2", the numbers of the live sliders' "Run 1", "Run 2")."""
+    names = [label.split("(", 1)[0].strip() or label for label in labels]
+    return [f"{name} {run + 1}" if names.count(name) > 1 else name for run, name in enumerate(names)]
 
 
 def _label_sides(figure: dict, index: int, count: int) -> list[str]:

@@ -127,6 +127,39 @@ def test_presentation_mode_shows_play_without_scrolling(sized_page, app_url):
     assert labels == "markers+text"  # run labels ride on the points, inside the chart
 
 
+LABEL_BOXES = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const heads = gd.data.find(t => t.name === 'current point');
+  const names = new Set(heads.customdata || heads.text);
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom, e.textContent]; };
+  return {labels: [...gd.querySelectorAll('.textpoint text')].filter(e => names.has(e.textContent)).map(box),
+          ticks: [...gd.querySelectorAll('.xtick text, .ytick text')].map(box), chart: box(gd)};
+}"""
+
+
+@pytest.mark.parametrize("sized_page", [(1366, 768), (1920, 1080)], indirect=True)
+def test_presentation_labels_at_a_shared_start_stay_apart(sized_page, app_url):
+    """Four runs at one start (two of them AdaMax): at step 0 each label is readable — none over another, over a
+    tick label, or past the chart's edge."""
+    page = sized_page
+    page.goto(app_url + "/?present=1")
+    wait_for_app(page)
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullLayout.height > 500")
+    wait_for_app(page)
+    boxes = page.evaluate(LABEL_BOXES)
+    labels = boxes["labels"]
+    assert len(labels) == 4 and len({label[4] for label in labels}) == 4, labels
+
+    def apart(a, b):
+        return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+    for i, label in enumerate(labels):
+        assert all(apart(label, other) for other in labels[i + 1:]), labels
+        assert all(apart(label, tick) for tick in boxes["ticks"]), (label, boxes["ticks"])
+        chart = boxes["chart"]
+        assert chart[0] <= label[0] and label[2] <= chart[2], (label, chart)
+
+
 def test_inside_equations_follow_the_scrubber(sized_page, app_url):
     page = sized_page
     _open_with_player(page, app_url + "/?surface=rosenbrock&start=-1.2,1&steps=300&section=inside&run=adamax(lr%3D0.1)")
