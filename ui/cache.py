@@ -11,6 +11,11 @@ Streamlit not to hash them). The price: a cached object is shared, so it must ne
 Bytes: an entry's size has a worst case that the app's limits fix (MAX_RUNS runs × MAX_STEPS steps, state
 recorded); max_entries × that worst case is each cache's bound in bytes, listed in CACHE_BUDGETS (checked by
 tests/ui/test_cache.py against real worst-case entries). Entries idle for TTL_SECONDS are dropped.
+
+The live sliders' caches hold that bound in bytes, counted entry by entry, rather than in entries: their entries'
+sizes differ a hundredfold with the step count (a slider's grid ≈ 15 kB at 500 steps, ≈ 0.5 MB at 5,000), and a
+bound of 24 grids, sized for the worst, kept a class of 30 students on their own starts (≈ 90 grids) recomputing
+every grid on every move.
 """
 
 from __future__ import annotations
@@ -39,18 +44,26 @@ CACHE_BUDGETS: dict[str, tuple[int, int]] = {
 CACHE_BYTES = sum(entries * size for entries, size in CACHE_BUDGETS.values())  # ≈ 176 MB per process
 
 
+# name → the most entries of a cache bounded in bytes (CACHE_BUDGETS' product); its keys stay a small part of it
+BOUNDED_IN_BYTES: dict[str, int] = {"live_grid": 2048, "live_payload": 256}
+
+
 def max_entries(name: str) -> int:
     return CACHE_BUDGETS[name][0]
 
 
 class SharedMemo:
-    """A process-wide memo of at most `entries` values, the least recently used dropped first; safe across the
+    """A process-wide memo of at most `entries` values (and, given `max_bytes`, at most that many bytes of them by
+    `deep_size`, the newest kept whatever its size), the least recently used dropped first; safe across the
     threads sessions run in. For what `st.cache_resource` cannot do: look a value up without computing it (the
     Sweeps page computes the maps that are missing together), or key it on an object's identity (ui/figure.py)."""
 
-    def __init__(self, entries: int) -> None:
+    def __init__(self, entries: int, max_bytes: int | None = None) -> None:
         self.entries = entries
+        self.max_bytes = max_bytes
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
+        self.bytes = 0
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, default: Any = None) -> Any:
@@ -61,14 +74,28 @@ class SharedMemo:
             return self._values[key]
 
     def put(self, key: Hashable, value: Any) -> None:
+        size = deep_size(value) if self.max_bytes is not None else 0
         with self._lock:
+            self.bytes += size - self._sizes.get(key, 0)
             self._values[key] = value
+            self._sizes[key] = size
             self._values.move_to_end(key)
-            while len(self._values) > self.entries:
-                self._values.popitem(last=False)
+            while len(self._values) > self.entries or (
+                    self.max_bytes is not None and self.bytes > self.max_bytes and len(self._values) > 1):
+                dropped, _ = self._values.popitem(last=False)
+                self.bytes -= self._sizes.pop(dropped)
 
     def __len__(self) -> int:
         return len(self._values)
+
+
+def shared_memo(name: str) -> SharedMemo:
+    """The memo for CACHE_BUDGETS[name]: at most max_entries entries, or — for a cache in BOUNDED_IN_BYTES — at most
+    its bound in bytes, each entry counted at its `deep_size`."""
+    entries, worst = CACHE_BUDGETS[name]
+    if name in BOUNDED_IN_BYTES:
+        return SharedMemo(BOUNDED_IN_BYTES[name], max_bytes=entries * worst)
+    return SharedMemo(entries)
 
 
 def cache_key(*arguments: object) -> str:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from figures import ExplorerRun, explorer_figure, run_color
 from figures.internals import internals_figure
 from optimizers import OPTIMIZERS, AdaMax, make_optimizer, run
 from optimizers.explain import adamax_internals
 from surfaces import SURFACES
-from ui.cache import CACHE_BUDGETS, CACHE_BYTES, SharedMemo, cache_key, deep_size
+from ui.cache import CACHE_BUDGETS, CACHE_BYTES, SharedMemo, cache_key, deep_size, shared_memo
 from ui.compute import explorer_figure_for, trajectory_for
 from ui.state import MAX_RUNS, MAX_STEPS, AppState, RunSpec
 
@@ -77,3 +79,37 @@ def test_a_shared_memo_keeps_the_most_recently_used_entries():
     memo.put("c", 3)
     assert (memo.get("b"), memo.get("a"), memo.get("c"), len(memo)) == (None, 1, 3, 2)
     assert memo.get("b", "missing") == "missing"
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 5000)), max_size=40),
+       st.integers(1, 20_000))
+def test_a_memo_bounded_in_bytes_keeps_the_newest_entries_that_fit(puts, budget):
+    """Against a model written out: after each put, the oldest entries go until the rest fit the budget in bytes
+    (the newest one stays whatever its size), sizes counted by deep_size."""
+    memo = SharedMemo(100, max_bytes=budget)
+    model: list[tuple[str, int]] = []   # (key, size), oldest first
+    for key, length in puts:
+        memo.put(key, b"x" * length)
+        model = [entry for entry in model if entry[0] != key] + [(key, deep_size(b"x" * length))]
+        while len(model) > 1 and sum(size for _, size in model) > budget:
+            model.pop(0)
+    kept, total = {key for key, _ in model}, sum(size for _, size in model)
+    recent = {key for key, _ in puts}
+    assert {key for key in recent if memo.get(key) is not None} == set(kept)
+    assert memo.bytes == total
+
+
+def test_the_live_grids_of_a_class_on_their_own_starts_stay_cached():
+    """30 students, 3 runs each, every run's lr grid at 500 steps: all 90 fit the grid cache's bytes."""
+    from figures.live import encode_run
+    from optimizers.live import live_batch
+    from ui.compute import divergence_bound
+
+    surface = SURFACES["rosenbrock"]
+    grids = shared_memo("live_grid")
+    for index, optimizer in enumerate(("adamax", "adam", "sgd") * 30):
+        start = (-1.5 + 0.01 * (index // 3), 1.0)
+        batch = live_batch(optimizer, {}, ("lr",), surface, start, 500, bound=divergence_bound(surface),
+                           grid_only=True)
+        grids.put(index, encode_run(batch, surface.domain, 500))
+    assert len(grids) == 90 and grids.get(0) is not None

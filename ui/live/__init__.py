@@ -33,7 +33,7 @@ from optimizers import make_optimizer
 from optimizers.live import LiveBatch, live_batch, live_names
 from optimizers.outcomes import classify, trajectory_metrics
 
-from ..cache import SharedMemo, cache_key, max_entries
+from ..cache import cache_key, shared_memo
 from ..compute import RunResult, divergence_bound, surface_of
 from ..modes import teacher
 from ..sidebar.controls import TUNED_RUN_KEY, param_key
@@ -43,8 +43,8 @@ from ..summary import current_tolerance
 LIVE_KEY = "live_sliders"         # the sliders above the race's map
 PANEL_KEY = "live_panel"          # + "_<run index>": a run's sliders, in its sidebar panel
 _HERE = Path(__file__).parent
-PAYLOADS = SharedMemo(max_entries("live_payload"))   # whole payloads, keyed on everything they show
-GRIDS = SharedMemo(max_entries("live_grid"))         # a slider's grid of paths, encoded
+PAYLOADS = shared_memo("live_payload")   # whole payloads, keyed on everything they show
+GRIDS = shared_memo("live_grid")         # a slider's grid of paths, encoded
 _COMPUTING = threading.Lock()
 
 
