@@ -196,7 +196,14 @@ function still(gd, change) {
     requestAnimationFrame(whenStill);
   });
 }
-function relayoutStill(gd, update) { return still(gd, () => window.Plotly.relayout(gd, update)); }
+function relayoutStill(gd, update) {
+  // `update`: the relayout's object, or a function making it at the moment the chart is still (null: no longer
+  // wanted — a fullscreen left while the chart was being stopped for it)
+  return still(gd, () => {
+    const made = typeof update === 'function' ? update() : update;
+    return made ? window.Plotly.relayout(gd, made) : undefined;
+  });
+}
 function guardRedraws() {
   // Streamlit redraws its chart (Plotly.react) when the chart's box changes size — entering or leaving
   // fullscreen, a window resized — which can fall in the middle of Play: it then waits for a still chart too.
@@ -239,7 +246,11 @@ function onFullscreenChange() {
     g => g.__adamaxSize);
   if (!gd) return;
   if (full) {
-    gd.__adamaxSize = [gd.layout.width, gd.layout.height, gd.layout.showlegend, (gd.layout.margin || {}).t];
+    // The axes' domains too: plotly.js writes the domains it shrinks to keep the map's true geometry back into
+    // the layout, so after the screen's shape they would stay the screen's (the map wider or smaller on leaving).
+    const domains = Object.fromEntries(Object.keys(gd.layout).filter(key => /^[xy]axis[0-9]*$/.test(key))
+      .filter(key => Array.isArray(gd.layout[key].domain)).map(key => [`${key}.domain`, [...gd.layout[key].domain]]));
+    gd.__adamaxSize = [gd.layout.width, gd.layout.height, gd.layout.showlegend, (gd.layout.margin || {}).t, domains];
     full.style.background = 'white';
     // Fill the screen once the browser has laid the element out fullscreen (and again after Streamlit's own
     // resize handling); show Plotly's legend inside the chart, since the page's legend is not fullscreen.
@@ -250,12 +261,19 @@ function onFullscreenChange() {
       const height = full.clientHeight || window.innerHeight;
       const buttons = Math.round(((gd._fullLayout.font || {}).size || 15) * 2.4) + 8;
       const below = () => MODEBAR_PX + Math.ceil((gd._fullLayout.legend || {})._height || 40) + buttons + 6;
-      Promise.resolve(relayoutStill(gd, {
+      // The legend's top MODEBAR_PX under the chart's, in the plot's own (paper) units: a legend placed in the
+      // chart's (container) units reserves its room in a way plotly.js keeps after the legend is hidden, so the
+      // page's chart came back from fullscreen smaller and lower, with a band of white above ▶ Play.
+      const legendY = top => 1 + (top - MODEBAR_PX) / Math.max(height - top - (gd._fullLayout._size || {}).b, 1);
+      const filling = () => document.fullscreenElement === full;
+      Promise.resolve(relayoutStill(gd, () => filling() && {
         width: full.clientWidth || window.innerWidth, height, showlegend: true, 'margin.t': below(),
-        legend: {orientation: 'h', x: 0, xanchor: 'left', yref: 'container', y: 1 - MODEBAR_PX / height,
-                 yanchor: 'top', font: {size: 18}, bgcolor: 'rgba(255,255,255,0.85)'}})).then(() => {
-        if (document.fullscreenElement === full && Math.abs(below() - gd._fullLayout.margin.t) > 2) {
-          relayoutStill(gd, {'margin.t': below()});
+        legend: {orientation: 'h', x: 0, xanchor: 'left', yref: 'paper', y: legendY(below()), yanchor: 'top',
+                 font: {size: 18}, bgcolor: 'rgba(255,255,255,0.85)'}})).then(() => {
+        const top = below();
+        if (filling() && (Math.abs(top - gd._fullLayout.margin.t) > 2 ||
+                          Math.abs(legendY(top) - gd._fullLayout.legend.y) > 0.002)) {
+          relayoutStill(gd, () => filling() && {'margin.t': top, 'legend.y': legendY(top)});
         }
       });
     };
@@ -269,12 +287,12 @@ function onFullscreenChange() {
     gd.__adamaxKeep = setInterval(keep, 300);
   } else if (gd.__adamaxSize) {
     clearInterval(gd.__adamaxKeep);
-    const [width, height, legend, top] = gd.__adamaxSize;
+    const [width, height, legend, top, domains] = gd.__adamaxSize;
     gd.__adamaxSize = null;
     // The page's width once the browser has laid it out again (a width left unset means "the container's").
     requestAnimationFrame(() => relayoutStill(gd, {
       width: width === undefined ? (gd.parentElement.clientWidth || null) : width, height: height || null,
-      showlegend: !!legend, 'margin.t': top === undefined ? null : top}));
+      showlegend: !!legend, 'margin.t': top === undefined ? null : top, ...domains}));
   }
 }
 function onToolbarFullscreen(event) {

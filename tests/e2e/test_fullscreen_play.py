@@ -18,8 +18,8 @@ MISDRAWN = """() => { const gd = document.querySelector('.js-plotly-plot'), full
                     Math.abs(+rect.getAttribute('height') - plot.yaxis._length) > 1); }).map(([id]) => id); }"""
 CHART = """() => { const gd = document.querySelector('.js-plotly-plot'), full = gd._fullLayout;
   return {frames: gd._transitionData._frames.length, frame: Number(full._currentFrame || 0), width: full.width,
-          height: full.height, mapWidth: full.xaxis._length, full: !!document.fullscreenElement,
-          playing: !!gd._transitionData._animationRaf}; }"""
+          height: full.height, mapWidth: full.xaxis._length, mapTop: full.yaxis._offset,
+          full: !!document.fullscreenElement, playing: !!gd._transitionData._animationRaf}; }"""
 
 
 def _enter(page, how: str) -> None:
@@ -72,6 +72,9 @@ def test_fullscreen_during_play_draws_the_chart_whole_and_keeps_playing(sized_pa
     page.wait_for_function(f"() => Math.abs(({CHART})().height - {before['height']}) <= 2")
     after = _settled(page)
     assert abs(after["width"] - before["width"]) <= 2
+    # The map as it was: neither smaller nor lower (the fullscreen legend's room must go with the legend).
+    assert abs(after["mapWidth"] - before["mapWidth"]) <= 2 and abs(after["mapTop"] - before["mapTop"]) <= 2, \
+        ({k: before[k] for k in ("mapWidth", "mapTop")}, {k: after[k] for k in ("mapWidth", "mapTop")})
     assert after["frames"] == before["frames"]
     assert after["frame"] > inside["frame"]  # it went on playing from where it was
 
