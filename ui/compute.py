@@ -112,19 +112,17 @@ def _internals(key: str, _state: AppState, _spec: RunSpec) -> AdaMaxInternals:
     return read_only(adamax_internals(make_optimizer(_spec.optimizer, **_spec.kwargs()), trajectory))
 
 
-def explorer_figure_for(state: AppState, stride: int = 0) -> dict:
+def explorer_figure_for(state: AppState, stride: int = 0, click_to_start: bool = True) -> dict:
     """The race's figure; `stride` > 0 makes a frame every `stride` steps (so ← / → reach single steps),
-    at most MAX_STRIDE_FRAMES frames; 0 keeps the default ~80 frames. Shared by every session of the process
-    (ui/cache.py): never modify it."""
-    return _explorer_figure(cache_key(state, stride), state, stride)
+    at most MAX_STRIDE_FRAMES frames; 0 keeps the default ~80 frames. Without `click_to_start` (a teacher locked
+    the start) the map offers no click. Shared by every session of the process (ui/cache.py): never modify it."""
+    return _explorer_figure(cache_key(state, stride, click_to_start), state, stride, click_to_start)
 
 
 @st.cache_resource(max_entries=max_entries("explorer_figure"), ttl=TTL_SECONDS, show_spinner=False)
-def _explorer_figure(key: str, _state: AppState, _stride: int) -> dict:
+def _explorer_figure(key: str, _state: AppState, _stride: int, _click_to_start: bool) -> dict:
     state, stride = _state, _stride
     results = results_for(state)
     runs = [ExplorerRun(result.label, result.color, result.trajectory) for result in results]
-    if stride > 0:
-        frames = min(state.steps // stride + 1, MAX_STRIDE_FRAMES)
-        return explorer_figure(surface_of(state), runs, view=state.view, max_frames=frames)
-    return explorer_figure(surface_of(state), runs, view=state.view)
+    frames = {"max_frames": min(state.steps // stride + 1, MAX_STRIDE_FRAMES)} if stride > 0 else {}
+    return explorer_figure(surface_of(state), runs, view=state.view, click_to_start=_click_to_start, **frames)

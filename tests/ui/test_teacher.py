@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.support.app import open_app, open_panels, query, widget
+from tests.support.app import chart, open_app, open_panels, query, widget
 from ui.modes import teacher
 from ui.state import AppState
 
@@ -43,6 +43,17 @@ def test_lock_shows_those_controls_disabled_and_the_others_not():
     assert not widget(app, "selectbox", "run0_optimizer").disabled
     assert any("Locked by the teacher's link: Start, Steps" in element.value for element in app.caption)
     assert query(app)["lock"] == ["start,steps"]
+
+
+@pytest.mark.parametrize("lock", [None, "start"])
+def test_a_locked_start_leaves_the_map_offering_no_click(lock):
+    """The map's hover says "click to start here" and a click selects a point (fading the others) only where a click
+    can move the start."""
+    app = open_app({"lock": lock} if lock else {})
+    figure, element = chart(app), app.get("plotly_chart")[0].proto
+    offered = any(trace.get("name") == "click to start here" for trace in figure["data"])
+    selectable = figure["layout"].get("clickmode") == "event+select" or bool(element.selection_mode)
+    assert offered == selectable == (lock is None), (offered, selectable)
 
 
 def test_locked_runs_cannot_be_added_removed_or_changed():

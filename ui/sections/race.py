@@ -72,9 +72,10 @@ def draw(state: AppState, results: list[RunResult], layout: Layout) -> None:
     slot = st.container(key=LIVE_SLOT) if live and not layout.phone else None
     top = PAGE_CHART_TOP - (SENTENCE if layout.short else 0)
     band = phone_band(state) if live and layout.phone else 0
-    figure = layout.chart(explorer_figure_for(state, layout.stride), "race", chart_top=CHART_TOP + below,
+    clickable = state.view == "contour" and not layout.is_locked("start")  # a click moves the start
+    figure = layout.chart(explorer_figure_for(state, layout.stride, clickable), "race", chart_top=CHART_TOP + below,
                           page_chart_top=top + below, phone_band=band, above=below)
-    show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=state.view == "contour",
+    show_figure(figure, key=CHART_KEY, on_select=_on_chart_click, clickable=clickable,
                 description=describe_race(results, surface, state, layout.paths_hidden))
     if live and layout.phone:  # a phone: under the map and ▶ Play, which must share its screen
         slot = st.container(key=LIVE_SLOT)
