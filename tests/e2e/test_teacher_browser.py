@@ -94,7 +94,8 @@ def test_the_teachers_link_hides_the_controls(browser, app_url):
         student_sidebar = page.locator('section[data-testid="stSidebar"]')
         assert not student_sidebar.locator('[data-testid="stSlider"]').filter(has_text="Steps").is_visible()
         assert not student_sidebar.locator('[data-testid="stSelectbox"]').filter(has_text="Surface").is_visible()
-        assert len(page.evaluate(SECTION_BUTTONS)) == len(TITLES)  # every section is still offered
+        # every section is still offered (once the page's last size rerun has drawn its main area again)
+        page.wait_for_function(f"() => ({SECTION_BUTTONS})().length === {len(TITLES)}", timeout=10_000)
     finally:
         context.close()
 
