@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import numpy as np
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from figures.live import MAP_PX, QUANTA
 from optimizers import make_optimizer, run
@@ -136,7 +137,14 @@ def test_a_vertical_swipe_on_a_slider_scrolls_and_a_sideways_one_drags(browser, 
     try:
         _open(page, app_url)
         track = page.locator(".track").first
-        track.scroll_into_view_if_needed()
+        for attempt in range(3):  # on a phone the sliders are moved under the scrubber once the chart is drawn
+            try:
+                track.scroll_into_view_if_needed(timeout=5_000)
+                break
+            except PlaywrightError:
+                if attempt == 2:
+                    raise
+                page.wait_for_timeout(500)
         scrolled = "() => document.querySelector('[data-testid=stMain]')?.scrollTop || window.scrollY"
         top = page.evaluate(scrolled)
         box = track.bounding_box()
